@@ -1,0 +1,131 @@
+"""``Primitive``: one differentiable operation owning its raw implementation and
+both derivative rules. The one registry every mode reads.
+
+Rules are written with wrapped (traced) operations, so the derivative of a
+rule is itself traced: that is what makes every order and every mix of modes
+work.
+
+>>> import math
+>>> sin = Primitive("sin", math.sin)
+>>> cos = Primitive("cos", math.cos)
+>>> sin.def_vjp(lambda g, ans, x: g * cos(x))          # reverse: cotangent of x
+>>> sin.def_jvp(lambda t, ans, x: t * cos(x))          # forward: tangent of the output
+>>> sin.modes
+('forward', 'reverse')
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from . import vspace
+from .trace import Tracer
+
+
+class Primitive:
+    """A differentiable operation: ``impl`` plus a VJP rule and a JVP rule.
+
+    Per-argument rules (``def_vjp(rule0, rule1, ...)``) are called only for
+    the arguments that are being differentiated:
+
+    - VJP rule ``i``: ``(g, ans, *args, **params) -> cotangent of args[i]``
+    - JVP rule ``i``: ``(t, ans, *args, **params) -> tangent of the output
+      contributed by the tangent ``t`` of args[i]``
+
+    A joint rule sees every argument at once, for operations where that is
+    clearer (``def_vjp_joint``, ``def_jvp_joint``). ``None`` stands for a
+    symbolic zero everywhere: no arrays of zeros are built to be added.
+    """
+
+    __slots__ = (
+        "name", "impl", "vjp_rules", "vjp_joint", "jvp_rules", "jvp_joint",
+        "nondiff", "multiple_results", "__weakref__",
+    )
+
+    def __init__(self, name: str, impl: Callable, multiple_results: bool = False):
+        self.name = name
+        self.impl = impl
+        self.vjp_rules: tuple | None = None
+        self.vjp_joint: Callable | None = None
+        self.jvp_rules: tuple | None = None
+        self.jvp_joint: Callable | None = None
+        self.nondiff = False
+        self.multiple_results = multiple_results
+
+    # ``bind`` inlined: this is the hot path of every traced operation.
+    def __call__(self, *args: Any, **params: Any) -> Any:
+        top = None
+        for value in args:
+            if isinstance(value, Tracer):
+                level = value.level
+                if top is None or level.depth > top.depth:
+                    top = level
+        if top is None:
+            return self.impl(*args, **params)
+        if not top.active:
+            raise top.inactive_error()
+        return top.process(self, args, params)
+
+    def def_vjp(self, *rules: Callable | None) -> None:
+        """Reverse-mode rules, one per argument (``None`` for non-differentiable ones)."""
+        self.vjp_rules = rules
+
+    def def_jvp(self, *rules: Callable | None) -> None:
+        """Forward-mode rules, one per argument (``None`` for non-differentiable ones)."""
+        self.jvp_rules = rules
+
+    def def_vjp_joint(self, rule: Callable) -> None:
+        """``rule(g, ans, *args, **params) -> tuple of cotangents`` (None for zero)."""
+        self.vjp_joint = rule
+
+    def def_jvp_joint(self, rule: Callable) -> None:
+        """``rule(tangents, ans, *args, **params) -> output tangent``; tangents hold None for zero."""
+        self.jvp_joint = rule
+
+    def def_linear(self, *vjp_rules: Callable | None) -> None:
+        """Declare the operation linear in its array arguments.
+
+        The JVP follows from linearity (apply the operation to the tangents);
+        the VJP rules given are its transpose.
+        """
+        self.vjp_rules = vjp_rules
+
+        def linear_jvp(tangents: list, ans: Any, *args: Any, **params: Any) -> Any:
+            filled = [
+                vspace.zeros_like(arg) if tangent is None else tangent
+                for tangent, arg in zip(tangents, args)
+            ]
+            return self(*filled, **params)
+
+        self.jvp_joint = linear_jvp
+
+    def def_nondiff(self) -> None:
+        """Declare the output piecewise constant: its derivative is zero in every mode."""
+        self.nondiff = True
+
+    def has_vjp(self, argnum: int) -> bool:
+        if self.nondiff or self.vjp_joint is not None:
+            return True
+        rules = self.vjp_rules
+        return rules is not None and argnum < len(rules) and rules[argnum] is not None
+
+    def has_jvp(self, argnum: int) -> bool:
+        if self.nondiff or self.jvp_joint is not None:
+            return True
+        rules = self.jvp_rules
+        return rules is not None and argnum < len(rules) and rules[argnum] is not None
+
+    @property
+    def modes(self) -> tuple:
+        """The modes with a rule: ``('forward', 'reverse')``, one of them, or ``('nondiff',)``."""
+        if self.nondiff:
+            return ("nondiff",)
+        modes = []
+        if self.jvp_rules or self.jvp_joint:
+            modes.append("forward")
+        if self.vjp_rules or self.vjp_joint:
+            modes.append("reverse")
+        return tuple(modes)
+
+    def __repr__(self) -> str:
+        return f"<primitive {self.name}>"

@@ -1,0 +1,217 @@
+"""Reverse mode: a tape of nodes per level, the backward pass, and ``vjp``.
+
+Each operation on a tracer of a reverse level appends one :class:`Node` to
+that level's tape. Creation order is already a topological order, so the
+backward pass is a single loop over the tape from the output back to the
+inputs: no graph search and no recursion, so a chain of a million operations
+differentiates, and the tape (the only owner of the nodes) is freed with the
+pullback that holds it.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from . import vspace
+from .errors import MissingRuleError
+from .primitive import Primitive
+from .trace import Level, Tracer, bind, new_level, new_tracer
+from .tree import flatten, unflatten
+
+_NO_PARAMS: dict = {}
+
+
+class Node:
+    """One recorded operation: what to call to send cotangents to its parents."""
+
+    __slots__ = ("primitive", "args", "ans", "params", "parents", "index")
+
+    def __init__(self, primitive, args, ans, params, parents, index):
+        self.primitive = primitive  # None for an input of the level
+        self.args = args  # the primal arguments (lower-level tracers stay tracers)
+        self.ans = ans
+        self.params = params
+        self.parents = parents  # per argument: the Node it came from at this level, or None
+        self.index = index  # position in the tape
+
+
+class SparseCotangent:
+    """The cotangent of a multiple-result operation: one entry per result, None for zero."""
+
+    __slots__ = ("values",)
+
+    def __init__(self, values: list):
+        self.values = values
+
+    def __add__(self, other: "SparseCotangent") -> "SparseCotangent":
+        return SparseCotangent([
+            b if a is None else a if b is None else a + b
+            for a, b in zip(self.values, other.values)
+        ])
+
+
+def _project_vjp(g, ans, main, index, count):
+    values = [None] * count
+    values[index] = g
+    return (SparseCotangent(values),)
+
+
+# Selects result ``index`` of a multiple-result node; exists only on tapes.
+project = Primitive("project", None)
+project.def_vjp_joint(_project_vjp)
+
+
+class ReverseLevel(Level):
+    """A reverse-mode transformation call: records the operations on its tracers."""
+
+    __slots__ = ("tape",)
+    mode = "reverse"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tape: list[Node] = []
+
+    def new_input(self, value: Any) -> Tracer:
+        node = Node(None, (), value, _NO_PARAMS, (), len(self.tape))
+        self.tape.append(node)
+        return new_tracer(value, self, node)
+
+    def process(self, primitive: Primitive, args: tuple, params: dict) -> Any:
+        primals = []
+        parents = []
+        lower = False
+        differentiated = False
+        for argnum, value in enumerate(args):
+            if isinstance(value, Tracer):
+                if value.level is self:
+                    node = value.node
+                    if node is not None:
+                        if not primitive.has_vjp(argnum):
+                            raise MissingRuleError(primitive.name, "reverse", argnum)
+                        differentiated = True
+                    primal = value.primal
+                    if isinstance(primal, Tracer):
+                        lower = True
+                    primals.append(primal)
+                    parents.append(node)
+                    continue
+                lower = True
+            primals.append(value)
+            parents.append(None)
+        if lower:
+            ans = bind(primitive, *primals, **params)
+        else:
+            ans = primitive.impl(*primals, **params)
+        if primitive.nondiff or not differentiated:
+            return ans
+        return self.record(primitive, tuple(primals), ans, params, tuple(parents))
+
+    def record(self, primitive, primals, ans, params, parents) -> Any:
+        """Append a node for an operation already computed; return its traced result(s)."""
+        tape = self.tape
+        node = Node(primitive, primals, ans, params or _NO_PARAMS, parents, len(tape))
+        tape.append(node)
+        if not primitive.multiple_results:
+            return new_tracer(ans, self, node)
+        results = []
+        count = len(ans)
+        for index, value in enumerate(ans):
+            selector = Node(project, (None,), value, {"index": index, "count": count},
+                            (node,), len(tape))
+            tape.append(selector)
+            results.append(new_tracer(value, self, selector))
+        return tuple(results)
+
+
+def backward(tape: list, seeds: list) -> list:
+    """Propagate ``seeds`` (node, cotangent) pairs back along ``tape``.
+
+    Returns the cotangent of every node, indexed like the tape; the inputs'
+    entries are what a caller reads.
+    """
+    cotangents: list = [None] * len(tape)
+    start = -1
+    for node, cotangent in seeds:
+        index = node.index
+        previous = cotangents[index]
+        cotangents[index] = cotangent if previous is None else previous + cotangent
+        start = max(start, index)
+    for index in range(start, -1, -1):
+        g = cotangents[index]
+        if g is None:
+            continue
+        node = tape[index]
+        primitive = node.primitive
+        if primitive is None:
+            continue  # an input: its cotangent is a result
+        cotangents[index] = None
+        parents = node.parents
+        rules = primitive.vjp_rules
+        if primitive.vjp_joint is not None:
+            if type(g) is SparseCotangent:
+                g = g.values
+            contributions = primitive.vjp_joint(g, node.ans, *node.args, **node.params)
+            for parent, cotangent in zip(parents, contributions):
+                if parent is None or cotangent is None:
+                    continue
+                previous = cotangents[parent.index]
+                cotangents[parent.index] = (
+                    cotangent if previous is None else previous + cotangent)
+            continue
+        for argnum, parent in enumerate(parents):
+            if parent is None:
+                continue
+            cotangent = rules[argnum](g, node.ans, *node.args, **node.params)
+            if cotangent is None:
+                continue
+            previous = cotangents[parent.index]
+            cotangents[parent.index] = cotangent if previous is None else previous + cotangent
+    return cotangents
+
+
+def vjp(function: Callable, *primals: Any) -> tuple[Any, Callable]:
+    """Evaluate ``function(*primals)`` and return ``(output, pullback)``.
+
+    ``pullback(cotangent)`` returns a tuple with one cotangent per primal, in
+    the primals' structure; it may be called many times.
+
+    >>> out, pullback = vjp(lambda x, y: x * y, 3.0, 4.0)   # doctest: +SKIP
+    >>> pullback(1.0)                                       # doctest: +SKIP
+    (4.0, 3.0)
+    """
+    leaves, in_tree = flatten(primals)
+    level = ReverseLevel()
+    with new_level(level):
+        inputs = [level.new_input(leaf) for leaf in leaves]
+        output = function(*unflatten(in_tree, inputs))
+    out_leaves, out_tree = flatten(output)
+    out_nodes = []
+    plain = []
+    for leaf in out_leaves:
+        if isinstance(leaf, Tracer) and leaf.level is level:
+            out_nodes.append(leaf.node)
+            plain.append(leaf.primal)
+        else:
+            out_nodes.append(None)
+            plain.append(leaf)
+    tape = level.tape
+    input_nodes = [tracer.node for tracer in inputs]
+    del level, inputs, output, out_leaves
+
+    def pullback(cotangent: Any) -> tuple:
+        ct_leaves, ct_tree = flatten(cotangent)
+        if ct_tree != out_tree:
+            raise ValueError(
+                "the cotangent given to the pullback must have the structure of the "
+                f"function's output: expected {out_tree}, got {ct_tree}"
+            )
+        seeds = [(node, ct) for node, ct in zip(out_nodes, ct_leaves)
+                 if node is not None and ct is not None]
+        cotangents = backward(tape, seeds)
+        results = []
+        for node, leaf in zip(input_nodes, leaves):
+            value = cotangents[node.index]
+            results.append(vspace.zeros_like(leaf) if value is None else value)
+        return unflatten(in_tree, results)
+
+    return unflatten(out_tree, plain), pullback

@@ -1,0 +1,136 @@
+"""Trace levels, the Tracer base class, and ``bind``: the one interception point.
+
+Every transformation call (``grad``, ``jvp``, ...) opens a new :class:`Level`.
+Its inputs become tracers of that level. When a primitive is applied,
+``bind`` finds the highest level among the tracers in the arguments and lets
+that level process the operation; tracers of lower levels are constants to it
+and are handled when the level re-binds the primal computation. Levels are
+ordered by their nesting depth and identified by object, so a tracer from an
+exited call is detected rather than confused with a new one.
+
+The stack of active levels lives in a ``contextvars.ContextVar``, so each
+thread (and each asyncio task) has its own.
+"""
+
+from __future__ import annotations
+
+import contextvars
+from contextlib import contextmanager
+from typing import Any, Iterator
+
+from .errors import EscapedTracerError
+
+_active_levels: contextvars.ContextVar[tuple] = contextvars.ContextVar(
+    "chainrule_active_levels", default=()
+)
+
+
+class Level:
+    """One transformation call. Subclasses implement ``process``."""
+
+    __slots__ = ("depth", "active", "__weakref__")
+    mode = "base"
+
+    def __init__(self) -> None:
+        self.depth = len(_active_levels.get()) + 1
+        self.active = False
+
+    def process(self, primitive: Any, args: tuple, params: dict) -> Any:
+        raise NotImplementedError
+
+    def inactive_error(self) -> Exception:
+        """The error for using a tracer of this level once it is no longer active."""
+        return EscapedTracerError(f"A traced value of {self!r}")
+
+    def __repr__(self) -> str:
+        return f"<{self.mode} level {self.depth}{'' if self.active else ' (exited)'}>"
+
+
+@contextmanager
+def new_level(level: Level) -> Iterator[Level]:
+    """Make ``level`` the innermost active level for the duration of the block."""
+    token = _active_levels.set(_active_levels.get() + (level,))
+    level.active = True
+    try:
+        yield level
+    finally:
+        level.active = False
+        _active_levels.reset(token)
+
+
+def active_levels() -> tuple:
+    """The levels open in this thread, outermost first."""
+    return _active_levels.get()
+
+
+class Tracer:
+    """A value being differentiated at one level.
+
+    ``primal`` is the value (possibly itself a tracer of a lower level);
+    a reverse-mode tracer carries its graph ``node``, a forward-mode tracer its
+    ``tangent``. Value-type specific behaviour (array operators) lives in
+    subclasses registered with :func:`register_tracer_type`.
+    """
+
+    __slots__ = ("primal", "level", "node", "tangent")
+
+    def __init__(self, primal: Any, level: Level, node: Any = None, tangent: Any = None):
+        self.primal = primal
+        self.level = level
+        self.node = node
+        self.tangent = tangent
+
+    def __repr__(self) -> str:
+        return f"Tracer({self.primal!r}, {self.level!r})"
+
+
+_tracer_types: dict[type, type] = {}
+
+
+def register_tracer_type(value_type: type, tracer_type: type) -> None:
+    """Use ``tracer_type`` for values of ``value_type`` (e.g. ndarray -> ArrayTracer)."""
+    _tracer_types[value_type] = tracer_type
+
+
+def new_tracer(primal: Any, level: Level, node: Any = None, tangent: Any = None) -> Tracer:
+    """A tracer of the class registered for the primal's value type."""
+    value = primal
+    while isinstance(value, Tracer):
+        value = value.primal
+    tracer_type = _tracer_types.get(type(value), Tracer)
+    return tracer_type(primal, level, node, tangent)
+
+
+def base_value(value: Any) -> Any:
+    """The plain value under any number of tracer levels."""
+    while isinstance(value, Tracer):
+        value = value.primal
+    return value
+
+
+def top_level(values: Any) -> Level | None:
+    """The innermost level among the tracers in ``values``, or None."""
+    top = None
+    for value in values:
+        if isinstance(value, Tracer):
+            level = value.level
+            if top is None or level.depth > top.depth:
+                top = level
+    if top is not None and not top.active:
+        raise top.inactive_error()
+    return top
+
+
+def bind(primitive: Any, *args: Any, **params: Any) -> Any:
+    """Apply ``primitive`` to ``args``: the single point every mode goes through."""
+    top = None
+    for value in args:
+        if isinstance(value, Tracer):
+            level = value.level
+            if top is None or level.depth > top.depth:
+                top = level
+    if top is None:
+        return primitive.impl(*args, **params)
+    if not top.active:
+        raise top.inactive_error()
+    return top.process(primitive, args, params)

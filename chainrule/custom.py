@@ -1,0 +1,198 @@
+"""User-defined derivative rules: ``custom_vjp``, ``custom_jvp`` and ``checkpoint``.
+
+A custom rule replaces differentiation of the function's body at the level
+that applies it. Both decorators work inside every transformation:
+
+- ``custom_vjp`` in reverse mode calls ``fwd`` and records ``bwd``; in forward
+  mode, which needs a JVP, the body itself is differentiated.
+- ``custom_jvp`` in forward mode calls the rule; in reverse mode its tangent
+  map, which is linear, is transposed by tracing it in reverse mode, so one
+  JVP rule serves both modes.
+
+Higher derivatives differentiate the rules themselves, so they are right to
+the extent the rules are written with differentiable operations.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any, Callable
+
+from . import core
+from .core import Primitive, ReverseLevel, Tracer, flatten, unflatten
+from .core.vspace import zeros_like
+
+
+def _custom_call_vjp(g, ans, *args, rule):
+    return rule(g, ans)
+
+
+# The node a custom rule leaves on a tape; ``rule`` carries the call's pullback.
+custom_call = Primitive("custom_call", None, multiple_results=True)
+custom_call.def_vjp_joint(_custom_call_vjp)
+
+
+def _unwrap(leaves: list, level: Any) -> tuple[list, list]:
+    primals, parents = [], []
+    for leaf in leaves:
+        if isinstance(leaf, Tracer) and leaf.level is level:
+            primals.append(leaf.primal)
+            parents.append(leaf.node if isinstance(level, ReverseLevel) else leaf.tangent)
+        else:
+            primals.append(leaf)
+            parents.append(None)
+    return primals, parents
+
+
+def _leaves_of_cotangents(cotangents: Any, in_tree: Any, count: int) -> list:
+    """Per input leaf, from ``bwd``'s tuple (one entry per argument; None is zero)."""
+    leaves: list = []
+    for entry, subtree in zip(cotangents, in_tree.children):
+        if entry is None:
+            leaves.extend([None] * subtree.num_leaves)
+        else:
+            leaves.extend(flatten(entry)[0])
+    if len(leaves) != count:
+        raise ValueError("a custom bwd rule must return one cotangent per argument, each "
+                         "with that argument's structure")
+    return leaves
+
+
+class custom_vjp:
+    """Give a function its own reverse-mode rule.
+
+    >>> @cr.custom_vjp
+    ... def clip_gradient(x):
+    ...     return x
+    >>> clip_gradient.defvjp(lambda x: (x, None), lambda res, g: (np.clip(g, -1, 1),))
+    >>> cr.grad(lambda x: clip_gradient(5 * x))(1.0)
+    5.0
+    """
+
+    def __init__(self, function: Callable):
+        functools.update_wrapper(self, function)
+        self.function = function
+        self.fwd: Callable | None = None
+        self.bwd: Callable | None = None
+
+    def defvjp(self, fwd: Callable, bwd: Callable) -> None:
+        """``fwd(*args) -> (output, residuals)``; ``bwd(residuals, g) -> tuple of cotangents``."""
+        self.fwd, self.bwd = fwd, bwd
+
+    def __call__(self, *args: Any) -> Any:
+        leaves, in_tree = flatten(args)
+        level = core.top_level(leaves)
+        if level is None or not isinstance(level, ReverseLevel):
+            return self.function(*args)
+        if self.fwd is None:
+            raise NotImplementedError(f"{self.__name__} is a custom_vjp function without "
+                                      "rules: call its defvjp(fwd, bwd) first")
+        primals, parents = _unwrap(leaves, level)
+        output, residuals = self.fwd(*unflatten(in_tree, primals))
+        out_leaves, out_tree = flatten(output)
+        if not any(parent is not None for parent in parents) or not out_leaves:
+            return output
+        bwd = self.bwd
+
+        def rule(g: list, ans: tuple) -> list:
+            filled = [zeros_like(value) if ct is None else ct for ct, value in zip(g, ans)]
+            return _leaves_of_cotangents(bwd(residuals, unflatten(out_tree, filled)),
+                                         in_tree, len(leaves))
+
+        results = level.record(custom_call, tuple(primals), tuple(out_leaves),
+                               {"rule": rule}, tuple(parents))
+        return unflatten(out_tree, results)
+
+
+class custom_jvp:
+    """Give a function its own forward-mode rule; reverse mode transposes it.
+
+    >>> @cr.custom_jvp
+    ... def softplus(x):
+    ...     return np.log1p(np.exp(x))
+    >>> softplus.defjvp(lambda primals, tangents: (
+    ...     softplus(primals[0]), tangents[0] / (1 + np.exp(-primals[0]))))
+    >>> cr.grad(softplus)(0.0)
+    0.5
+    """
+
+    def __init__(self, function: Callable):
+        functools.update_wrapper(self, function)
+        self.function = function
+        self.rule: Callable | None = None
+
+    def defjvp(self, rule: Callable) -> None:
+        """``rule(primals, tangents) -> (output, output_tangent)``."""
+        self.rule = rule
+
+    def __call__(self, *args: Any) -> Any:
+        leaves, in_tree = flatten(args)
+        level = core.top_level(leaves)
+        if level is None:
+            return self.function(*args)
+        if self.rule is None:
+            raise NotImplementedError(f"{self.__name__} is a custom_jvp function without "
+                                      "a rule: call its defjvp(rule) first")
+        primals, derivs = _unwrap(leaves, level)
+        if all(d is None for d in derivs):
+            return self.function(*unflatten(in_tree, primals))
+        if isinstance(level, ReverseLevel):
+            return self._transposed(level, leaves, in_tree, primals, derivs)
+        tangents = [zeros_like(p) if t is None else t for p, t in zip(primals, derivs)]
+        output, tangent_out = self.rule(unflatten(in_tree, primals), unflatten(in_tree, tangents))
+        out_leaves, out_tree = flatten(output)
+        tangent_leaves = flatten(tangent_out)[0]
+        return unflatten(out_tree, [core.new_tracer(o, level, None, t)
+                                    for o, t in zip(out_leaves, tangent_leaves)])
+
+    def _transposed(self, level, leaves, in_tree, primals, parents):
+        """Reverse mode: record the transpose of the (linear) tangent map."""
+        differentiated = [i for i, parent in enumerate(parents) if parent is not None]
+        captured: dict = {}
+
+        def tangent_map(*chosen_tangents: Any) -> Any:
+            tangents = [zeros_like(p) for p in primals]
+            for i, tangent in zip(differentiated, chosen_tangents):
+                tangents[i] = tangent
+            output, tangent_out = self.rule(unflatten(in_tree, primals),
+                                            unflatten(in_tree, tangents))
+            captured["output"] = output
+            return tangent_out
+
+        _, pullback = core.vjp(tangent_map, *[zeros_like(primals[i]) for i in differentiated])
+        out_leaves, out_tree = flatten(captured["output"])
+
+        def rule(g: list, ans: tuple) -> list:
+            filled = [zeros_like(value) if ct is None else ct for ct, value in zip(g, ans)]
+            cotangents = [None] * len(leaves)
+            for i, cotangent in zip(differentiated, pullback(unflatten(out_tree, filled))):
+                cotangents[i] = cotangent
+            return cotangents
+
+        results = level.record(custom_call, tuple(primals), tuple(out_leaves),
+                               {"rule": rule}, tuple(parents))
+        return unflatten(out_tree, results)
+
+
+def checkpoint(function: Callable) -> Callable:
+    """Save memory in reverse mode: keep only ``function``'s inputs and recompute
+    its insides during the backward pass.
+
+    >>> layer = cr.checkpoint(lambda x: np.tanh(np.tanh(x)))
+    >>> round(float(cr.grad(lambda x: layer(x) * 2)(0.5)), 6)
+    1.281462
+    """
+
+    @custom_vjp
+    def checkpointed(*args: Any) -> Any:
+        return function(*args)
+
+    def fwd(*args: Any) -> tuple:
+        return function(*args), args
+
+    def bwd(args: tuple, g: Any) -> tuple:
+        return core.vjp(function, *args)[1](g)
+
+    checkpointed.defvjp(fwd, bwd)
+    functools.update_wrapper(checkpointed, function)
+    return checkpointed

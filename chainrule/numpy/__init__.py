@@ -1,0 +1,71 @@
+"""chainrule's NumPy: the same functions as NumPy, differentiable in both modes.
+
+Plain ``import numpy as np`` code is differentiated too (the array tracer
+implements NumPy's dispatch protocols); this module names every wrapped
+function explicitly, for readers, linters and code that prefers
+``import chainrule.numpy as cnp``.
+"""
+
+from . import array as _array  # noqa: F401  registers the array tracer
+from .arithmetic import absolute as absolute
+from .arithmetic import abs as abs  # noqa: A004
+from .arithmetic import add as add
+from .arithmetic import astype as astype
+from .arithmetic import cbrt as cbrt
+from .arithmetic import clip as clip
+from .arithmetic import divide as divide
+from .arithmetic import fabs as fabs
+from .arithmetic import fmax as fmax
+from .arithmetic import fmin as fmin
+from .arithmetic import fmod as fmod
+from .arithmetic import maximum as maximum
+from .arithmetic import minimum as minimum
+from .arithmetic import mod as mod
+from .arithmetic import multiply as multiply
+from .arithmetic import negative as negative
+from .arithmetic import positive as positive
+from .arithmetic import power as power
+from .arithmetic import reciprocal as reciprocal
+from .arithmetic import remainder as remainder
+from .arithmetic import sqrt as sqrt
+from .arithmetic import square as square
+from .arithmetic import subtract as subtract
+from .arithmetic import true_divide as true_divide
+from .arithmetic import where as where
+from .array import ArrayTracer as ArrayTracer
+from .creation import array as array
+from .creation import asarray as asarray
+from .creation import empty_like as empty_like
+from .creation import full_like as full_like
+from .creation import ones_like as ones_like
+from .creation import zeros_like as zeros_like
+from .exp_log import exp as exp
+from .exp_log import log as log
+from .indexing import take as take
+from .joining import stack as stack
+from .linalg import dot as dot
+from .linalg import matmul as matmul
+from .nondiff import ceil as ceil
+from .nondiff import equal as equal
+from .nondiff import floor as floor
+from .nondiff import floor_divide as floor_divide
+from .nondiff import greater as greater
+from .nondiff import greater_equal as greater_equal
+from .nondiff import less as less
+from .nondiff import less_equal as less_equal
+from .nondiff import not_equal as not_equal
+from .nondiff import sign as sign
+from .reductions import sum as sum  # noqa: A004
+from .shape import broadcast_to as broadcast_to
+from .shape import expand_dims as expand_dims
+from .shape import reshape as reshape
+from .shape import swapaxes as swapaxes
+from .shape import transpose as transpose
+from .trig import cos as cos
+from .trig import sin as sin
+from .trig import tanh as tanh
+
+# NumPy's constants and types, so ``cnp`` can stand in for ``np``
+from numpy import e as e, inf as inf, nan as nan, newaxis as newaxis, pi as pi  # noqa: E402
+from numpy import float32 as float32, float64 as float64  # noqa: E402
+from numpy import ndarray as ndarray  # noqa: E402

@@ -1,0 +1,361 @@
+"""The array tracer: a traced value that behaves like a NumPy array.
+
+Operators, the common methods and attributes, and NumPy's two protocols
+(``__array_ufunc__`` for ufuncs, ``__array_function__`` for the rest) route
+everything to chainrule's primitives, so plain ``import numpy as np`` code is
+differentiated. Where the derivative would be lost silently (``np.asarray`` on
+a tracer, ``float(t)``, a tracer written into a plain ndarray) it raises an
+error naming the spelling that works.
+
+Item and augmented assignment are functional updates: the tracer object gets
+the new value and graph node, so earlier recorded values never change. Views
+made by basic slicing and reshaping remember their base: writing into a view
+writes into the base, and views of a base that is written to afterwards are
+marked stale (using one raises), since NumPy would show them the write.
+"""
+
+from __future__ import annotations
+
+import weakref
+from typing import Any
+
+import numpy as np
+
+from ..core import Tracer, register_tracer_type, register_zeros
+from ..core.trace import Level
+from . import arithmetic, indexing, linalg, nondiff, reductions, shape
+from .creation import LIKE_FUNCTIONS
+from .wrap import FUNCTIONS, UFUNCS, unsupported_function_error
+
+LOST_DERIVATIVE_HINT = (
+    "  Build arrays of traced values with chainrule.numpy.array([...]) or np.stack, "
+    "create an array to fill from a traced one (out = np.zeros(n, like=x) or "
+    "np.zeros_like(x)), and use chainrule.stop_gradient(t) where you want the "
+    "plain value without its derivative."
+)
+
+
+class StaleLevel(Level):
+    """The level of a view whose base was written to after the view was taken."""
+
+    __slots__ = ("description",)
+    mode = "stale"
+
+    def __init__(self, description: str):
+        self.depth = 1 << 30
+        self.active = False
+        self.description = description
+
+    def inactive_error(self) -> Exception:
+        return ValueError(
+            f"{self.description} was taken from a traced array that has been written to "
+            "since; NumPy would show the write through the view, chainrule cannot.\n"
+            "  Take the view (slice or reshape) after the write, or copy it first "
+            "(v = x[0:2].copy())."
+        )
+
+
+class ArrayTracer(Tracer):
+    """A traced ndarray or scalar. See the module docstring."""
+
+    __slots__ = ("view_base", "views", "__weakref__")
+    __array_priority__ = 100.0
+
+    def __init__(self, primal, level, node=None, tangent=None):
+        self.primal = primal
+        self.level = level
+        self.node = node
+        self.tangent = tangent
+        self.view_base = None  # (base tracer, write_back) for a view
+        self.views = None  # weak references to views taken of this tracer
+
+    # -- what it is -----------------------------------------------------------
+    @property
+    def value(self) -> Any:
+        """The plain value under every level of tracing."""
+        value = self.primal
+        while isinstance(value, Tracer):
+            value = value.primal
+        return value
+
+    shape = property(lambda self: np.shape(self.value))
+    ndim = property(lambda self: np.ndim(self.value))
+    size = property(lambda self: np.size(self.value))
+    dtype = property(lambda self: np.result_type(self.value))
+
+    def __len__(self) -> int:
+        return len(self.value)
+
+    def __iter__(self):
+        for index in range(len(self)):
+            yield self[index]
+
+    def __repr__(self) -> str:
+        return f"Traced<{self.dtype}{list(self.shape)}>({self.value!r}, {self.level})"
+
+    def __format__(self, spec: str) -> str:
+        return format(self.value, spec)
+
+    # -- where the derivative would be lost --------------------------------------
+    def __array__(self, dtype=None, copy=None):
+        raise TypeError(
+            "chainrule cannot turn a traced value into a plain NumPy array "
+            "(np.array / np.asarray on it, or writing it into a plain ndarray, "
+            "out[i] = t): its derivative would be lost.\n" + LOST_DERIVATIVE_HINT
+        )
+
+    def __float__(self) -> float:
+        raise TypeError(
+            "float() of a traced value would drop its derivative (this also happens "
+            "when it is written into a plain ndarray, out[i] = t).\n"
+            "  Keep it an array, or use float(chainrule.stop_gradient(t)) where you only "
+            "need the number (printing, a tolerance).\n" + LOST_DERIVATIVE_HINT
+        )
+
+    __complex__ = __float__
+
+    def item(self, *args):
+        return self.__float__()
+
+    def tolist(self):
+        return self.__array__()
+
+    def __int__(self) -> int:
+        return int(self.value)  # integers carry no derivative
+
+    def __index__(self) -> int:
+        return operator_index(self.value)
+
+    def __bool__(self) -> bool:
+        return bool(self.value)
+
+    __hash__ = None
+
+    # -- arithmetic ---------------------------------------------------------------
+    def __add__(self, other): return arithmetic.add(self, other)
+    def __radd__(self, other): return arithmetic.add(other, self)
+    def __sub__(self, other): return arithmetic.subtract(self, other)
+    def __rsub__(self, other): return arithmetic.subtract(other, self)
+    def __mul__(self, other): return arithmetic.multiply(self, other)
+    def __rmul__(self, other): return arithmetic.multiply(other, self)
+    def __truediv__(self, other): return arithmetic.divide(self, other)
+    def __rtruediv__(self, other): return arithmetic.divide(other, self)
+    def __pow__(self, other): return arithmetic.power(self, other)
+    def __rpow__(self, other): return arithmetic.power(other, self)
+    def __mod__(self, other): return arithmetic.remainder(self, other)
+    def __rmod__(self, other): return arithmetic.remainder(other, self)
+    def __floordiv__(self, other): return nondiff.floor_divide(self, other)
+    def __rfloordiv__(self, other): return nondiff.floor_divide(other, self)
+    def __matmul__(self, other): return linalg.matmul(self, other)
+    def __rmatmul__(self, other): return linalg.matmul(other, self)
+    def __neg__(self): return arithmetic.negative(self)
+    def __pos__(self): return self
+    def __abs__(self): return arithmetic.absolute(self)
+
+    # Comparisons have no derivative: they return plain boolean arrays.
+    def __lt__(self, other): return nondiff.less(self, other)
+    def __le__(self, other): return nondiff.less_equal(self, other)
+    def __gt__(self, other): return nondiff.greater(self, other)
+    def __ge__(self, other): return nondiff.greater_equal(self, other)
+    def __eq__(self, other): return nondiff.equal(self, other)
+    def __ne__(self, other): return nondiff.not_equal(self, other)
+
+    # -- in-place arithmetic: functional updates -----------------------------------
+    def __iadd__(self, other): return self._update(arithmetic.add(self, other))
+    def __isub__(self, other): return self._update(arithmetic.subtract(self, other))
+    def __imul__(self, other): return self._update(arithmetic.multiply(self, other))
+    def __itruediv__(self, other): return self._update(arithmetic.divide(self, other))
+    def __ipow__(self, other): return self._update(arithmetic.power(self, other))
+    def __imatmul__(self, other): return self._update(linalg.matmul(self, other))
+
+    def __getitem__(self, index):
+        result = indexing.getitem(self, index)
+        if isinstance(result, ArrayTracer) and indexing.is_basic_index(index):
+            self._add_view(result, lambda new, base: indexing.setitem(base, index, new))
+        return result
+
+    def __setitem__(self, index, value) -> None:
+        self._update(indexing.setitem(self, index, value))
+
+    def _update(self, new: Any) -> "ArrayTracer":
+        """Give this tracer the value ``new`` in place (NumPy's in-place semantics)."""
+        dtype = self.dtype
+        if np.result_type(_plain(new)) != dtype:
+            new = arithmetic.astype(new, dtype)
+        _assign(self, new)
+        if self.views:
+            _mark_stale(self.views, keep=None)
+            self.views = None
+        if self.view_base is not None:
+            base, write_back = self.view_base
+            base._write_from_view(self, write_back(self, base))
+        return self
+
+    def _write_from_view(self, view: "ArrayTracer", new: Any) -> None:
+        _assign(self, new)
+        if self.views:
+            _mark_stale(self.views, keep=view)
+            self.views = [ref for ref in self.views if ref() is view]
+        if self.view_base is not None:
+            base, write_back = self.view_base
+            base._write_from_view(self, write_back(self, base))
+
+    def _add_view(self, view: "ArrayTracer", write_back) -> None:
+        if view is self:
+            return
+        view.view_base = (self, write_back)
+        if self.views is None:
+            self.views = []
+        self.views.append(weakref.ref(view))
+
+    # -- methods --------------------------------------------------------------
+    @property
+    def T(self):
+        return self.transpose()
+
+    def transpose(self, *axes):
+        axes = axes[0] if len(axes) == 1 and not isinstance(axes[0], int) else axes
+        result = shape.transpose(self, axes or None)
+        inverse = None if not axes else tuple(np.argsort(axes))
+        self._add_view(result, lambda new, base: shape.transpose(new, inverse))
+        return result
+
+    def reshape(self, *new_shape, order="C"):
+        new_shape = new_shape[0] if len(new_shape) == 1 else new_shape
+        result = shape.reshape(self, new_shape, order=order)
+        self._add_view(result, lambda new, base: shape.reshape(new, base.shape, order=order))
+        return result
+
+    def ravel(self, order="C"):
+        return self.reshape(-1, order=order)
+
+    def flatten(self, order="C"):
+        return shape.reshape(self, (-1,), order=order)
+
+    def squeeze(self, axis=None): return shape.squeeze(self, axis)
+    def swapaxes(self, axis1, axis2): return shape.swapaxes(self, axis1, axis2)
+    def repeat(self, repeats, axis=None): return shape.repeat(self, repeats, axis)
+    def diagonal(self, offset=0, axis1=0, axis2=1): return shape.diagonal(self, offset, axis1, axis2)
+    def trace(self, offset=0, axis1=0, axis2=1): return shape.trace(self, offset, axis1, axis2)
+    def sum(self, axis=None, dtype=None, keepdims=False): return reductions.sum(self, axis, dtype, keepdims=keepdims)
+    def mean(self, axis=None, dtype=None, keepdims=False): return reductions.mean(self, axis, dtype, keepdims=keepdims)
+    def prod(self, axis=None, dtype=None, keepdims=False): return reductions.prod(self, axis, dtype, keepdims=keepdims)
+    def max(self, axis=None, keepdims=False): return reductions.max(self, axis, keepdims=keepdims)
+    def min(self, axis=None, keepdims=False): return reductions.min(self, axis, keepdims=keepdims)
+    def var(self, axis=None, dtype=None, ddof=0, keepdims=False): return reductions.var(self, axis, dtype, ddof=ddof, keepdims=keepdims)
+    def std(self, axis=None, dtype=None, ddof=0, keepdims=False): return reductions.std(self, axis, dtype, ddof=ddof, keepdims=keepdims)
+    def cumsum(self, axis=None): return reductions.cumsum(self, axis)
+    def dot(self, other): return linalg.dot(self, other)
+    def astype(self, dtype, copy=True): return arithmetic.astype(self, dtype)
+    def copy(self): return arithmetic.positive(self)
+    def conj(self): return self
+    conjugate = conj
+    def clip(self, min=None, max=None): return arithmetic.clip(self, min, max)
+    def argmax(self, axis=None): return np.argmax(self.value, axis)
+    def argmin(self, axis=None): return np.argmin(self.value, axis)
+    def argsort(self, axis=-1): return np.argsort(self.value, axis)
+    def nonzero(self): return np.nonzero(self.value)
+    def any(self, axis=None): return np.any(self.value, axis)
+    def all(self, axis=None): return np.all(self.value, axis)
+    def round(self, decimals=0): return nondiff.around(self, decimals)
+
+    @property
+    def real(self):
+        return self
+
+    # -- NumPy's protocols ----------------------------------------------------
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        out = kwargs.pop("out", None)
+        if method == "__call__":
+            function = UFUNCS.get(ufunc)
+        else:
+            function = _UFUNC_METHODS.get((ufunc, method))
+        if function is None:
+            where = f"numpy.{ufunc.__name__}" + ("" if method == "__call__" else f".{method}")
+            raise unsupported_function_error(where)
+        if kwargs.pop("dtype", None) is not None or kwargs.get("where", True) is not True:
+            raise NotImplementedError(
+                f"numpy.{ufunc.__name__} with dtype= or where= is not supported on traced "
+                "values; cast with .astype() and select with np.where() instead."
+            )
+        kwargs.pop("casting", None)
+        result = function(*inputs, **kwargs)
+        if out is not None:
+            return _write_out(out, result)
+        return result
+
+    def __array_function__(self, func, types, args, kwargs):
+        function = FUNCTIONS.get(func)
+        if function is None and func in LIKE_FUNCTIONS:
+            return LIKE_FUNCTIONS[func](*args, like=self, **kwargs)
+        if function is None:
+            module = getattr(func, "__module__", "numpy") or "numpy"
+            name = module.replace("numpy._core.", "numpy.").replace("numpy.core.", "numpy.")
+            if name.startswith("numpy.") and name.count(".") >= 1 and "linalg" not in name and "fft" not in name:
+                name = "numpy"
+            raise unsupported_function_error(f"{name}.{func.__name__}")
+        return function(*args, **kwargs)
+
+
+def operator_index(value: Any) -> int:
+    import operator
+
+    return operator.index(value)
+
+
+def _plain(value: Any) -> Any:
+    while isinstance(value, Tracer):
+        value = value.primal
+    return value
+
+
+def _assign(tracer: ArrayTracer, new: Any) -> None:
+    """Point ``tracer`` at the value and graph node of ``new``."""
+    if isinstance(new, Tracer) and new.level.depth >= tracer.level.depth:
+        tracer.primal, tracer.level = new.primal, new.level
+        tracer.node, tracer.tangent = new.node, new.tangent
+    else:
+        # ``new`` carries no derivative at this level: a constant of it
+        tracer.primal, tracer.node, tracer.tangent = new, None, None
+
+
+def _mark_stale(views: list, keep: Any) -> None:
+    for reference in views:
+        view = reference()
+        if view is not None and view is not keep:
+            view.level = StaleLevel(f"This view ({view.dtype}{list(view.shape)})")
+            if view.views:
+                _mark_stale(view.views, keep=None)
+
+
+def _write_out(out: Any, result: Any) -> Any:
+    targets = out if isinstance(out, tuple) else (out,)
+    results = result if isinstance(result, tuple) else (result,)
+    for target, value in zip(targets, results):
+        if target is None:
+            continue
+        if not isinstance(target, ArrayTracer):
+            raise TypeError(
+                "chainrule cannot write a traced result into a plain NumPy array "
+                "(out=...): its derivative would be lost.\n" + LOST_DERIVATIVE_HINT
+            )
+        target._update(value)
+    return out
+
+
+_UFUNC_METHODS = {
+    (np.add, "reduce"): lambda x, axis=0, keepdims=False: reductions.sum(x, axis, keepdims=keepdims),
+    (np.multiply, "reduce"): lambda x, axis=0, keepdims=False: reductions.prod(x, axis, keepdims=keepdims),
+    (np.maximum, "reduce"): lambda x, axis=0, keepdims=False: reductions.max(x, axis, keepdims=keepdims),
+    (np.minimum, "reduce"): lambda x, axis=0, keepdims=False: reductions.min(x, axis, keepdims=keepdims),
+    (np.add, "accumulate"): lambda x, axis=0: reductions.cumsum(x, axis),
+}
+
+
+for _value_type in (np.ndarray, float, int, complex, np.float64, np.float32, np.float16,
+                    np.complex128, np.complex64, np.longdouble):
+    register_tracer_type(_value_type, ArrayTracer)
+
+for _value_type in (np.ndarray, np.float64, np.float32, np.float16, np.complex128,
+                    np.complex64, np.longdouble):
+    register_zeros(_value_type, np.zeros_like)

@@ -1,0 +1,149 @@
+"""How NumPy functions become chainrule primitives, and the tables that route
+NumPy's own functions (``np.sin(tracer)``) to them.
+
+Each area file (``trig.py``, ``reductions.py``, ...) declares its functions
+with the factories here, one stanza per function:
+
+    sin = elementwise("sin", np.sin)
+    sin.def_vjp(lambda g, ans, x: g * cos(x))
+    sin.def_jvp(lambda t, ans, x: t * cos(x))
+
+``elementwise`` registers the ufunc so that ``np.sin(tracer)`` reaches the
+primitive through ``__array_ufunc__``; ``handles(np.f)`` does the same for a
+Python wrapper reached through ``__array_function__``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+
+from ..core import Primitive, Tracer, base_value
+from ..core.errors import MissingRuleError
+
+# numpy ufunc -> the chainrule function applied by ``__array_ufunc__``
+UFUNCS: dict[Any, Callable] = {}
+# numpy function -> the chainrule function applied by ``__array_function__``
+FUNCTIONS: dict[Any, Callable] = {}
+
+
+def primitive(name: str, impl: Callable, multiple_results: bool = False) -> Primitive:
+    """A NumPy-layer primitive, named ``numpy.<name>`` in messages."""
+    return Primitive(f"numpy.{name}", impl, multiple_results)
+
+
+def handles(*numpy_functions: Any) -> Callable:
+    """Decorator: route these NumPy functions on tracers to the decorated function."""
+
+    def register(function: Callable) -> Callable:
+        for numpy_function in numpy_functions:
+            FUNCTIONS[numpy_function] = function
+        return function
+
+    return register
+
+
+def shape_of(value: Any) -> tuple:
+    """The shape of an array, scalar or tracer, without touching the graph."""
+    return getattr(base_value(value), "shape", ())
+
+
+def dtype_of(value: Any) -> np.dtype:
+    plain = base_value(value)
+    dtype = getattr(plain, "dtype", None)
+    return dtype if dtype is not None else np.result_type(plain)
+
+
+def unbroadcast(g: Any, shape: tuple) -> Any:
+    """Sum ``g`` down to ``shape``: the transpose of broadcasting to ``g``'s shape."""
+    g_shape = shape_of(g)
+    if g_shape == shape:
+        return g
+    from .reductions import sum as sum_  # reductions builds on this module
+
+    extra = len(g_shape) - len(shape)
+    axes = tuple(range(extra)) + tuple(
+        extra + axis for axis, size in enumerate(shape) if size == 1 and g_shape[extra + axis] != 1
+    )
+    summed = sum_(g, axis=axes) if axes else g
+    return summed if shape_of(summed) == shape else _reshape(summed, shape)
+
+
+def _reshape(value: Any, shape: tuple) -> Any:
+    from .shape import reshape
+
+    return reshape(value, shape)
+
+
+def broadcast_tangent(t: Any, shape: tuple) -> Any:
+    """Broadcast a tangent up to the output ``shape`` (the JVP of broadcasting)."""
+    if shape_of(t) == shape:
+        return t
+    from .shape import broadcast_to
+
+    return broadcast_to(t, shape)
+
+
+class Elementwise(Primitive):
+    """A broadcasting elementwise operation (a ufunc).
+
+    Its rules are written as if every argument had the output's shape; the
+    factory sums cotangents back to each argument's shape and broadcasts
+    tangents up to the output's, so a rule reads like the calculus.
+    """
+
+    __slots__ = ()
+
+    def def_vjp(self, *rules: Callable | None) -> None:
+        super().def_vjp(*(None if rule is None else _summed_to_argument(rule, argnum)
+                          for argnum, rule in enumerate(rules)))
+
+    def def_jvp(self, *rules: Callable | None) -> None:
+        super().def_jvp(*(None if rule is None else _broadcast_to_output(rule)
+                          for rule in rules))
+
+
+def _summed_to_argument(rule: Callable, argnum: int) -> Callable:
+    def vjp(g, ans, *args, **params):
+        return unbroadcast(rule(g, ans, *args, **params), shape_of(args[argnum]))
+
+    return vjp
+
+
+def _broadcast_to_output(rule: Callable) -> Callable:
+    def jvp(t, ans, *args, **params):
+        return broadcast_tangent(rule(t, ans, *args, **params), shape_of(ans))
+
+    return jvp
+
+
+def elementwise(name: str, ufunc: Any, impl: Callable | None = None) -> Elementwise:
+    """A primitive for ``ufunc``; ``np.<ufunc>(tracer)`` is routed to it."""
+    prim = Elementwise(f"numpy.{name}", impl or ufunc)
+    UFUNCS[ufunc] = prim
+    return prim
+
+
+def nondiff(name: str, function: Callable) -> Primitive:
+    """A primitive whose output is piecewise constant: zero derivative, explicitly."""
+    prim = primitive(name, function)
+    prim.def_nondiff()
+    if isinstance(function, np.ufunc):
+        UFUNCS[function] = prim
+    return prim
+
+
+def unsupported_function_error(qualified_name: str) -> NotImplementedError:
+    return NotImplementedError(
+        f"{qualified_name} is not supported on traced values by chainrule yet "
+        "(no rule in either mode).\n"
+        "  Write it with supported NumPy functions, wrap it with chainrule.custom_vjp / "
+        "custom_jvp, or add a primitive in chainrule/numpy/."
+    )
+
+
+__all__ = [
+    "UFUNCS", "FUNCTIONS", "Elementwise", "MissingRuleError", "Tracer", "broadcast_tangent",
+    "dtype_of", "elementwise", "handles", "nondiff", "primitive", "shape_of", "unbroadcast",
+]

@@ -1,0 +1,431 @@
+"""The transformations: grad, value_and_grad, jvp, vjp, linearize, jacobians,
+hessian, hvp, elementwise_grad, deriv, stop_gradient.
+
+Each is a thin layer over the engine's two modes (``core.vjp``,
+``core.jvp``): it picks the arguments to differentiate (``argnums``), checks
+them, and arranges the results in the shape users expect from JAX.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+from . import core
+from .core import Primitive, flatten, tree_map, unflatten
+from .numpy import _array  # noqa: F401  the array tracer must be registered
+from .numpy.arithmetic import astype
+from .numpy.joining import stack
+from .numpy.shape import reshape, transpose
+from .numpy.wrap import dtype_of, shape_of
+
+Argnums = "int | Sequence[int]"
+
+
+# -- inputs -----------------------------------------------------------------------
+
+
+def _as_differentiable(value: Any, where: str) -> Any:
+    """Check one leaf of a differentiated argument; promote Python ints to float."""
+    plain = core.base_value(value)
+    if isinstance(plain, bool) or isinstance(plain, np.bool_):
+        raise TypeError(f"{where} is a boolean, which has no derivative. "
+                        "Pass a float, or leave it out of argnums.")
+    if isinstance(plain, int):
+        return float(value) if value is plain else value
+    dtype = getattr(plain, "dtype", None)
+    if dtype is None and not isinstance(plain, (float, complex)):
+        raise TypeError(f"{where} is a {type(plain).__name__}, which chainrule cannot "
+                        "differentiate. Pass floats, arrays, or tuples/lists/dicts of them.")
+    if dtype is not None and not np.issubdtype(dtype, np.inexact):
+        raise TypeError(
+            f"{where} is an array of {dtype}, which has no derivative (integers and "
+            "booleans are constants).\n  Pass a float array, e.g. "
+            "np.asarray(x, dtype=float), or leave it out of argnums."
+        )
+    return value
+
+
+def _split_args(function: Callable, args: tuple, argnums: Any) -> tuple:
+    """Return (differentiated args, a function of them, whether argnums was a tuple)."""
+    many = not isinstance(argnums, int)
+    numbers = tuple(argnums) if many else (argnums,)
+    for number in numbers:
+        if not -len(args) <= number < len(args):
+            raise ValueError(f"argnums={argnums!r} but {_name(function)} was called with "
+                             f"{len(args)} positional argument(s)")
+    numbers = tuple(number % len(args) for number in numbers)
+    chosen = tuple(
+        tree_map(lambda leaf, n=number: _as_differentiable(
+            leaf, f"Argument {n} of {_name(function)}"), args[number])
+        for number in numbers
+    )
+
+    def of_chosen(*values: Any) -> Any:
+        full = list(args)
+        for number, value in zip(numbers, values):
+            full[number] = value
+        return function(*full)
+
+    return chosen, of_chosen, many
+
+
+def _name(function: Callable) -> str:
+    return getattr(function, "__name__", repr(function))
+
+
+def _ones_like(value: Any) -> Any:
+    plain = core.base_value(value)
+    if isinstance(plain, float):
+        return 1.0
+    return np.ones(np.shape(plain), np.result_type(plain))
+
+
+def _match_dtype(cotangent: Any, primal: Any) -> Any:
+    """Cotangents have their primal's dtype (float32 in, float32 gradient out)."""
+    dtype = getattr(core.base_value(primal), "dtype", None)
+    if dtype is None or dtype_of(cotangent) == dtype:
+        return cotangent
+    return astype(cotangent, dtype)
+
+
+def _with_aux(function: Callable, has_aux: bool, store: list) -> Callable:
+    if not has_aux:
+        return function
+
+    def main_output(*args: Any) -> Any:
+        result = function(*args)
+        if not (isinstance(result, tuple) and len(result) == 2):
+            raise TypeError("has_aux=True needs the function to return a pair (output, aux)")
+        store.append(result[1])
+        return result[0]
+
+    return main_output
+
+
+# -- reverse mode ---------------------------------------------------------------
+
+
+def vjp(function: Callable, *primals: Any, has_aux: bool = False) -> tuple:
+    """Evaluate ``function(*primals)`` and return ``(output, pullback)``.
+
+    ``pullback(cotangent)`` returns a tuple with one cotangent per primal and
+    may be called many times. With ``has_aux`` the result is
+    ``(output, pullback, aux)``.
+
+    >>> out, pullback = cr.vjp(lambda x, y: x * y, 3.0, 4.0)
+    >>> pullback(1.0)
+    (4.0, 3.0)
+    """
+    primals = tuple(tree_map(lambda leaf: _as_differentiable(leaf, "A primal of vjp"), p)
+                    for p in primals)
+    aux: list = []
+    output, core_pullback = core.vjp(_with_aux(function, has_aux, aux), *primals)
+
+    def pullback(cotangent: Any) -> tuple:
+        return tuple(tree_map(_match_dtype, ct, p) for ct, p in zip(core_pullback(cotangent), primals))
+
+    return (output, pullback, aux[0]) if has_aux else (output, pullback)
+
+
+def value_and_grad(function: Callable, argnums: Any = 0, has_aux: bool = False) -> Callable:
+    """A function returning ``(f(*args), gradient of f)``; ``f`` must return a scalar.
+
+    With ``has_aux`` it returns ``((value, aux), gradient)``; with a tuple
+    ``argnums`` the gradient is a tuple, one per chosen argument.
+
+    >>> cr.value_and_grad(lambda x: x ** 2)(3.0)
+    (9.0, 6.0)
+    """
+
+    @functools.wraps(function)
+    def value_and_grad_function(*args: Any, **kwargs: Any) -> tuple:
+        target = functools.partial(function, **kwargs) if kwargs else function
+        chosen, of_chosen, many = _split_args(target, args, argnums)
+        aux: list = []
+        output, pullback = core.vjp(_with_aux(of_chosen, has_aux, aux), *chosen)
+        _check_scalar(output, function, "grad")
+        gradients = tuple(tree_map(_match_dtype, ct, p)
+                          for ct, p in zip(pullback(_ones_like(output)), chosen))
+        gradient = gradients if many else gradients[0]
+        return ((output, aux[0]) if has_aux else output), gradient
+
+    return value_and_grad_function
+
+
+def grad(function: Callable, argnums: Any = 0, has_aux: bool = False) -> Callable:
+    """The gradient of scalar-valued ``function`` with respect to argument(s) ``argnums``.
+
+    Nest it for higher derivatives: ``grad(grad(f))``.
+
+    >>> cr.grad(np.tanh)(1.0)
+    0.41997434161402614
+    """
+    value_and_grad_function = value_and_grad(function, argnums, has_aux)
+
+    @functools.wraps(function)
+    def grad_function(*args: Any, **kwargs: Any) -> Any:
+        value, gradient = value_and_grad_function(*args, **kwargs)
+        return (gradient, value[1]) if has_aux else gradient
+
+    return grad_function
+
+
+def _check_scalar(output: Any, function: Callable, transform: str) -> None:
+    leaves, _ = flatten(output)
+    if len(leaves) == 1 and shape_of(leaves[0]) == ():
+        if np.issubdtype(dtype_of(leaves[0]), np.complexfloating):
+            raise TypeError(f"{transform} needs a real scalar output; {_name(function)} "
+                            "returned a complex one. Differentiate its real part, or use "
+                            "chainrule.vjp for the complex cotangent convention.")
+        return
+    shapes = [shape_of(leaf) for leaf in leaves]
+    raise TypeError(
+        f"{transform} needs {_name(function)} to return a scalar, but it returned "
+        f"{'a value of shape ' + str(shapes[0]) if len(shapes) == 1 else f'{len(shapes)} values'}.\n"
+        "  Use chainrule.jacobian for the full derivative of a vector output, or "
+        "chainrule.elementwise_grad when each output depends only on the input at the "
+        "same position (or sum the output yourself)."
+    )
+
+
+def elementwise_grad(function: Callable, argnums: Any = 0) -> Callable:
+    """The gradient of ``sum(function(x))``: for elementwise functions, the
+    derivative at every point at once.
+
+    >>> cr.elementwise_grad(np.sin)(np.array([0.0, np.pi]))
+    array([ 1., -1.])
+    """
+
+    @functools.wraps(function)
+    def elementwise_grad_function(*args: Any) -> Any:
+        chosen, of_chosen, many = _split_args(function, args, argnums)
+        output, pullback = core.vjp(of_chosen, *chosen)
+        gradients = tuple(tree_map(_match_dtype, ct, p)
+                          for ct, p in zip(pullback(tree_map(_ones_like, output)), chosen))
+        return gradients if many else gradients[0]
+
+    return elementwise_grad_function
+
+
+# -- forward mode -----------------------------------------------------------------
+
+
+def jvp(function: Callable, primals: Sequence, tangents: Sequence, has_aux: bool = False) -> tuple:
+    """Forward mode: ``(function(*primals), its derivative along tangents)``.
+
+    >>> cr.jvp(lambda x: x ** 3, (2.0,), (1.0,))
+    (8.0, 12.0)
+    """
+    primals = tuple(tree_map(lambda leaf: _as_differentiable(leaf, "A primal of jvp"), p)
+                    for p in primals)
+    tangents = tuple(tree_map(lambda t, p: _match_dtype(
+        float(t) if isinstance(t, int) else t, p), t, p) for t, p in zip(tangents, primals))
+    aux: list = []
+    output, tangent = core.jvp(_with_aux(function, has_aux, aux), primals, tangents)
+    return (output, tangent, aux[0]) if has_aux else (output, tangent)
+
+
+def deriv(function: Callable, argnums: int = 0) -> Callable:
+    """The derivative of a function of one scalar (or elementwise in an array), by
+    forward mode.
+
+    >>> cr.deriv(np.sin)(0.0)
+    1.0
+    """
+
+    @functools.wraps(function)
+    def derivative(*args: Any) -> Any:
+        (chosen,), of_chosen, _ = _split_args(function, args, argnums)
+        return core.jvp(of_chosen, (chosen,), (tree_map(_ones_like, chosen),))[1]
+
+    return derivative
+
+
+def linearize(function: Callable, *primals: Any) -> tuple:
+    """Return ``(function(*primals), f_jvp)`` where ``f_jvp(*tangents)`` is the
+    derivative along ``tangents``. (Each call re-runs forward mode.)
+
+    >>> out, f_jvp = cr.linearize(np.sin, 0.0)
+    >>> f_jvp(2.0)
+    2.0
+    """
+    output = function(*primals)
+
+    def f_jvp(*tangents: Any) -> Any:
+        return jvp(function, primals, tangents)[1]
+
+    return output, f_jvp
+
+
+# -- Jacobians and Hessians ------------------------------------------------------------
+
+
+def _basis(leaf: Any, position: int) -> Any:
+    plain = core.base_value(leaf)
+    vector = np.zeros(np.size(plain), np.result_type(plain))
+    vector[position] = 1
+    return vector.reshape(np.shape(plain)) if np.ndim(plain) else vector[0]
+
+
+def _zeros(leaf: Any) -> Any:
+    return core.zeros_like(leaf)
+
+
+def _assemble(rows: list, leading: tuple, trailing: tuple) -> Any:
+    """Stack derivative slices into an array of shape ``leading + trailing``."""
+    return reshape(stack(rows), leading + trailing) if rows else np.zeros(leading + trailing)
+
+
+def jacrev(function: Callable, argnums: Any = 0, has_aux: bool = False) -> Callable:
+    """The Jacobian by reverse mode: one backward pass per output element.
+
+    Its shape is ``output.shape + input.shape``; pytree outputs and inputs
+    nest as ``output structure`` of ``input structure``.
+
+    >>> cr.jacrev(lambda x: x ** 2)(np.array([1.0, 2.0]))
+    array([[2., 0.],
+           [0., 4.]])
+    """
+
+    @functools.wraps(function)
+    def jacobian_function(*args: Any) -> Any:
+        chosen, of_chosen, many = _split_args(function, args, argnums)
+        aux: list = []
+        output, pullback = core.vjp(_with_aux(of_chosen, has_aux, aux), *chosen)
+        out_leaves, out_tree = flatten(output)
+        in_leaves, in_tree = flatten(chosen)
+        rows: list = [[[] for _ in in_leaves] for _ in out_leaves]
+        for o, out_leaf in enumerate(out_leaves):
+            for position in range(int(np.size(core.base_value(out_leaf)))):
+                seed = [_basis(leaf, position) if k == o else _zeros(leaf)
+                        for k, leaf in enumerate(out_leaves)]
+                cotangents, _ = flatten(pullback(unflatten(out_tree, seed)))
+                for i, cotangent in enumerate(cotangents):
+                    rows[o][i].append(_match_dtype(cotangent, in_leaves[i]))
+        blocks = [
+            unflatten(in_tree, [
+                _assemble(rows[o][i], shape_of(out_leaf), shape_of(in_leaf))
+                for i, in_leaf in enumerate(in_leaves)])
+            for o, out_leaf in enumerate(out_leaves)
+        ]
+        result = unflatten(out_tree, [block if many else block[0] for block in blocks])
+        return (result, aux[0]) if has_aux else result
+
+    return jacobian_function
+
+
+def jacfwd(function: Callable, argnums: Any = 0, has_aux: bool = False) -> Callable:
+    """The Jacobian by forward mode: one tangent per input element.
+
+    >>> cr.jacfwd(lambda x: x ** 2)(np.array([1.0, 2.0]))
+    array([[2., 0.],
+           [0., 4.]])
+    """
+
+    @functools.wraps(function)
+    def jacobian_function(*args: Any) -> Any:
+        chosen, of_chosen, many = _split_args(function, args, argnums)
+        in_leaves, in_tree = flatten(chosen)
+        columns: list = [[] for _ in in_leaves]  # per input leaf: output tangents
+        output = aux = None
+        for i, in_leaf in enumerate(in_leaves):
+            for position in range(int(np.size(core.base_value(in_leaf)))):
+                seed = [_basis(leaf, position) if k == i else _zeros(leaf)
+                        for k, leaf in enumerate(in_leaves)]
+                store: list = []
+                output, tangent = core.jvp(_with_aux(of_chosen, has_aux, store), chosen,
+                                           unflatten(in_tree, seed))
+                aux = store[0] if store else None
+                columns[i].append(flatten(tangent)[0])
+        if output is None:  # no input elements at all
+            output = of_chosen(*chosen)
+            if has_aux:
+                output, aux = output
+        out_leaves, out_tree = flatten(output)
+        blocks = []
+        for o, out_leaf in enumerate(out_leaves):
+            per_input = []
+            for i, in_leaf in enumerate(in_leaves):
+                # columns are stacked first; move the input axes to the end
+                slices = [column[o] for column in columns[i]]
+                in_shape, out_shape = shape_of(in_leaf), shape_of(out_leaf)
+                stacked = _assemble(slices, in_shape, out_shape)
+                axes = tuple(range(len(in_shape), len(in_shape) + len(out_shape))) + tuple(
+                    range(len(in_shape)))
+                per_input.append(transpose(stacked, axes))
+            blocks.append(unflatten(in_tree, per_input))
+        result = unflatten(out_tree, [block if many else block[0] for block in blocks])
+        return (result, aux) if has_aux else result
+
+    return jacobian_function
+
+
+def jacobian(function: Callable, argnums: Any = 0, mode: str = "auto",
+             has_aux: bool = False) -> Callable:
+    """The Jacobian of ``function``: shape ``output.shape + input.shape``.
+
+    ``mode="rev"`` runs one backward pass per output element, ``"fwd"`` one
+    forward pass per input element, ``"auto"`` picks whichever needs fewer.
+
+    >>> cr.jacobian(lambda x: np.sin(x) * 2)(np.zeros(2))
+    array([[2., 0.],
+           [0., 2.]])
+    """
+    if mode not in ("auto", "fwd", "rev"):
+        raise ValueError(f"mode must be 'auto', 'fwd' or 'rev', not {mode!r}")
+    if mode == "fwd":
+        return jacfwd(function, argnums, has_aux)
+    if mode == "rev":
+        return jacrev(function, argnums, has_aux)
+
+    @functools.wraps(function)
+    def jacobian_function(*args: Any) -> Any:
+        chosen, of_chosen, _ = _split_args(function, args, argnums)
+        in_size = sum(int(np.size(core.base_value(leaf))) for leaf in flatten(chosen)[0])
+        output = of_chosen(*chosen)
+        if has_aux:
+            output = output[0]
+        out_size = sum(int(np.size(core.base_value(leaf))) for leaf in flatten(output)[0])
+        chosen_mode = jacfwd if in_size <= out_size else jacrev
+        return chosen_mode(function, argnums, has_aux)(*args)
+
+    return jacobian_function
+
+
+def hessian(function: Callable, argnums: Any = 0) -> Callable:
+    """The Hessian of scalar ``function``, by forward-over-reverse.
+
+    >>> cr.hessian(lambda x: (x ** 3).sum())(np.array([1.0, 2.0]))
+    array([[ 6.,  0.],
+           [ 0., 12.]])
+    """
+    return jacfwd(grad(function, argnums), argnums)
+
+
+def hvp(function: Callable, x: Any, v: Any) -> Any:
+    """Hessian of scalar ``function`` at ``x`` times ``v``, by forward-over-reverse.
+
+    Costs a small multiple of one gradient, never the full Hessian.
+
+    >>> cr.hvp(lambda x: (x ** 3).sum(), np.array([1.0, 2.0]), np.array([1.0, 0.0]))
+    array([6., 0.])
+    """
+    return jvp(grad(function), (x,), (v,))[1]
+
+
+# -- controlling differentiation ----------------------------------------------------
+
+stop_gradient_p = Primitive("stop_gradient", lambda x: x)
+stop_gradient_p.def_nondiff()
+
+
+def stop_gradient(x: Any) -> Any:
+    """``x`` as a constant: no derivative flows through it, at any level.
+
+    >>> cr.grad(lambda x: x * cr.stop_gradient(x))(3.0)
+    3.0
+    """
+    return tree_map(stop_gradient_p, x)
