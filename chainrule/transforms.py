@@ -85,7 +85,10 @@ def _ones_like(value: Any) -> Any:
 
 def _match_dtype(cotangent: Any, primal: Any) -> Any:
     """Cotangents have their primal's dtype (float32 in, float32 gradient out)."""
-    dtype = getattr(core.base_value(primal), "dtype", None)
+    plain = core.base_value(primal)
+    if isinstance(plain, float) and not isinstance(cotangent, core.Tracer):
+        return float(cotangent)  # Python floats in, Python floats out
+    dtype = getattr(plain, "dtype", None)
     if dtype is None or dtype_of(cotangent) == dtype:
         return cotangent
     return astype(cotangent, dtype)
