@@ -139,7 +139,7 @@ def value_and_grad(function: Callable, argnums: Any = 0, has_aux: bool = False) 
     With ``has_aux`` it returns ``((value, aux), gradient)``; with a tuple
     ``argnums`` the gradient is a tuple, one per chosen argument.
 
-    >>> cr.value_and_grad(lambda x: x ** 2)(3.0)
+    >>> cr.value_and_grad(lambda x: x * x)(3.0)
     (9.0, 6.0)
     """
 
@@ -219,7 +219,7 @@ def elementwise_grad(function: Callable, argnums: Any = 0) -> Callable:
 def jvp(function: Callable, primals: Sequence, tangents: Sequence, has_aux: bool = False) -> tuple:
     """Forward mode: ``(function(*primals), its derivative along tangents)``.
 
-    >>> cr.jvp(lambda x: x ** 3, (2.0,), (1.0,))
+    >>> cr.jvp(lambda x: x * x * x, (2.0,), (1.0,))
     (8.0, 12.0)
     """
     primals = tuple(tree_map(lambda leaf: _as_differentiable(leaf, "A primal of jvp"), p)
@@ -235,8 +235,8 @@ def deriv(function: Callable, argnums: int = 0) -> Callable:
     """The derivative of a function of one scalar (or elementwise in an array), by
     forward mode.
 
-    >>> cr.deriv(np.sin)(0.0)
-    1.0
+    >>> cr.deriv(np.sin)(np.array([0.0, np.pi]))
+    array([ 1., -1.])
     """
 
     @functools.wraps(function)
@@ -251,9 +251,9 @@ def linearize(function: Callable, *primals: Any) -> tuple:
     """Return ``(function(*primals), f_jvp)`` where ``f_jvp(*tangents)`` is the
     derivative along ``tangents``. (Each call re-runs forward mode.)
 
-    >>> out, f_jvp = cr.linearize(np.sin, 0.0)
-    >>> f_jvp(2.0)
-    2.0
+    >>> out, f_jvp = cr.linearize(np.sin, np.zeros(2))
+    >>> f_jvp(np.array([2.0, 3.0]))
+    array([2., 3.])
     """
     output = function(*primals)
 

@@ -33,6 +33,7 @@ from .arithmetic import subtract as subtract
 from .arithmetic import true_divide as true_divide
 from .arithmetic import where as where
 from .array import ArrayTracer as ArrayTracer
+from .array import ScalarTracer as ScalarTracer
 from .creation import array as array
 from .creation import asarray as asarray
 from .creation import empty_like as empty_like

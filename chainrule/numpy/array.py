@@ -55,8 +55,8 @@ class StaleLevel(Level):
         )
 
 
-class ArrayTracer(Tracer):
-    """A traced ndarray or scalar. See the module docstring."""
+class NumericTracer(Tracer):
+    """A traced number or array: everything NumPy-like but indexing. See the module docstring."""
 
     __slots__ = ("view_base", "views", "__weakref__")
     __array_priority__ = 100.0
@@ -82,13 +82,6 @@ class ArrayTracer(Tracer):
     ndim = property(lambda self: np.ndim(self.value))
     size = property(lambda self: np.size(self.value))
     dtype = property(lambda self: np.result_type(self.value))
-
-    def __len__(self) -> int:
-        return len(self.value)
-
-    def __iter__(self):
-        for index in range(len(self)):
-            yield self[index]
 
     def __repr__(self) -> str:
         return f"Traced<{self.dtype}{list(self.shape)}>({self.value!r}, {self.level})"
@@ -160,24 +153,7 @@ class ArrayTracer(Tracer):
     def __eq__(self, other): return nondiff.equal(self, other)
     def __ne__(self, other): return nondiff.not_equal(self, other)
 
-    # -- in-place arithmetic: functional updates -----------------------------------
-    def __iadd__(self, other): return self._update(arithmetic.add(self, other))
-    def __isub__(self, other): return self._update(arithmetic.subtract(self, other))
-    def __imul__(self, other): return self._update(arithmetic.multiply(self, other))
-    def __itruediv__(self, other): return self._update(arithmetic.divide(self, other))
-    def __ipow__(self, other): return self._update(arithmetic.power(self, other))
-    def __imatmul__(self, other): return self._update(linalg.matmul(self, other))
-
-    def __getitem__(self, index):
-        result = indexing.getitem(self, index)
-        if isinstance(result, ArrayTracer) and indexing.is_basic_index(index):
-            self._add_view(result, lambda new, base: indexing.setitem(base, index, new))
-        return result
-
-    def __setitem__(self, index, value) -> None:
-        self._update(indexing.setitem(self, index, value))
-
-    def _update(self, new: Any) -> "ArrayTracer":
+    def _update(self, new: Any) -> "NumericTracer":
         """Give this tracer the value ``new`` in place (NumPy's in-place semantics)."""
         dtype = self.dtype
         if np.result_type(_plain(new)) != dtype:
@@ -191,7 +167,7 @@ class ArrayTracer(Tracer):
             base._write_from_view(self, write_back(self, base))
         return self
 
-    def _write_from_view(self, view: "ArrayTracer", new: Any) -> None:
+    def _write_from_view(self, view: "NumericTracer", new: Any) -> None:
         _assign(self, new)
         if self.views:
             _mark_stale(self.views, keep=view)
@@ -200,7 +176,7 @@ class ArrayTracer(Tracer):
             base, write_back = self.view_base
             base._write_from_view(self, write_back(self, base))
 
-    def _add_view(self, view: "ArrayTracer", write_back) -> None:
+    def _add_view(self, view: "NumericTracer", write_back) -> None:
         if view is self:
             return
         view.view_base = (self, write_back)
@@ -297,6 +273,45 @@ class ArrayTracer(Tracer):
         return function(*args, **kwargs)
 
 
+class ScalarTracer(NumericTracer):
+    """A traced scalar (Python or NumPy float). Like NumPy's scalars it is immutable
+    and not a sequence, which lets ``out[i] = t`` on a plain array reach ``__float__``
+    and its explanation instead of NumPy's generic sequence error."""
+
+    __slots__ = ()
+
+
+class ArrayTracer(NumericTracer):
+    """A traced ndarray: adds indexing, item assignment and in-place arithmetic."""
+
+    __slots__ = ()
+
+    def __len__(self) -> int:
+        return len(self.value)
+
+    def __iter__(self):
+        for index in range(len(self)):
+            yield self[index]
+
+    # -- in-place arithmetic: functional updates -----------------------------------
+    def __iadd__(self, other): return self._update(arithmetic.add(self, other))
+    def __isub__(self, other): return self._update(arithmetic.subtract(self, other))
+    def __imul__(self, other): return self._update(arithmetic.multiply(self, other))
+    def __itruediv__(self, other): return self._update(arithmetic.divide(self, other))
+    def __ipow__(self, other): return self._update(arithmetic.power(self, other))
+    def __imatmul__(self, other): return self._update(linalg.matmul(self, other))
+
+    def __getitem__(self, index):
+        result = indexing.getitem(self, index)
+        if isinstance(result, ArrayTracer) and indexing.is_basic_index(index):
+            self._add_view(result, lambda new, base: indexing.setitem(base, index, new))
+        return result
+
+    def __setitem__(self, index, value) -> None:
+        self._update(indexing.setitem(self, index, value))
+
+
+
 def operator_index(value: Any) -> int:
     import operator
 
@@ -309,7 +324,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _assign(tracer: ArrayTracer, new: Any) -> None:
+def _assign(tracer: NumericTracer, new: Any) -> None:
     """Point ``tracer`` at the value and graph node of ``new``."""
     if isinstance(new, Tracer) and new.level.depth >= tracer.level.depth:
         tracer.primal, tracer.level = new.primal, new.level
@@ -352,9 +367,10 @@ _UFUNC_METHODS = {
 }
 
 
-for _value_type in (np.ndarray, float, int, complex, np.float64, np.float32, np.float16,
+register_tracer_type(np.ndarray, ArrayTracer)
+for _value_type in (float, int, complex, np.float64, np.float32, np.float16,
                     np.complex128, np.complex64, np.longdouble):
-    register_tracer_type(_value_type, ArrayTracer)
+    register_tracer_type(_value_type, ScalarTracer)
 
 for _value_type in (np.ndarray, np.float64, np.float32, np.float16, np.complex128,
                     np.complex64, np.longdouble):

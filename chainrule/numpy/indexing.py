@@ -68,10 +68,30 @@ def _setitem_impl(x, value, index):
     return out
 
 
+def _winners(shape, index):
+    """For ``x[index] = v``: which positions of ``x[index]`` are written last.
+
+    With repeated indices NumPy keeps the last write, so only those positions
+    of the value reach the result; the others get no cotangent.
+    """
+    selected_shape = np.empty(shape, bool)[index].shape
+    order = np.arange(int(np.prod(selected_shape))).reshape(selected_shape)
+    slots = np.full(shape, -1)
+    slots[index] = order
+    return slots[index] == order
+
+
+def _setitem_value_vjp(g, ans, x, value, index):
+    selected = getitem_p(g, index=index)
+    if not is_basic_index(index):
+        selected = selected * _winners(shape_of(x), index)
+    return unbroadcast(selected, shape_of(value))
+
+
 setitem_p = primitive("setitem", _setitem_impl)
 setitem_p.def_linear(
     lambda g, ans, x, value, index: setitem_p(g, 0.0, index=index),
-    lambda g, ans, x, value, index: unbroadcast(getitem_p(g, index=index), shape_of(value)),
+    _setitem_value_vjp,
 )
 
 
