@@ -14,7 +14,7 @@ from typing import Any, Callable
 from . import vspace
 from .errors import MissingRuleError
 from .primitive import Primitive
-from .trace import Level, Tracer, bind, new_level, new_tracer
+from .trace import Level, Tracer, bind, new_level, new_tracer, tracer_type_of
 from .tree import flatten, unflatten
 
 
@@ -27,12 +27,10 @@ class ForwardLevel(Level):
     def process(self, primitive: Primitive, args: tuple, params: dict) -> Any:
         primals = []
         tangents = []
-        lower = False
-        for argnum, value in enumerate(args):
+        lower = False  # does any argument still carry tracers of lower levels?
+        for value in args:
             if isinstance(value, Tracer):
                 if value.level is self:
-                    if value.tangent is not None and not primitive.has_jvp(argnum):
-                        raise MissingRuleError(primitive.name, "forward", argnum)
                     primal = value.primal
                     if isinstance(primal, Tracer):
                         lower = True
@@ -46,8 +44,12 @@ class ForwardLevel(Level):
             ans = bind(primitive, *primals, **params)
         else:
             ans = primitive.impl(*primals, **params)
-        if primitive.nondiff:
+        if primitive.nondiff or not any(tangent is not None for tangent in tangents):
             return ans
+        if not primitive.forward_complete:
+            for argnum, tangent in enumerate(tangents):
+                if tangent is not None and not primitive.has_jvp(argnum):
+                    raise MissingRuleError(primitive.name, "forward", argnum)
         if primitive.jvp_joint is not None:
             tangent_out = primitive.jvp_joint(tangents, ans, *primals, **params)
         else:
@@ -66,12 +68,12 @@ class ForwardLevel(Level):
         """Pair computed result(s) with their tangent(s); None tangents stay plain."""
         if tangent_out is None:
             return ans
-        if primitive.multiple_results:
-            return tuple(
-                value if tangent is None else new_tracer(value, self, None, tangent)
-                for value, tangent in zip(ans, tangent_out)
-            )
-        return new_tracer(ans, self, None, tangent_out)
+        if not primitive.multiple_results:
+            return tracer_type_of(ans)(ans, self, None, tangent_out)
+        return tuple(
+            value if tangent is None else new_tracer(value, self, None, tangent)
+            for value, tangent in zip(ans, tangent_out)
+        )
 
 
 def jvp(function: Callable, primals: tuple, tangents: tuple) -> tuple[Any, Any]:

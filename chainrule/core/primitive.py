@@ -39,7 +39,7 @@ class Primitive:
 
     __slots__ = (
         "name", "impl", "vjp_rules", "vjp_joint", "jvp_rules", "jvp_joint",
-        "nondiff", "multiple_results", "__weakref__",
+        "nondiff", "multiple_results", "reverse_complete", "forward_complete", "__weakref__",
     )
 
     def __init__(self, name: str, impl: Callable, multiple_results: bool = False):
@@ -51,6 +51,9 @@ class Primitive:
         self.jvp_joint: Callable | None = None
         self.nondiff = False
         self.multiple_results = multiple_results
+        # True when every argument has a rule, so the hot path can skip checking
+        self.reverse_complete = False
+        self.forward_complete = False
 
     # ``bind`` inlined: this is the hot path of every traced operation.
     def __call__(self, *args: Any, **params: Any) -> Any:
@@ -69,18 +72,22 @@ class Primitive:
     def def_vjp(self, *rules: Callable | None) -> None:
         """Reverse-mode rules, one per argument (``None`` for non-differentiable ones)."""
         self.vjp_rules = rules
+        self.reverse_complete = self.vjp_joint is not None or None not in rules
 
     def def_jvp(self, *rules: Callable | None) -> None:
         """Forward-mode rules, one per argument (``None`` for non-differentiable ones)."""
         self.jvp_rules = rules
+        self.forward_complete = self.jvp_joint is not None or None not in rules
 
     def def_vjp_joint(self, rule: Callable) -> None:
         """``rule(g, ans, *args, **params) -> tuple of cotangents`` (None for zero)."""
         self.vjp_joint = rule
+        self.reverse_complete = True
 
     def def_jvp_joint(self, rule: Callable) -> None:
         """``rule(tangents, ans, *args, **params) -> output tangent``; tangents hold None for zero."""
         self.jvp_joint = rule
+        self.forward_complete = True
 
     def def_linear(self, *vjp_rules: Callable | None) -> None:
         """Declare the operation linear in its array arguments.
@@ -88,7 +95,7 @@ class Primitive:
         The JVP follows from linearity (apply the operation to the tangents);
         the VJP rules given are its transpose.
         """
-        self.vjp_rules = vjp_rules
+        self.def_vjp(*vjp_rules)
 
         def linear_jvp(tangents: list, ans: Any, *args: Any, **params: Any) -> Any:
             filled = [
@@ -97,7 +104,7 @@ class Primitive:
             ]
             return self(*filled, **params)
 
-        self.jvp_joint = linear_jvp
+        self.def_jvp_joint(linear_jvp)
 
     def def_nondiff(self) -> None:
         """Declare the output piecewise constant: its derivative is zero in every mode."""

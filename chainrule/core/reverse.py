@@ -15,7 +15,7 @@ from typing import Any, Callable
 from . import vspace
 from .errors import MissingRuleError
 from .primitive import Primitive
-from .trace import Level, Tracer, bind, new_level, new_tracer
+from .trace import Level, Tracer, bind, new_level, new_tracer, tracer_type_of
 from .tree import flatten, unflatten
 
 _NO_PARAMS: dict = {}
@@ -79,21 +79,15 @@ class ReverseLevel(Level):
     def process(self, primitive: Primitive, args: tuple, params: dict) -> Any:
         primals = []
         parents = []
-        lower = False
-        differentiated = False
-        for argnum, value in enumerate(args):
+        lower = False  # does any argument still carry tracers of lower levels?
+        for value in args:
             if isinstance(value, Tracer):
                 if value.level is self:
-                    node = value.node
-                    if node is not None:
-                        if not primitive.has_vjp(argnum):
-                            raise MissingRuleError(primitive.name, "reverse", argnum)
-                        differentiated = True
                     primal = value.primal
                     if isinstance(primal, Tracer):
                         lower = True
                     primals.append(primal)
-                    parents.append(node)
+                    parents.append(value.node)
                     continue
                 lower = True
             primals.append(value)
@@ -102,9 +96,19 @@ class ReverseLevel(Level):
             ans = bind(primitive, *primals, **params)
         else:
             ans = primitive.impl(*primals, **params)
-        if primitive.nondiff or not differentiated:
+        if primitive.nondiff or not any(parents):
             return ans
-        return self.record(primitive, tuple(primals), ans, params, tuple(parents))
+        if not primitive.reverse_complete:
+            for argnum, parent in enumerate(parents):
+                if parent is not None and not primitive.has_vjp(argnum):
+                    raise MissingRuleError(primitive.name, "reverse", argnum)
+        if primitive.multiple_results:
+            return self.record(primitive, tuple(primals), ans, params, tuple(parents))
+        tape = self.tape
+        node = Node(primitive, tuple(primals), ans, params or _NO_PARAMS, tuple(parents),
+                    len(tape))
+        tape.append(node)
+        return tracer_type_of(ans)(ans, self, node, None)
 
     def record(self, primitive, primals, ans, params, parents) -> Any:
         """Append a node for an operation already computed; return its traced result(s)."""
@@ -112,7 +116,8 @@ class ReverseLevel(Level):
         node = Node(primitive, primals, ans, params or _NO_PARAMS, parents, len(tape))
         tape.append(node)
         if not primitive.multiple_results:
-            return new_tracer(ans, self, node)
+            tracer_type = tracer_type_of(ans)
+            return tracer_type(ans, self, node, None)
         results = []
         count = len(ans)
         for index, value in enumerate(ans):

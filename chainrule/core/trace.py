@@ -101,6 +101,16 @@ def new_tracer(primal: Any, level: Level, node: Any = None, tangent: Any = None)
     return tracer_type(primal, level, node, tangent)
 
 
+def tracer_type_of(value: Any) -> type:
+    """The tracer class for ``value`` (looked through lower-level tracers)."""
+    tracer_type = _tracer_types.get(type(value))
+    if tracer_type is not None:
+        return tracer_type
+    while isinstance(value, Tracer):
+        value = value.primal
+    return _tracer_types.get(type(value), Tracer)
+
+
 def base_value(value: Any) -> Any:
     """The plain value under any number of tracer levels."""
     while isinstance(value, Tracer):

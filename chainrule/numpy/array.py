@@ -61,13 +61,9 @@ class NumericTracer(Tracer):
     __slots__ = ("view_base", "views", "__weakref__")
     __array_priority__ = 100.0
 
-    def __init__(self, primal, level, node=None, tangent=None):
-        self.primal = primal
-        self.level = level
-        self.node = node
-        self.tangent = tangent
-        self.view_base = None  # (base tracer, write_back) for a view
-        self.views = None  # weak references to views taken of this tracer
+    # ``view_base`` ((base tracer, write_back) for a view) and ``views`` (weak
+    # references to views of this tracer) are set only when used: most tracers
+    # are never viewed, and the tracer's construction is on the hot path.
 
     # -- what it is -----------------------------------------------------------
     @property
@@ -159,20 +155,20 @@ class NumericTracer(Tracer):
         if np.result_type(_plain(new)) != dtype:
             new = arithmetic.astype(new, dtype)
         _assign(self, new)
-        if self.views:
+        if getattr(self, "views", None):
             _mark_stale(self.views, keep=None)
             self.views = None
-        if self.view_base is not None:
+        if getattr(self, "view_base", None) is not None:
             base, write_back = self.view_base
             base._write_from_view(self, write_back(self, base))
         return self
 
     def _write_from_view(self, view: "NumericTracer", new: Any) -> None:
         _assign(self, new)
-        if self.views:
+        if getattr(self, "views", None):
             _mark_stale(self.views, keep=view)
             self.views = [ref for ref in self.views if ref() is view]
-        if self.view_base is not None:
+        if getattr(self, "view_base", None) is not None:
             base, write_back = self.view_base
             base._write_from_view(self, write_back(self, base))
 
@@ -180,9 +176,12 @@ class NumericTracer(Tracer):
         if view is self:
             return
         view.view_base = (self, write_back)
-        if self.views is None:
-            self.views = []
-        self.views.append(weakref.ref(view))
+        views = getattr(self, "views", None)
+        if views is None:
+            self.views = views = []
+        elif len(views) >= 64 and len(views) & (len(views) - 1) == 0:
+            views[:] = [ref for ref in views if ref() is not None]  # drop dead views now and then
+        views.append(weakref.ref(view))
 
     # -- methods --------------------------------------------------------------
     @property
@@ -339,7 +338,7 @@ def _mark_stale(views: list, keep: Any) -> None:
         view = reference()
         if view is not None and view is not keep:
             view.level = StaleLevel(f"This view ({view.dtype}{list(view.shape)})")
-            if view.views:
+            if getattr(view, "views", None):
                 _mark_stale(view.views, keep=None)
 
 

@@ -46,7 +46,11 @@ def handles(*numpy_functions: Any) -> Callable:
 
 def shape_of(value: Any) -> tuple:
     """The shape of an array, scalar or tracer, without touching the graph."""
-    return getattr(base_value(value), "shape", ())
+    while isinstance(value, Tracer):
+        value = value.primal
+    if type(value) is float:  # the common scalar, without a failed attribute lookup
+        return ()
+    return getattr(value, "shape", ())
 
 
 def dtype_of(value: Any) -> np.dtype:
@@ -106,14 +110,18 @@ class Elementwise(Primitive):
 
 def _summed_to_argument(rule: Callable, argnum: int) -> Callable:
     def vjp(g, ans, *args, **params):
-        return unbroadcast(rule(g, ans, *args, **params), shape_of(args[argnum]))
+        cotangent = rule(g, ans, *args, **params)
+        shape = shape_of(args[argnum])
+        return cotangent if shape_of(cotangent) == shape else unbroadcast(cotangent, shape)
 
     return vjp
 
 
 def _broadcast_to_output(rule: Callable) -> Callable:
     def jvp(t, ans, *args, **params):
-        return broadcast_tangent(rule(t, ans, *args, **params), shape_of(ans))
+        tangent = rule(t, ans, *args, **params)
+        shape = shape_of(ans)
+        return tangent if shape_of(tangent) == shape else broadcast_tangent(tangent, shape)
 
     return jvp
 
