@@ -17,6 +17,7 @@ from . import core
 from .core import Primitive, flatten, tree_map, unflatten
 from .numpy import _array  # noqa: F401  the array tracer must be registered
 from .numpy.arithmetic import astype
+from .numpy.complex_numbers import real
 from .numpy.joining import stack
 from .numpy.shape import reshape, transpose
 from .numpy.wrap import dtype_of, shape_of
@@ -87,10 +88,13 @@ def _match_dtype(cotangent: Any, primal: Any) -> Any:
     """Cotangents have their primal's dtype (float32 in, float32 gradient out)."""
     plain = core.base_value(primal)
     if isinstance(plain, float) and not isinstance(cotangent, core.Tracer):
-        return float(cotangent)  # Python floats in, Python floats out
+        return float(np.real(cotangent))  # Python floats in, Python floats out
     dtype = getattr(plain, "dtype", None)
     if dtype is None or dtype_of(cotangent) == dtype:
         return cotangent
+    if not np.issubdtype(dtype, np.complexfloating) and np.issubdtype(
+            dtype_of(cotangent), np.complexfloating):
+        cotangent = real(cotangent)  # a real input's cotangent is the real part
     return astype(cotangent, dtype)
 
 

@@ -34,6 +34,11 @@ from .arithmetic import true_divide as true_divide
 from .arithmetic import where as where
 from .array import ArrayTracer as ArrayTracer
 from .array import ScalarTracer as ScalarTracer
+from .complex_numbers import angle as angle
+from .complex_numbers import conj as conj
+from .complex_numbers import conjugate as conjugate
+from .complex_numbers import imag as imag
+from .complex_numbers import real as real
 from .creation import array as array
 from .creation import asarray as asarray
 from .creation import empty_like as empty_like

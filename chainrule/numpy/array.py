@@ -23,7 +23,7 @@ import numpy as np
 
 from ..core import Tracer, register_tracer_type, register_zeros
 from ..core.trace import Level
-from . import arithmetic, indexing, linalg, nondiff, reductions, shape
+from . import arithmetic, complex_numbers, indexing, linalg, nondiff, reductions, shape
 from .creation import LIKE_FUNCTIONS
 from .wrap import FUNCTIONS, UFUNCS, unsupported_function_error
 
@@ -223,7 +223,7 @@ class NumericTracer(Tracer):
     def dot(self, other): return linalg.dot(self, other)
     def astype(self, dtype, copy=True): return arithmetic.astype(self, dtype)
     def copy(self): return arithmetic.positive(self)
-    def conj(self): return self
+    def conj(self): return complex_numbers.conjugate(self)
     conjugate = conj
     def clip(self, min=None, max=None): return arithmetic.clip(self, min, max)
     def argmax(self, axis=None): return np.argmax(self.value, axis)
@@ -236,7 +236,11 @@ class NumericTracer(Tracer):
 
     @property
     def real(self):
-        return self
+        return complex_numbers.real(self)
+
+    @property
+    def imag(self):
+        return complex_numbers.imag(self)
 
     # -- NumPy's protocols ----------------------------------------------------
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
