@@ -43,7 +43,11 @@ def _inner(a: Any, b: Any) -> float:
 
 
 def _axpy(alpha: float, x: Any, y: Any) -> Any:
-    return tree_map(lambda xi, yi: yi + alpha * xi, x, y)
+    def step(xi: Any, yi: Any) -> Any:
+        moved = yi + alpha * xi
+        return np.asarray(moved) if isinstance(yi, np.ndarray) else moved  # 0-d stays 0-d
+
+    return tree_map(step, x, y)
 
 
 def _tolerances(args: Any) -> tuple[float, float, float]:

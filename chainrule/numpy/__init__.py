@@ -48,7 +48,6 @@ from .creation import zeros_like as zeros_like
 from .exp_log import exp as exp
 from .exp_log import log as log
 from .indexing import take as take
-from .joining import stack as stack
 from .linalg import dot as dot
 from .linalg import matmul as matmul
 from .nondiff import ceil as ceil
@@ -62,11 +61,6 @@ from .nondiff import less_equal as less_equal
 from .nondiff import not_equal as not_equal
 from .nondiff import sign as sign
 from .reductions import sum as sum  # noqa: A004
-from .shape import broadcast_to as broadcast_to
-from .shape import expand_dims as expand_dims
-from .shape import reshape as reshape
-from .shape import swapaxes as swapaxes
-from .shape import transpose as transpose
 from .trig import cos as cos
 from .trig import sin as sin
 from .trig import tanh as tanh
@@ -75,3 +69,40 @@ from .trig import tanh as tanh
 from numpy import e as e, inf as inf, nan as nan, newaxis as newaxis, pi as pi  # noqa: E402
 from numpy import float32 as float32, float64 as float64  # noqa: E402
 from numpy import ndarray as ndarray  # noqa: E402
+from .shape import reshape as reshape
+from .shape import ravel as ravel
+from .shape import squeeze as squeeze
+from .shape import expand_dims as expand_dims
+from .shape import atleast_1d as atleast_1d
+from .shape import atleast_2d as atleast_2d
+from .shape import atleast_3d as atleast_3d
+from .shape import broadcast_to as broadcast_to
+from .shape import transpose as transpose
+from .shape import swapaxes as swapaxes
+from .shape import moveaxis as moveaxis
+from .shape import flip as flip
+from .shape import fliplr as fliplr
+from .shape import flipud as flipud
+from .shape import rot90 as rot90
+from .shape import roll as roll
+from .shape import diagonal as diagonal
+from .shape import diag as diag
+from .shape import diagflat as diagflat
+from .shape import trace as trace
+from .shape import triu as triu
+from .shape import tril as tril
+from .shape import repeat as repeat
+from .joining import concatenate as concatenate
+from .joining import stack as stack
+from .joining import vstack as vstack
+from .joining import hstack as hstack
+from .joining import dstack as dstack
+from .joining import column_stack as column_stack
+from .joining import append as append
+from .joining import array_split as array_split
+from .joining import split as split
+from .joining import hsplit as hsplit
+from .joining import vsplit as vsplit
+from .joining import dsplit as dsplit
+from .joining import tile as tile
+from .joining import pad as pad

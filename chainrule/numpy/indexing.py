@@ -105,12 +105,24 @@ def setitem(x, index, value):
 
 
 @handles(np.take)
-def take(a, indices, axis=None):
-    """``np.take``: gather along an axis (or from the flattened array)."""
-    indices = _plain_index(indices)
-    if axis is None:
-        from .shape import reshape
+def take(a, indices, axis=None, out=None, mode="raise"):
+    """``np.take``: gather along an axis (or from the flattened array).
 
-        return getitem(reshape(a, (-1,)), indices)
+    >>> take(np.array([1.0, 2.0, 3.0]), [2, 0, 5], mode="clip")
+    array([3., 1., 3.])
+    """
+    if out is not None:
+        raise NotImplementedError("np.take(..., out=...) cannot write into an array on "
+                                  "traced values; use the returned array instead.")
+    from .shape import reshape
+
+    if axis is None:
+        a, axis = reshape(a, (-1,)), 0
     axis = axis % len(shape_of(a))
+    indices = _plain_index(indices)
+    size = shape_of(a)[axis]
+    if mode == "wrap":
+        indices = np.mod(indices, size)
+    elif mode == "clip":
+        indices = np.clip(indices, 0, size - 1)
     return getitem(a, (slice(None),) * axis + (indices,))

@@ -1,18 +1,44 @@
-"""Shape functions: reshape, transpose, swapaxes, moveaxis, expand_dims, squeeze,
-broadcast_to, ravel. Each is linear: its VJP is the inverse reshaping."""
+"""Shape functions: reshape, transpose and their relatives, flips and rolls,
+diagonals and triangles, repeat.
+
+Every one is linear. A primitive declares itself linear once and gives its
+transpose (the VJP), which is again one of these functions: the inverse
+reshaping, the opposite roll, the diagonal put back into zeros. Functions
+that are compositions of others (``moveaxis``, ``rot90``, ``trace``) need no
+rule of their own.
+"""
 
 from __future__ import annotations
 
+import operator
+
 import numpy as np
 
+from ..core import Tracer, base_value
 from .wrap import handles, primitive, shape_of, unbroadcast
+
+
+def _array(x):
+    """A tracer as it is; anything else (a list, a scalar) as an ndarray."""
+    return x if isinstance(x, Tracer) else np.asarray(x)
+
+
+def _axis(axis, ndim: int) -> int:
+    """``axis`` as a non-negative int, with NumPy's error when it is out of range."""
+    axis = operator.index(axis)
+    if not -ndim <= axis < ndim:
+        raise np.exceptions.AxisError(axis, ndim)
+    return axis % ndim
+
+
+# -- reshaping ------------------------------------------------------------------
 
 reshape_p = primitive("reshape", lambda x, shape, order: np.reshape(x, shape, order=order))
 reshape_p.def_linear(lambda g, ans, x, shape, order: reshape_p(g, shape=shape_of(x), order=order))
 
 
 @handles(np.reshape)
-def reshape(x, shape, order="C", **kwargs):
+def reshape(x, shape=None, order="C", **kwargs):
     """``np.reshape``.
 
     >>> reshape(np.arange(6.0), (2, 3)).shape
@@ -21,21 +47,91 @@ def reshape(x, shape, order="C", **kwargs):
     shape = kwargs.pop("newshape", shape)
     if isinstance(shape, (int, np.integer)):
         shape = (int(shape),)
-    return reshape_p(x, shape=tuple(shape), order=order)
+    return reshape_p(_array(x), shape=tuple(shape), order=order)
 
 
-transpose_p = primitive("transpose", lambda x, axes: np.transpose(x, axes))
-transpose_p.def_linear(
-    lambda g, ans, x, axes: transpose_p(g, axes=None if axes is None else tuple(np.argsort(axes))))
+@handles(np.ravel)
+def ravel(x, order="C"):
+    """``np.ravel``: the array flattened to one axis.
+
+    >>> ravel(np.ones((2, 3))).shape
+    (6,)
+    """
+    x = _array(x)
+    if order in ("A", "K"):
+        plain = np.asarray(base_value(x))
+        fortran = plain.flags.f_contiguous and not plain.flags.c_contiguous
+        order = "F" if fortran else "C"
+    return reshape(x, (-1,), order=order)
 
 
-@handles(np.transpose)
-def transpose(x, axes=None):
-    """``np.transpose``: reverse the axes, or permute them as ``axes`` says."""
-    if axes is not None:
-        ndim = len(shape_of(x))
-        axes = tuple(int(a) % ndim for a in axes)
-    return transpose_p(x, axes=axes)
+@handles(np.squeeze)
+def squeeze(x, axis=None):
+    """``np.squeeze``: drop axes of length one.
+
+    >>> squeeze(np.ones((1, 3, 1))).shape
+    (3,)
+    """
+    x = _array(x)
+    return reshape(x, np.squeeze(np.empty(shape_of(x), dtype=bool), axis).shape)
+
+
+@handles(np.expand_dims)
+def expand_dims(x, axis):
+    """``np.expand_dims``: insert axes of length one.
+
+    >>> expand_dims(np.ones(3), (0, 2)).shape
+    (1, 3, 1)
+    """
+    x = _array(x)
+    return reshape(x, np.expand_dims(np.empty(shape_of(x), dtype=bool), axis).shape)
+
+
+def _at_least(x, ndim: int):
+    """One array of ``atleast_<ndim>d``: NumPy puts the new axes at these places."""
+    shape = shape_of(x)
+    if len(shape) >= ndim:
+        return x
+    if ndim == 3 and len(shape) == 2:
+        return reshape(x, shape + (1,))
+    if ndim == 3:
+        return reshape(x, (1,) + (shape or (1,)) + (1,))
+    return reshape(x, (1,) * (ndim - len(shape)) + shape)
+
+
+def _atleast(arrays, ndim):
+    results = tuple(_at_least(_array(x), ndim) for x in arrays)
+    return results[0] if len(results) == 1 else results
+
+
+@handles(np.atleast_1d)
+def atleast_1d(*arrays):
+    """``np.atleast_1d``: scalars become arrays of shape ``(1,)``.
+
+    >>> atleast_1d(2.0)
+    array([2.])
+    """
+    return _atleast(arrays, 1)
+
+
+@handles(np.atleast_2d)
+def atleast_2d(*arrays):
+    """``np.atleast_2d``: an array of shape ``(N,)`` becomes ``(1, N)``.
+
+    >>> atleast_2d(np.ones(3)).shape
+    (1, 3)
+    """
+    return _atleast(arrays, 2)
+
+
+@handles(np.atleast_3d)
+def atleast_3d(*arrays):
+    """``np.atleast_3d``: ``(N,)`` becomes ``(1, N, 1)``, ``(M, N)`` becomes ``(M, N, 1)``.
+
+    >>> atleast_3d(np.ones(3)).shape
+    (1, 3, 1)
+    """
+    return _atleast(arrays, 3)
 
 
 broadcast_to_p = primitive("broadcast_to", lambda x, shape: np.broadcast_to(x, shape))
@@ -44,11 +140,38 @@ broadcast_to_p.def_linear(lambda g, ans, x, shape: unbroadcast(g, shape_of(x)))
 
 @handles(np.broadcast_to)
 def broadcast_to(x, shape, subok=False):
-    """``np.broadcast_to`` (the result is a fresh array, never a read-only view)."""
+    """``np.broadcast_to``; as in NumPy, an untraced result is a read-only view.
+
+    >>> broadcast_to(np.array([1.0, 2.0]), (2, 2))
+    array([[1., 2.],
+           [1., 2.]])
+    """
+    x = _array(x)
     shape = (int(shape),) if isinstance(shape, (int, np.integer)) else tuple(shape)
     if shape_of(x) == shape:
         return x
     return broadcast_to_p(x, shape=shape)
+
+
+# -- permuting axes -------------------------------------------------------------
+
+transpose_p = primitive("transpose", lambda x, axes: np.transpose(x, axes))
+transpose_p.def_linear(
+    lambda g, ans, x, axes: transpose_p(g, axes=None if axes is None else tuple(np.argsort(axes))))
+
+
+@handles(np.transpose)
+def transpose(x, axes=None):
+    """``np.transpose``: reverse the axes, or permute them as ``axes`` says.
+
+    >>> transpose(np.ones((2, 3, 4)), (2, 0, 1)).shape
+    (4, 2, 3)
+    """
+    x = _array(x)
+    if axes is not None:
+        ndim = len(shape_of(x))
+        axes = tuple(_axis(a, ndim) for a in axes)
+    return transpose_p(x, axes=axes)
 
 
 swapaxes_p = primitive("swapaxes", lambda x, axis1, axis2: np.swapaxes(x, axis1, axis2))
@@ -57,11 +180,282 @@ swapaxes_p.def_linear(lambda g, ans, x, axis1, axis2: swapaxes_p(g, axis1=axis1,
 
 @handles(np.swapaxes)
 def swapaxes(x, axis1, axis2):
-    """``np.swapaxes``."""
-    return swapaxes_p(x, axis1=axis1, axis2=axis2)
+    """``np.swapaxes``.
+
+    >>> swapaxes(np.ones((2, 3, 4)), 0, -1).shape
+    (4, 3, 2)
+    """
+    x = _array(x)
+    ndim = len(shape_of(x))
+    return swapaxes_p(x, axis1=_axis(axis1, ndim), axis2=_axis(axis2, ndim))
 
 
-@handles(np.expand_dims)
-def expand_dims(x, axis):
-    """``np.expand_dims``: insert axes of length one."""
-    return reshape(x, np.expand_dims(np.empty(shape_of(x), dtype=bool), axis).shape)
+@handles(np.moveaxis)
+def moveaxis(x, source, destination):
+    """``np.moveaxis``: move axes to new positions, keeping the others in order.
+
+    >>> moveaxis(np.ones((2, 3, 4)), 0, -1).shape
+    (3, 4, 2)
+    """
+    x = _array(x)
+    ndim = len(shape_of(x))
+    source = [source] if isinstance(source, (int, np.integer)) else list(source)
+    destination = ([destination] if isinstance(destination, (int, np.integer))
+                   else list(destination))
+    if len(source) != len(destination):
+        raise ValueError("`source` and `destination` arguments must have "
+                         "the same number of elements")
+    source = [_axis(a, ndim) for a in source]
+    destination = [_axis(a, ndim) for a in destination]
+    order = [axis for axis in range(ndim) if axis not in source]
+    for dest, src in sorted(zip(destination, source)):
+        order.insert(dest, src)
+    return transpose(x, order)
+
+
+# -- flips and rolls ------------------------------------------------------------
+
+flip_p = primitive("flip", lambda x, axis: np.flip(x, axis))
+flip_p.def_linear(lambda g, ans, x, axis: flip_p(g, axis=axis))  # its own inverse
+
+
+@handles(np.flip)
+def flip(x, axis=None):
+    """``np.flip``: reverse the order of elements along ``axis`` (all axes if None).
+
+    >>> flip(np.array([1.0, 2.0, 3.0]))
+    array([3., 2., 1.])
+    """
+    x = _array(x)
+    if axis is not None:
+        ndim = len(shape_of(x))
+        axis = (tuple(_axis(a, ndim) for a in axis) if isinstance(axis, (tuple, list))
+                else _axis(axis, ndim))
+    return flip_p(x, axis=axis)
+
+
+@handles(np.fliplr)
+def fliplr(x):
+    """``np.fliplr``: reverse the columns (axis 1).
+
+    >>> fliplr(np.array([[1.0, 2.0]]))
+    array([[2., 1.]])
+    """
+    x = _array(x)
+    if len(shape_of(x)) < 2:
+        raise ValueError("Input must be >= 2-d.")
+    return flip(x, 1)
+
+
+@handles(np.flipud)
+def flipud(x):
+    """``np.flipud``: reverse the rows (axis 0).
+
+    >>> flipud(np.array([[1.0], [2.0]]))
+    array([[2.],
+           [1.]])
+    """
+    x = _array(x)
+    if len(shape_of(x)) < 1:
+        raise ValueError("Input must be >= 1-d.")
+    return flip(x, 0)
+
+
+@handles(np.rot90)
+def rot90(x, k=1, axes=(0, 1)):
+    """``np.rot90``: rotate by 90 degrees ``k`` times in the plane of ``axes``.
+
+    >>> rot90(np.array([[1.0, 2.0], [3.0, 4.0]]))
+    array([[2., 4.],
+           [1., 3.]])
+    """
+    x = _array(x)
+    ndim = len(shape_of(x))
+    axes = tuple(axes)
+    if len(axes) != 2:
+        raise ValueError("len(axes) must be 2.")
+    first, second = _axis(axes[0], ndim), _axis(axes[1], ndim)
+    if first == second:
+        raise ValueError("Axes must be different.")
+    k = operator.index(k) % 4
+    if k == 0:
+        return x
+    if k == 2:
+        return flip(flip(x, first), second)
+    order = list(range(ndim))
+    order[first], order[second] = order[second], order[first]
+    if k == 1:
+        return transpose(flip(x, second), order)
+    return flip(transpose(x, order), second)
+
+
+roll_p = primitive("roll", lambda x, shift, axis: np.roll(x, shift, axis))
+roll_p.def_linear(lambda g, ans, x, shift, axis: roll_p(g, shift=_negated(shift), axis=axis))
+
+
+def _negated(shift):
+    return tuple(-s for s in shift) if isinstance(shift, tuple) else -shift
+
+
+@handles(np.roll)
+def roll(x, shift, axis=None):
+    """``np.roll``: shift elements along ``axis`` (of the flattened array if None), wrapping.
+
+    >>> roll(np.array([1.0, 2.0, 3.0]), 1)
+    array([3., 1., 2.])
+    """
+    x = _array(x)
+    shift = (tuple(operator.index(s) for s in shift) if isinstance(shift, (tuple, list))
+             else operator.index(shift))
+    if axis is not None:
+        ndim = len(shape_of(x))
+        axis = (tuple(_axis(a, ndim) for a in axis) if isinstance(axis, (tuple, list))
+                else _axis(axis, ndim))
+    return roll_p(x, shift=shift, axis=axis)
+
+
+# -- diagonals and triangles ------------------------------------------------------
+
+def _diagonal_embed_impl(d, offset, axis1, axis2, shape):
+    """Zeros of ``shape`` with ``d`` written on the diagonal ``np.diagonal`` reads."""
+    d = np.asarray(d)
+    out = np.zeros(shape, d.dtype)
+    moved = np.moveaxis(out, (axis1, axis2), (-2, -1))  # a writable view of out
+    count = d.shape[-1]
+    rows = np.arange(count) + max(-offset, 0)
+    cols = np.arange(count) + max(offset, 0)
+    moved[..., rows, cols] = d
+    return out
+
+
+diagonal_p = primitive(
+    "diagonal", lambda x, offset, axis1, axis2: np.diagonal(x, offset, axis1, axis2))
+diagonal_embed_p = primitive("diagonal_embed", _diagonal_embed_impl)
+diagonal_p.def_linear(lambda g, ans, x, offset, axis1, axis2: diagonal_embed_p(
+    g, offset=offset, axis1=axis1, axis2=axis2, shape=shape_of(x)))
+diagonal_embed_p.def_linear(lambda g, ans, d, offset, axis1, axis2, shape: diagonal_p(
+    g, offset=offset, axis1=axis1, axis2=axis2))
+
+
+@handles(np.diagonal)
+def diagonal(x, offset=0, axis1=0, axis2=1):
+    """``np.diagonal``: the diagonal over ``axis1``/``axis2``, as the last axis.
+
+    >>> diagonal(np.array([[1.0, 2.0], [3.0, 4.0]]), offset=1)
+    array([2.])
+    """
+    x = _array(x)
+    ndim = len(shape_of(x))
+    if ndim < 2:
+        raise ValueError("diag requires an array of at least two dimensions")
+    axis1, axis2 = _axis(axis1, ndim), _axis(axis2, ndim)
+    if axis1 == axis2:
+        raise ValueError("axis1 and axis2 cannot be the same")
+    return diagonal_p(x, offset=operator.index(offset), axis1=axis1, axis2=axis2)
+
+
+@handles(np.diag)
+def diag(v, k=0):
+    """``np.diag``: a 1-D array becomes a matrix with it on diagonal ``k``;
+    a matrix gives its diagonal ``k``.
+
+    >>> diag(np.array([1.0, 2.0]))
+    array([[1., 0.],
+           [0., 2.]])
+    """
+    v = _array(v)
+    k = operator.index(k)
+    shape = shape_of(v)
+    if len(shape) == 2:
+        return diagonal(v, k)
+    if len(shape) != 1:
+        raise ValueError("Input must be 1- or 2-d.")
+    size = shape[0] + abs(k)
+    return diagonal_embed_p(v, offset=k, axis1=0, axis2=1, shape=(size, size))
+
+
+@handles(np.diagflat)
+def diagflat(v, k=0):
+    """``np.diagflat``: the flattened input on diagonal ``k`` of a matrix.
+
+    >>> diagflat(np.array([[1.0], [2.0]])).shape
+    (2, 2)
+    """
+    return diag(ravel(v), k)
+
+
+@handles(np.trace)
+def trace(x, offset=0, axis1=0, axis2=1, dtype=None, out=None):
+    """``np.trace``: the sum along a diagonal.
+
+    >>> trace(np.array([[1.0, 2.0], [3.0, 4.0]]))
+    np.float64(5.0)
+    """
+    from .reductions import sum as sum_  # reductions builds on this module
+
+    if out is not None:
+        raise NotImplementedError("np.trace(..., out=...) is not supported on traced values; "
+                                  "assign the result instead.")
+    return sum_(diagonal(x, offset, axis1, axis2), axis=-1, dtype=dtype)
+
+
+triu_p = primitive("triu", lambda x, k: np.triu(x, k))
+tril_p = primitive("tril", lambda x, k: np.tril(x, k))
+# Each keeps a fixed set of entries, so it is its own transpose; a 1-D input was
+# broadcast to a square, so its cotangent is summed back.
+triu_p.def_linear(lambda g, ans, x, k: unbroadcast(triu_p(g, k=k), shape_of(x)))
+tril_p.def_linear(lambda g, ans, x, k: unbroadcast(tril_p(g, k=k), shape_of(x)))
+
+
+@handles(np.triu)
+def triu(x, k=0):
+    """``np.triu``: zero the entries below diagonal ``k`` (of the last two axes).
+
+    >>> triu(np.ones((2, 2)))
+    array([[1., 1.],
+           [0., 1.]])
+    """
+    return triu_p(_array(x), k=operator.index(k))
+
+
+@handles(np.tril)
+def tril(x, k=0):
+    """``np.tril``: zero the entries above diagonal ``k`` (of the last two axes).
+
+    >>> tril(np.ones((2, 2)))
+    array([[1., 0.],
+           [1., 1.]])
+    """
+    return tril_p(_array(x), k=operator.index(k))
+
+
+# -- repeating ------------------------------------------------------------------
+
+@handles(np.repeat)
+def repeat(x, repeats, axis=None):
+    """``np.repeat``: repeat each element ``repeats`` times (an int, or one count each).
+
+    A single count is a broadcast (its transpose sums the copies); several
+    counts gather with repeated indices, whose transpose accumulates.
+
+    >>> repeat(np.array([1.0, 2.0]), [1, 2])
+    array([1., 2., 2.])
+    """
+    from .indexing import take
+
+    x = _array(x)
+    if axis is None:
+        x, axis = reshape(x, (-1,)), 0
+    shape = shape_of(x)
+    axis = _axis(axis, len(shape))
+    counts = np.asarray(base_value(repeats))
+    if not np.issubdtype(counts.dtype, np.integer):
+        counts = counts.astype(np.intp, casting="safe")
+    if counts.size == 1:
+        count = int(counts.reshape(()))
+        if count < 0:
+            raise ValueError("repeats may not contain negative values.")
+        before, after = shape[:axis + 1], shape[axis + 1:]
+        copies = broadcast_to(reshape(x, before + (1,) + after), before + (count,) + after)
+        return reshape(copies, shape[:axis] + (shape[axis] * count,) + after)
+    return take(x, np.repeat(np.arange(shape[axis]), counts), axis=axis)

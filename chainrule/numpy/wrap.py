@@ -22,6 +22,8 @@ import numpy as np
 from ..core import Primitive, Tracer, base_value
 from ..core.errors import MissingRuleError
 
+# every primitive of the NumPy layer, by name: what ``python -m chainrule rules`` lists
+PRIMITIVES: dict[str, Primitive] = {}
 # numpy ufunc -> the chainrule function applied by ``__array_ufunc__``
 UFUNCS: dict[Any, Callable] = {}
 # numpy function -> the chainrule function applied by ``__array_function__``
@@ -30,7 +32,12 @@ FUNCTIONS: dict[Any, Callable] = {}
 
 def primitive(name: str, impl: Callable, multiple_results: bool = False) -> Primitive:
     """A NumPy-layer primitive, named ``numpy.<name>`` in messages."""
-    return Primitive(f"numpy.{name}", impl, multiple_results)
+    return _registered(Primitive(f"numpy.{name}", impl, multiple_results))
+
+
+def _registered(prim: Primitive) -> Primitive:
+    PRIMITIVES[prim.name] = prim
+    return prim
 
 
 def handles(*numpy_functions: Any) -> Callable:
@@ -128,7 +135,7 @@ def _broadcast_to_output(rule: Callable) -> Callable:
 
 def elementwise(name: str, ufunc: Any, impl: Callable | None = None) -> Elementwise:
     """A primitive for ``ufunc``; ``np.<ufunc>(tracer)`` is routed to it."""
-    prim = Elementwise(f"numpy.{name}", impl or ufunc)
+    prim = _registered(Elementwise(f"numpy.{name}", impl or ufunc))
     UFUNCS[ufunc] = prim
     return prim
 
