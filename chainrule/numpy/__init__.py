@@ -60,7 +60,6 @@ from .nondiff import less as less
 from .nondiff import less_equal as less_equal
 from .nondiff import not_equal as not_equal
 from .nondiff import sign as sign
-from .reductions import sum as sum  # noqa: A004
 from .trig import cos as cos
 from .trig import sin as sin
 from .trig import tanh as tanh
@@ -106,3 +105,17 @@ from .joining import vsplit as vsplit
 from .joining import dsplit as dsplit
 from .joining import tile as tile
 from .joining import pad as pad
+from .reductions import sum as sum  # noqa: A004
+from .reductions import mean as mean
+from .reductions import prod as prod
+from .reductions import max as max  # noqa: A004
+from .reductions import amax as amax
+from .reductions import min as min  # noqa: A004
+from .reductions import amin as amin
+from .reductions import var as var
+from .reductions import std as std
+from .reductions import cumsum as cumsum
+from .reductions import cumprod as cumprod
+from .reductions import average as average
+from .reductions import nansum as nansum
+from .reductions import nanmean as nanmean
