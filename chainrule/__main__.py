@@ -1,6 +1,6 @@
-"""The command line: ``python -m chainrule demo``.
-
-Prints the worked examples with their derivatives, computed by chainrule.
+"""The command line: ``python -m chainrule demo`` prints the worked examples
+with their derivatives; ``python -m chainrule rules`` lists every primitive
+with the modes it supports.
 """
 
 from __future__ import annotations
@@ -68,14 +68,32 @@ def demo() -> None:
     print(f"   hvp(sum(x^3), x, [1,0,0])     = {cr.hvp(lambda x: np.sum(x ** 3), x, np.array([1.0, 0, 0]))}")
 
 
+def rules() -> None:
+    """Print every primitive of the NumPy layer with the modes it supports."""
+    from chainrule.numpy.wrap import PRIMITIVES
+
+    print(f"{'primitive':<32} forward  reverse")
+    for name in sorted(PRIMITIVES):
+        modes = PRIMITIVES[name].modes
+        if modes == ("nondiff",):
+            print(f"{name:<32} {'zero (not differentiable)':<17}")
+        else:
+            marks = ["yes" if mode in modes else "NO" for mode in ("forward", "reverse")]
+            print(f"{name:<32} {marks[0]:<8} {marks[1]}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m chainrule",
                                      description="chainrule's command line")
     commands = parser.add_subparsers(dest="command")
     commands.add_parser("demo", help="print the worked examples with their derivatives")
+    commands.add_parser("rules", help="list every primitive and the modes it supports")
     args = parser.parse_args(argv)
     if args.command == "demo":
         demo()
+        return 0
+    if args.command == "rules":
+        rules()
         return 0
     parser.print_help()
     return 0
