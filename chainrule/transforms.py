@@ -15,6 +15,7 @@ import numpy as np
 
 from . import core
 from .core import Primitive, flatten, tree_map, unflatten
+from .core.linearize import linearize as core_linearize
 from .numpy import _array  # noqa: F401  the array tracer must be registered
 from .numpy.arithmetic import astype
 from .numpy.complex_numbers import real
@@ -87,8 +88,9 @@ def _ones_like(value: Any) -> Any:
 def _match_dtype(cotangent: Any, primal: Any) -> Any:
     """Cotangents have their primal's dtype (float32 in, float32 gradient out)."""
     plain = core.base_value(primal)
-    if isinstance(plain, float) and not isinstance(cotangent, core.Tracer):
-        return float(np.real(cotangent))  # Python floats in, Python floats out
+    if type(plain) in (float, complex) and not isinstance(cotangent, core.Tracer):
+        # Python numbers in, Python numbers out
+        return complex(cotangent) if type(plain) is complex else float(np.real(cotangent))
     dtype = getattr(plain, "dtype", None)
     if dtype is None or dtype_of(cotangent) == dtype:
         return cotangent
@@ -253,16 +255,22 @@ def deriv(function: Callable, argnums: int = 0) -> Callable:
 
 def linearize(function: Callable, *primals: Any) -> tuple:
     """Return ``(function(*primals), f_jvp)`` where ``f_jvp(*tangents)`` is the
-    derivative along ``tangents``. (Each call re-runs forward mode.)
+    derivative along ``tangents``.
+
+    The function runs once; each ``f_jvp`` call replays the recorded
+    operations with their forward-mode rules, without re-running Python.
 
     >>> out, f_jvp = cr.linearize(np.sin, np.zeros(2))
     >>> f_jvp(np.array([2.0, 3.0]))
     array([2., 3.])
     """
-    output = function(*primals)
+    primals = tuple(tree_map(lambda leaf: _as_differentiable(leaf, "A primal of linearize"), p)
+                    for p in primals)
+    output, core_f_jvp = core_linearize(function, *primals)
 
     def f_jvp(*tangents: Any) -> Any:
-        return jvp(function, primals, tangents)[1]
+        return core_f_jvp(*(tree_map(lambda t, p: _match_dtype(
+            float(t) if isinstance(t, int) else t, p), t, p) for t, p in zip(tangents, primals)))
 
     return output, f_jvp
 
@@ -336,21 +344,15 @@ def jacfwd(function: Callable, argnums: Any = 0, has_aux: bool = False) -> Calla
     def jacobian_function(*args: Any) -> Any:
         chosen, of_chosen, many = _split_args(function, args, argnums)
         in_leaves, in_tree = flatten(chosen)
+        store: list = []
+        output, f_jvp = core_linearize(_with_aux(of_chosen, has_aux, store), *chosen)
+        aux = store[0] if store else None
         columns: list = [[] for _ in in_leaves]  # per input leaf: output tangents
-        output = aux = None
         for i, in_leaf in enumerate(in_leaves):
             for position in range(int(np.size(core.base_value(in_leaf)))):
                 seed = [_basis(leaf, position) if k == i else _zeros(leaf)
                         for k, leaf in enumerate(in_leaves)]
-                store: list = []
-                output, tangent = core.jvp(_with_aux(of_chosen, has_aux, store), chosen,
-                                           unflatten(in_tree, seed))
-                aux = store[0] if store else None
-                columns[i].append(flatten(tangent)[0])
-        if output is None:  # no input elements at all
-            output = of_chosen(*chosen)
-            if has_aux:
-                output, aux = output
+                columns[i].append(flatten(f_jvp(*unflatten(in_tree, seed)))[0])
         out_leaves, out_tree = flatten(output)
         blocks = []
         for o, out_leaf in enumerate(out_leaves):

@@ -28,14 +28,18 @@ class ForwardLevel(Level):
         primals = []
         tangents = []
         lower = False  # does any argument still carry tracers of lower levels?
+        moving = False  # does any argument carry a tangent at this level?
         for value in args:
             if isinstance(value, Tracer):
                 if value.level is self:
                     primal = value.primal
                     if isinstance(primal, Tracer):
                         lower = True
+                    tangent = value.tangent
+                    if tangent is not None:
+                        moving = True
                     primals.append(primal)
-                    tangents.append(value.tangent)
+                    tangents.append(tangent)
                     continue
                 lower = True
             primals.append(value)
@@ -44,24 +48,13 @@ class ForwardLevel(Level):
             ans = bind(primitive, *primals, **params)
         else:
             ans = primitive.impl(*primals, **params)
-        if primitive.nondiff or not any(tangent is not None for tangent in tangents):
+        if primitive.nondiff or not moving:
             return ans
         if not primitive.forward_complete:
             for argnum, tangent in enumerate(tangents):
                 if tangent is not None and not primitive.has_jvp(argnum):
                     raise MissingRuleError(primitive.name, "forward", argnum)
-        if primitive.jvp_joint is not None:
-            tangent_out = primitive.jvp_joint(tangents, ans, *primals, **params)
-        else:
-            tangent_out = None
-            rules = primitive.jvp_rules
-            for argnum, tangent in enumerate(tangents):
-                if tangent is None:
-                    continue
-                contribution = rules[argnum](tangent, ans, *primals, **params)
-                if contribution is None:
-                    continue
-                tangent_out = contribution if tangent_out is None else tangent_out + contribution
+        tangent_out = push_forward(primitive, tangents, ans, primals, params)
         return self.wrap(primitive, ans, tangent_out)
 
     def wrap(self, primitive: Primitive, ans: Any, tangent_out: Any) -> Any:
@@ -74,6 +67,23 @@ class ForwardLevel(Level):
             value if tangent is None else new_tracer(value, self, None, tangent)
             for value, tangent in zip(ans, tangent_out)
         )
+
+
+def push_forward(primitive: Primitive, tangents: list, ans: Any, primals: Any,
+                 params: dict) -> Any:
+    """The output tangent of one operation: its JVP rules applied to ``tangents``."""
+    if primitive.jvp_joint is not None:
+        return primitive.jvp_joint(tangents, ans, *primals, **params)
+    tangent_out = None
+    rules = primitive.jvp_rules
+    for argnum, tangent in enumerate(tangents):
+        if tangent is None:
+            continue
+        contribution = rules[argnum](tangent, ans, *primals, **params)
+        if contribution is None:
+            continue
+        tangent_out = contribution if tangent_out is None else tangent_out + contribution
+    return tangent_out
 
 
 def jvp(function: Callable, primals: tuple, tangents: tuple) -> tuple[Any, Any]:

@@ -174,6 +174,34 @@ def backward(tape: list, seeds: list) -> list:
     return cotangents
 
 
+class Recording:
+    """A function's run at a reverse level: its tape and where inputs and outputs sit on it."""
+
+    __slots__ = ("tape", "input_nodes", "inputs", "in_tree", "output_nodes", "output", "out_tree")
+
+    def __init__(self, function: Callable, primals: tuple):
+        leaves, self.in_tree = flatten(primals)
+        level = ReverseLevel()
+        with new_level(level):
+            tracers = [level.new_input(leaf) for leaf in leaves]
+            # read before the call: the function may assign into its inputs
+            self.input_nodes = [tracer.node for tracer in tracers]
+            output = function(*unflatten(self.in_tree, tracers))
+        out_leaves, self.out_tree = flatten(output)
+        self.output_nodes = []
+        plain = []
+        for leaf in out_leaves:
+            if isinstance(leaf, Tracer) and leaf.level is level:
+                self.output_nodes.append(leaf.node)
+                plain.append(leaf.primal)
+            else:
+                self.output_nodes.append(None)
+                plain.append(leaf)
+        self.inputs = leaves
+        self.output = unflatten(self.out_tree, plain)
+        self.tape = level.tape
+
+
 def vjp(function: Callable, *primals: Any) -> tuple[Any, Callable]:
     """Evaluate ``function(*primals)`` and return ``(output, pullback)``.
 
@@ -184,39 +212,22 @@ def vjp(function: Callable, *primals: Any) -> tuple[Any, Callable]:
     >>> pullback(1.0)                                       # doctest: +SKIP
     (4.0, 3.0)
     """
-    leaves, in_tree = flatten(primals)
-    level = ReverseLevel()
-    with new_level(level):
-        inputs = [level.new_input(leaf) for leaf in leaves]
-        output = function(*unflatten(in_tree, inputs))
-    out_leaves, out_tree = flatten(output)
-    out_nodes = []
-    plain = []
-    for leaf in out_leaves:
-        if isinstance(leaf, Tracer) and leaf.level is level:
-            out_nodes.append(leaf.node)
-            plain.append(leaf.primal)
-        else:
-            out_nodes.append(None)
-            plain.append(leaf)
-    tape = level.tape
-    input_nodes = [tracer.node for tracer in inputs]
-    del level, inputs, output, out_leaves
+    recording = Recording(function, primals)
 
     def pullback(cotangent: Any) -> tuple:
         ct_leaves, ct_tree = flatten(cotangent)
-        if ct_tree != out_tree:
+        if ct_tree != recording.out_tree:
             raise ValueError(
                 "the cotangent given to the pullback must have the structure of the "
-                f"function's output: expected {out_tree}, got {ct_tree}"
+                f"function's output: expected {recording.out_tree}, got {ct_tree}"
             )
-        seeds = [(node, ct) for node, ct in zip(out_nodes, ct_leaves)
+        seeds = [(node, ct) for node, ct in zip(recording.output_nodes, ct_leaves)
                  if node is not None and ct is not None]
-        cotangents = backward(tape, seeds)
+        cotangents = backward(recording.tape, seeds)
         results = []
-        for node, leaf in zip(input_nodes, leaves):
+        for node, leaf in zip(recording.input_nodes, recording.inputs):
             value = cotangents[node.index]
             results.append(vspace.zeros_like(leaf) if value is None else value)
-        return unflatten(in_tree, results)
+        return unflatten(recording.in_tree, results)
 
-    return unflatten(out_tree, plain), pullback
+    return recording.output, pullback

@@ -45,29 +45,10 @@ from .creation import empty_like as empty_like
 from .creation import full_like as full_like
 from .creation import ones_like as ones_like
 from .creation import zeros_like as zeros_like
-from .exp_log import exp as exp
-from .exp_log import log as log
 from .indexing import take as take
 from .linalg import dot as dot
 from .linalg import matmul as matmul
-from .nondiff import ceil as ceil
-from .nondiff import equal as equal
-from .nondiff import floor as floor
-from .nondiff import floor_divide as floor_divide
-from .nondiff import greater as greater
-from .nondiff import greater_equal as greater_equal
-from .nondiff import less as less
-from .nondiff import less_equal as less_equal
-from .nondiff import not_equal as not_equal
-from .nondiff import sign as sign
-from .trig import cos as cos
-from .trig import sin as sin
-from .trig import tanh as tanh
 
-# NumPy's constants and types, so ``cnp`` can stand in for ``np``
-from numpy import e as e, inf as inf, nan as nan, newaxis as newaxis, pi as pi  # noqa: E402
-from numpy import float32 as float32, float64 as float64  # noqa: E402
-from numpy import ndarray as ndarray  # noqa: E402
 from .shape import reshape as reshape
 from .shape import ravel as ravel
 from .shape import squeeze as squeeze
@@ -119,3 +100,87 @@ from .reductions import cumprod as cumprod
 from .reductions import average as average
 from .reductions import nansum as nansum
 from .reductions import nanmean as nanmean
+from .exp_log import exp as exp
+from .exp_log import exp2 as exp2
+from .exp_log import expm1 as expm1
+from .exp_log import log as log
+from .exp_log import log2 as log2
+from .exp_log import log10 as log10
+from .exp_log import log1p as log1p
+from .exp_log import logaddexp as logaddexp
+from .exp_log import logaddexp2 as logaddexp2
+from .trig import sin as sin
+from .trig import cos as cos
+from .trig import tan as tan
+from .trig import arcsin as arcsin
+from .trig import arccos as arccos
+from .trig import arctan as arctan
+from .trig import arctan2 as arctan2
+from .trig import hypot as hypot
+from .trig import sinh as sinh
+from .trig import cosh as cosh
+from .trig import tanh as tanh
+from .trig import arcsinh as arcsinh
+from .trig import arccosh as arccosh
+from .trig import arctanh as arctanh
+from .trig import deg2rad as deg2rad
+from .trig import radians as radians
+from .trig import rad2deg as rad2deg
+from .trig import degrees as degrees
+from .trig import sinc as sinc
+from .nondiff import less as less
+from .nondiff import less_equal as less_equal
+from .nondiff import greater as greater
+from .nondiff import greater_equal as greater_equal
+from .nondiff import equal as equal
+from .nondiff import not_equal as not_equal
+from .nondiff import logical_and as logical_and
+from .nondiff import logical_or as logical_or
+from .nondiff import logical_not as logical_not
+from .nondiff import logical_xor as logical_xor
+from .nondiff import isfinite as isfinite
+from .nondiff import isnan as isnan
+from .nondiff import isinf as isinf
+from .nondiff import signbit as signbit
+from .nondiff import sign as sign
+from .nondiff import floor as floor
+from .nondiff import ceil as ceil
+from .nondiff import trunc as trunc
+from .nondiff import rint as rint
+from .nondiff import floor_divide as floor_divide
+from .nondiff import around as around
+from .nondiff import round as round  # noqa: A004
+from .nondiff import fix as fix
+from .nondiff import heaviside as heaviside
+from .nondiff import argmax as argmax
+from .nondiff import argmin as argmin
+from .nondiff import argsort as argsort
+from .nondiff import argpartition as argpartition
+from .nondiff import lexsort as lexsort
+from .nondiff import nonzero as nonzero
+from .nondiff import flatnonzero as flatnonzero
+from .nondiff import argwhere as argwhere
+from .nondiff import count_nonzero as count_nonzero
+from .nondiff import searchsorted as searchsorted
+from .nondiff import digitize as digitize
+from .nondiff import isclose as isclose
+from .nondiff import allclose as allclose
+from .nondiff import array_equal as array_equal
+from .nondiff import array_equiv as array_equiv
+from .nondiff import isreal as isreal
+from .nondiff import iscomplex as iscomplex
+from .nondiff import isposinf as isposinf
+from .nondiff import isneginf as isneginf
+from .nondiff import iscomplexobj as iscomplexobj
+from .nondiff import isrealobj as isrealobj
+from .nondiff import any as any  # noqa: A004
+from .nondiff import all as all  # noqa: A004
+from .nondiff import ndim as ndim
+from .nondiff import size as size
+from .nondiff import result_type as result_type
+from .nondiff import unique as unique
+
+# NumPy's constants and types, so ``cnp`` can stand in for ``np``
+from numpy import e as e, inf as inf, nan as nan, newaxis as newaxis, pi as pi  # noqa: E402
+from numpy import float32 as float32, float64 as float64  # noqa: E402
+from numpy import ndarray as ndarray  # noqa: E402

@@ -8,13 +8,15 @@ argument's shape, so broadcasting needs no code here.
 
 from __future__ import annotations
 
+import math
 import operator
 
 import numpy as np
 
 from . import exp_log
-from ..core import base_value
-from .wrap import broadcast_tangent, dtype_of, elementwise, handles, primitive, shape_of, unbroadcast
+from ..core import Tracer, base_value
+from .wrap import (Elementwise, broadcast_tangent, dtype_of, elementwise, handles, primitive,
+                   shape_of, unbroadcast)
 
 # Python's operators give NumPy's results on arrays and stay fast on floats.
 add = elementwise("add", np.add, operator.add)
@@ -45,16 +47,26 @@ positive.def_jvp(lambda t, ans, x: t)
 
 def _log_base(x):
     # d(x**y)/dy = x**y log x; where x == 0 the term is 0 (0**y is flat in y for y > 0)
+    if isinstance(x, (int, float)):  # a Python number stays one, so float32 stays float32
+        return math.log(x) if x > 0 else 0.0 if x == 0 else math.nan
     return exp_log.log(where(x == 0, 1.0, x))
+
+
+def _power_slope(x, y):
+    # d(x**y)/dx = y x**(y-1); where y == 0 it is 0, not 0 * 0**-1 = nan.
+    # A plain scalar exponent stays a Python/NumPy scalar, so float32 stays float32.
+    if np.ndim(base_value(y)) == 0 and not isinstance(y, Tracer):
+        return y * x ** (y - 1) if y != 0 else 0 * x
+    return y * x ** where(y == 0, 1, y - 1)
 
 
 power = elementwise("power", np.power)
 power.def_vjp(
-    lambda g, ans, x, y: g * y * x ** where(y == 0, 1.0, y - 1),
+    lambda g, ans, x, y: g * _power_slope(x, y),
     lambda g, ans, x, y: g * ans * _log_base(x),
 )
 power.def_jvp(
-    lambda t, ans, x, y: t * y * x ** where(y == 0, 1.0, y - 1),
+    lambda t, ans, x, y: t * _power_slope(x, y),
     lambda t, ans, x, y: t * ans * _log_base(x),
 )
 
@@ -74,44 +86,70 @@ reciprocal = elementwise("reciprocal", np.reciprocal)
 reciprocal.def_vjp(lambda g, ans, x: -g * ans * ans)
 reciprocal.def_jvp(lambda t, ans, x: -t * ans * ans)
 
+
+def _abs_vjp(g, ans, x):
+    if not np.iscomplexobj(base_value(x)):
+        return g * np.sign(base_value(x))  # slope 0 at the kink
+    from .complex_numbers import conjugate, real
+
+    # |z| is real, d|z| = Re(conj(z) dz) / |z|; a complex cotangent pairs only by its real part
+    if np.iscomplexobj(base_value(g)):
+        g = real(g)
+    return g * conjugate(x) / where(ans == 0, 1, ans)
+
+
+def _abs_jvp(t, ans, x):
+    if not np.iscomplexobj(base_value(x)):
+        return t * np.sign(base_value(x))
+    from .complex_numbers import conjugate, real
+
+    return real(t * conjugate(x)) / where(ans == 0, 1, ans)
+
+
 absolute = elementwise("absolute", np.absolute)
-absolute.def_vjp(lambda g, ans, x: g * np.sign(x))
-absolute.def_jvp(lambda t, ans, x: t * np.sign(x))
+absolute.def_vjp(_abs_vjp)
+absolute.def_jvp(_abs_jvp)
 abs = absolute  # noqa: A001 - NumPy's own alias
 
 fabs = elementwise("fabs", np.fabs)
-fabs.def_vjp(lambda g, ans, x: g * np.sign(x))
-fabs.def_jvp(lambda t, ans, x: t * np.sign(x))
+fabs.def_vjp(lambda g, ans, x: g * np.sign(base_value(x)))
+fabs.def_jvp(lambda t, ans, x: t * np.sign(base_value(x)))
 
 
-def _where_first(x, y):
-    # ties split evenly, as JAX and autograd do, so the gradient stays symmetric
-    return where(x > y, 1.0, where(x == y, 0.5, 0.0))
+def _chosen(x, y, ans, wins, skip_nan=False):
+    # The constant weight of x in maximum/minimum-like ops: 1 where x is chosen, 0 where
+    # y is; ties split evenly, as JAX and autograd do, so the gradient stays symmetric.
+    # fmax/fmin (skip_nan) choose the other argument where one is NaN.
+    x, y = base_value(x), base_value(y)
+    weight = np.where(wins(x, y), 1, np.where(x == y, 0.5, 0))
+    if skip_nan:
+        weight = np.where(np.isnan(y), 1, np.where(np.isnan(x), 0, weight))
+    return weight.astype(dtype_of(ans))
 
 
 maximum = elementwise("maximum", np.maximum)
-maximum.def_vjp(lambda g, ans, x, y: g * _where_first(x, y),
-                lambda g, ans, x, y: g * _where_first(y, x))
-maximum.def_jvp(lambda t, ans, x, y: t * _where_first(x, y),
-                lambda t, ans, x, y: t * _where_first(y, x))
+maximum.def_vjp(lambda g, ans, x, y: g * _chosen(x, y, ans, np.greater),
+                lambda g, ans, x, y: g * _chosen(y, x, ans, np.greater))
+maximum.def_jvp(lambda t, ans, x, y: t * _chosen(x, y, ans, np.greater),
+                lambda t, ans, x, y: t * _chosen(y, x, ans, np.greater))
 
 minimum = elementwise("minimum", np.minimum)
-minimum.def_vjp(lambda g, ans, x, y: g * _where_first(y, x),
-                lambda g, ans, x, y: g * _where_first(x, y))
-minimum.def_jvp(lambda t, ans, x, y: t * _where_first(y, x),
-                lambda t, ans, x, y: t * _where_first(x, y))
+minimum.def_vjp(lambda g, ans, x, y: g * _chosen(x, y, ans, np.less),
+                lambda g, ans, x, y: g * _chosen(y, x, ans, np.less))
+minimum.def_jvp(lambda t, ans, x, y: t * _chosen(x, y, ans, np.less),
+                lambda t, ans, x, y: t * _chosen(y, x, ans, np.less))
 
 fmax = elementwise("fmax", np.fmax)
-fmax.def_vjp(lambda g, ans, x, y: g * _where_first(x, y),
-             lambda g, ans, x, y: g * _where_first(y, x))
-fmax.def_jvp(lambda t, ans, x, y: t * _where_first(x, y),
-             lambda t, ans, x, y: t * _where_first(y, x))
+fmax.def_vjp(lambda g, ans, x, y: g * _chosen(x, y, ans, np.greater, skip_nan=True),
+             lambda g, ans, x, y: g * _chosen(y, x, ans, np.greater, skip_nan=True))
+fmax.def_jvp(lambda t, ans, x, y: t * _chosen(x, y, ans, np.greater, skip_nan=True),
+             lambda t, ans, x, y: t * _chosen(y, x, ans, np.greater, skip_nan=True))
 
 fmin = elementwise("fmin", np.fmin)
-fmin.def_vjp(lambda g, ans, x, y: g * _where_first(y, x),
-             lambda g, ans, x, y: g * _where_first(x, y))
-fmin.def_jvp(lambda t, ans, x, y: t * _where_first(y, x),
-             lambda t, ans, x, y: t * _where_first(x, y))
+fmin.def_vjp(lambda g, ans, x, y: g * _chosen(x, y, ans, np.less, skip_nan=True),
+             lambda g, ans, x, y: g * _chosen(y, x, ans, np.less, skip_nan=True))
+fmin.def_jvp(lambda t, ans, x, y: t * _chosen(x, y, ans, np.less, skip_nan=True),
+             lambda t, ans, x, y: t * _chosen(y, x, ans, np.less, skip_nan=True))
 
 remainder = elementwise("remainder", np.remainder, operator.mod)
 remainder.def_vjp(lambda g, ans, x, y: g, lambda g, ans, x, y: -g * np.floor_divide(x, y))
@@ -119,8 +157,13 @@ remainder.def_jvp(lambda t, ans, x, y: t, lambda t, ans, x, y: -t * np.floor_div
 mod = remainder
 
 fmod = elementwise("fmod", np.fmod)
-fmod.def_vjp(lambda g, ans, x, y: g, lambda g, ans, x, y: -g * np.trunc(np.true_divide(x, y)))
-fmod.def_jvp(lambda t, ans, x, y: t, lambda t, ans, x, y: -t * np.trunc(np.true_divide(x, y)))
+fmod.def_vjp(lambda g, ans, x, y: g, lambda g, ans, x, y: -g * _truncated_quotient(x, y))
+fmod.def_jvp(lambda t, ans, x, y: t, lambda t, ans, x, y: -t * _truncated_quotient(x, y))
+
+
+def _truncated_quotient(x, y):
+    # piecewise constant: computed on the plain values
+    return np.trunc(np.true_divide(base_value(x), base_value(y)))
 
 
 # where(condition, x, y): the condition is a boolean constant; linear in x and y.
@@ -149,31 +192,40 @@ def where(condition, x=None, y=None):
     return _where(base_value(condition), x, y)
 
 
-clip_p = primitive("clip", np.clip)
-clip_p.def_vjp(lambda g, ans, x, lo, hi: g * _inside(x, lo, hi), None, None)
-clip_p.def_jvp(lambda t, ans, x, lo, hi: t * _inside(x, lo, hi), None, None)
-
-
-def _inside(x, lo, hi):
+def _clip_chosen(x, lo, hi):
+    # Which of x, lo, hi each entry of np.clip(x, lo, hi) = minimum(maximum(x, lo), hi)
+    # comes from: constant boolean masks, one per argument.
     x = base_value(x)
-    keep = np.ones(np.shape(x), bool)
-    if lo is not None:
-        keep &= x >= lo
-    if hi is not None:
-        keep &= x <= hi
-    return keep
+    shape = np.broadcast_shapes(*(np.shape(base_value(v)) for v in (x, lo, hi) if v is not None))
+    raised = np.zeros(shape, bool) if lo is None else np.broadcast_to(x < base_value(lo), shape)
+    low = x if lo is None else np.maximum(x, base_value(lo))
+    lowered = np.zeros(shape, bool) if hi is None else np.broadcast_to(low > base_value(hi), shape)
+    return ~(raised | lowered), raised & ~lowered, lowered
+
+
+clip_p = Elementwise("numpy.clip", np.clip)
+clip_p.def_vjp(lambda g, ans, x, lo, hi: g * _clip_chosen(x, lo, hi)[0],
+               lambda g, ans, x, lo, hi: g * _clip_chosen(x, lo, hi)[1],
+               lambda g, ans, x, lo, hi: g * _clip_chosen(x, lo, hi)[2])
+clip_p.def_jvp(lambda t, ans, x, lo, hi: t * _clip_chosen(x, lo, hi)[0],
+               lambda t, ans, x, lo, hi: t * _clip_chosen(x, lo, hi)[1],
+               lambda t, ans, x, lo, hi: t * _clip_chosen(x, lo, hi)[2])
 
 
 @handles(np.clip)
 def clip(x, a_min=None, a_max=None, **kwargs):
-    """``np.clip``: the gradient is 1 inside the interval and 0 where clipped.
+    """``np.clip``: the gradient goes to ``x`` inside the interval, to the bound where clipped.
 
     >>> clip(np.array([-2.0, 0.5, 3.0]), -1.0, 1.0)
     array([-1. ,  0.5,  1. ])
     """
     a_min = kwargs.pop("min", a_min)
     a_max = kwargs.pop("max", a_max)
-    return clip_p(x, base_value(a_min), base_value(a_max))
+    if kwargs.pop("out", None) is not None or kwargs:
+        raise NotImplementedError(
+            f"np.clip with {sorted(kwargs) or ['out']} is not supported on traced values.")
+    return clip_p(x, None if a_min is np._NoValue else a_min,
+                  None if a_max is np._NoValue else a_max)
 
 
 def _cast(x, dtype):
@@ -181,7 +233,7 @@ def _cast(x, dtype):
 
 
 astype_p = primitive("astype", _cast)
-astype_p.def_linear(lambda g, ans, x, dtype: astype(g, dtype_of(x)))
+astype_p.def_linear(lambda g, ans, x, dtype: astype(g, dtype_of(x)))  # dtype is a keyword param
 
 
 def astype(x, dtype):
@@ -195,4 +247,4 @@ def astype(x, dtype):
         return _cast(base_value(x), dtype)
     if dtype_of(x) == dtype:
         return x
-    return astype_p(x, dtype)
+    return astype_p(x, dtype=dtype)

@@ -16,10 +16,11 @@ import numpy as np
 from .wrap import elementwise, handles, primitive
 
 real_p = primitive("real", np.real)
-real_p.def_linear(lambda g, ans, x: g * (1.0 + 0.0j) if np.iscomplexobj(_plain(x)) else g)
+# The output of real/imag is real, so only the real part of its cotangent counts.
+real_p.def_linear(lambda g, ans, x: real(g) * (1.0 + 0.0j))
 
 imag_p = primitive("imag", np.imag)
-imag_p.def_linear(lambda g, ans, x: g * -1j)
+imag_p.def_linear(lambda g, ans, x: real(g) * -1j)
 
 conjugate = elementwise("conjugate", np.conjugate)
 conjugate.def_vjp(lambda g, ans, x: conjugate(g))

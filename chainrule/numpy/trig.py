@@ -1,10 +1,23 @@
-"""Trigonometric and hyperbolic functions."""
+"""Trigonometric and hyperbolic functions, their inverses, angle conversions and sinc.
+
+One stanza per function: the primitive, its VJP rule, its JVP rule. The rules
+call the wrapped functions (``cos``, ``sqrt``, ...), so they are
+differentiable themselves and every order works.
+
+>>> import chainrule.numpy.trig as trig
+>>> cr.grad(trig.arctan)(1.0)
+0.5
+"""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
-from .wrap import elementwise
+from ..core import base_value
+from .arithmetic import sqrt, where
+from .wrap import elementwise, handles, primitive
 
 sin = elementwise("sin", np.sin)
 sin.def_vjp(lambda g, ans, x: g * cos(x))
@@ -14,6 +27,123 @@ cos = elementwise("cos", np.cos)
 cos.def_vjp(lambda g, ans, x: -g * sin(x))
 cos.def_jvp(lambda t, ans, x: -t * sin(x))
 
+tan = elementwise("tan", np.tan)
+tan.def_vjp(lambda g, ans, x: g * (1.0 + ans * ans))
+tan.def_jvp(lambda t, ans, x: t * (1.0 + ans * ans))
+
+arcsin = elementwise("arcsin", np.arcsin)
+arcsin.def_vjp(lambda g, ans, x: g / sqrt(1.0 - x * x))
+arcsin.def_jvp(lambda t, ans, x: t / sqrt(1.0 - x * x))
+
+arccos = elementwise("arccos", np.arccos)
+arccos.def_vjp(lambda g, ans, x: -g / sqrt(1.0 - x * x))
+arccos.def_jvp(lambda t, ans, x: -t / sqrt(1.0 - x * x))
+
+arctan = elementwise("arctan", np.arctan)
+arctan.def_vjp(lambda g, ans, x: g / (1.0 + x * x))
+arctan.def_jvp(lambda t, ans, x: t / (1.0 + x * x))
+
+# arctan2(y, x): the angle of the point (x, y)
+arctan2 = elementwise("arctan2", np.arctan2)
+arctan2.def_vjp(lambda g, ans, y, x: g * x / (x * x + y * y),
+                lambda g, ans, y, x: -g * y / (x * x + y * y))
+arctan2.def_jvp(lambda t, ans, y, x: t * x / (x * x + y * y),
+                lambda t, ans, y, x: -t * y / (x * x + y * y))
+
+hypot = elementwise("hypot", np.hypot)
+hypot.def_vjp(lambda g, ans, x, y: g * x / ans,
+              lambda g, ans, x, y: g * y / ans)
+hypot.def_jvp(lambda t, ans, x, y: t * x / ans,
+              lambda t, ans, x, y: t * y / ans)
+
+sinh = elementwise("sinh", np.sinh)
+sinh.def_vjp(lambda g, ans, x: g * cosh(x))
+sinh.def_jvp(lambda t, ans, x: t * cosh(x))
+
+cosh = elementwise("cosh", np.cosh)
+cosh.def_vjp(lambda g, ans, x: g * sinh(x))
+cosh.def_jvp(lambda t, ans, x: t * sinh(x))
+
 tanh = elementwise("tanh", np.tanh)
 tanh.def_vjp(lambda g, ans, x: g * (1.0 - ans * ans))
 tanh.def_jvp(lambda t, ans, x: t * (1.0 - ans * ans))
+
+arcsinh = elementwise("arcsinh", np.arcsinh)
+arcsinh.def_vjp(lambda g, ans, x: g / sqrt(x * x + 1.0))
+arcsinh.def_jvp(lambda t, ans, x: t / sqrt(x * x + 1.0))
+
+arccosh = elementwise("arccosh", np.arccosh)
+arccosh.def_vjp(lambda g, ans, x: g / sqrt(x * x - 1.0))
+arccosh.def_jvp(lambda t, ans, x: t / sqrt(x * x - 1.0))
+
+arctanh = elementwise("arctanh", np.arctanh)
+arctanh.def_vjp(lambda g, ans, x: g / (1.0 - x * x))
+arctanh.def_jvp(lambda t, ans, x: t / (1.0 - x * x))
+
+# Angle conversions are linear: NumPy has two names (ufuncs) for each.
+DEGREES_PER_RADIAN = 180.0 / math.pi
+RADIANS_PER_DEGREE = math.pi / 180.0
+
+deg2rad = elementwise("deg2rad", np.deg2rad)
+deg2rad.def_vjp(lambda g, ans, x: g * RADIANS_PER_DEGREE)
+deg2rad.def_jvp(lambda t, ans, x: t * RADIANS_PER_DEGREE)
+
+radians = elementwise("radians", np.radians)
+radians.def_vjp(lambda g, ans, x: g * RADIANS_PER_DEGREE)
+radians.def_jvp(lambda t, ans, x: t * RADIANS_PER_DEGREE)
+
+rad2deg = elementwise("rad2deg", np.rad2deg)
+rad2deg.def_vjp(lambda g, ans, x: g * DEGREES_PER_RADIAN)
+rad2deg.def_jvp(lambda t, ans, x: t * DEGREES_PER_RADIAN)
+
+degrees = elementwise("degrees", np.degrees)
+degrees.def_vjp(lambda g, ans, x: g * DEGREES_PER_RADIAN)
+degrees.def_jvp(lambda t, ans, x: t * DEGREES_PER_RADIAN)
+
+
+# sinc(x) = sin(pi x) / (pi x), with sinc(0) = 1. Its slope (cos(pi x) - sinc(x)) / x
+# is 0/0 at x = 0, so there the rules use the Maclaurin coefficients instead, as a
+# primitive whose own derivative is the next coefficient: every order is exact at 0.
+sinc_p = primitive("sinc", np.sinc)
+sinc_p.def_vjp(lambda g, ans, x: g * _sinc_slope(x))
+sinc_p.def_jvp(lambda t, ans, x: t * _sinc_slope(x))
+
+
+@handles(np.sinc)
+def sinc(x):
+    """``np.sinc``, the normalized sinc ``sin(pi x) / (pi x)``; its slope at 0 is 0.
+
+    >>> cr.grad(sinc)(0.0), cr.grad(cr.grad(sinc))(0.0) == -np.pi**2 / 3
+    (0.0, True)
+    """
+    return sinc_p(x)
+
+
+def _sinc_slope(x):
+    at_zero = base_value(x) == 0
+    if not np.any(at_zero):
+        return (cos(math.pi * x) - sinc_p(x)) / x
+    safe = where(at_zero, 1.0, x)  # keeps the other branch finite, and its derivative
+    return where(at_zero, _sinc_derivative_at_zero(x, order=1),
+                 (cos(math.pi * safe) - sinc_p(safe)) / safe)
+
+
+def _sinc_maclaurin(order: int) -> float:
+    # sinc(x) = sum_m (-1)^m (pi x)^(2m) / (2m + 1)!, so its derivative of order 2m
+    # at 0 is (-1)^m pi^(2m) / (2m + 1), and those of odd order are 0.
+    if order % 2:
+        return 0.0
+    m = order // 2
+    return (-1) ** m * math.pi ** order / (order + 1)
+
+
+def _sinc_derivative_at_zero_impl(x, order):
+    dtype = np.result_type(x, 1.0)
+    return np.full(np.shape(x), _sinc_maclaurin(order), dtype)[()]
+
+
+_sinc_derivative_at_zero = primitive("sinc_derivative_at_zero", _sinc_derivative_at_zero_impl)
+_sinc_derivative_at_zero.def_vjp(
+    lambda g, ans, x, order: g * _sinc_derivative_at_zero(x, order=order + 1))
+_sinc_derivative_at_zero.def_jvp(
+    lambda t, ans, x, order: t * _sinc_derivative_at_zero(x, order=order + 1))

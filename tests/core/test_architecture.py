@@ -37,4 +37,4 @@ def test_numpy_layer_does_not_import_the_tools_above_it(path):
 
 def test_core_is_small():
     lines = sum(len(p.read_text().splitlines()) for p in (PACKAGE / "core").glob("*.py"))
-    assert lines < 900, f"the engine has grown to {lines} lines"
+    assert lines < 1000, f"the engine has grown to {lines} lines"

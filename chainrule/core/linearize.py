@@ -1,0 +1,84 @@
+"""Forward mode over a recorded tape: ``linearize``.
+
+The function runs once at a reverse level, which records its tape; each call
+of the returned ``f_jvp`` then pushes tangents through that recording with the
+primitives' JVP rules, in creation order, without running the Python function
+again. A tape holding an operation without a JVP rule (a ``custom_vjp`` call,
+whose forward mode differentiates its body) is not replayable: then each call
+re-runs forward mode on the function instead.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from . import vspace
+from .errors import MissingRuleError
+from .forward import jvp, push_forward
+from .reverse import Recording, project
+from .tree import flatten, unflatten
+
+
+def _replayable(tape: list) -> bool:
+    return all(
+        node.primitive is None or node.primitive is project
+        or node.primitive.jvp_rules is not None or node.primitive.jvp_joint is not None
+        for node in tape
+    )
+
+
+def sweep(tape: list, seeds: list) -> list:
+    """Push the (node, tangent) ``seeds`` forward along ``tape``; the tangent of every node."""
+    tangents: list = [None] * len(tape)
+    first = len(tape)
+    for node, tangent in seeds:
+        tangents[node.index] = tangent
+        first = min(first, node.index)
+    for index in range(first, len(tape)):
+        node = tape[index]
+        primitive = node.primitive
+        if primitive is None:
+            continue  # an input: seeded or zero
+        incoming = [None if parent is None else tangents[parent.index]
+                    for parent in node.parents]
+        if all(tangent is None for tangent in incoming):
+            continue
+        if primitive is project:
+            tangents[index] = incoming[0][node.params["index"]]
+            continue
+        for argnum, tangent in enumerate(incoming):
+            if tangent is not None and not primitive.has_jvp(argnum):
+                raise MissingRuleError(primitive.name, "forward", argnum)
+        tangents[index] = push_forward(primitive, incoming, node.ans, node.args, node.params)
+    return tangents
+
+
+def linearize(function: Callable, *primals: Any) -> tuple[Any, Callable]:
+    """Evaluate ``function(*primals)`` once; return ``(output, f_jvp)``.
+
+    ``f_jvp(*tangents)`` is the derivative along ``tangents`` (one per primal).
+    """
+    recording = Recording(function, primals)
+    if not _replayable(recording.tape):
+        def rerun(*tangents: Any) -> Any:
+            return jvp(function, primals, tangents)[1]
+
+        return recording.output, rerun
+    out_leaves = flatten(recording.output)[0]
+
+    def f_jvp(*tangents: Any) -> Any:
+        tangent_leaves, tangent_tree = flatten(tangents)
+        if tangent_tree != recording.in_tree:
+            raise ValueError(
+                "f_jvp needs tangents with the structure of the primals: "
+                f"expected {recording.in_tree}, got {tangent_tree}"
+            )
+        seeds = [(node, tangent) for node, tangent in zip(recording.input_nodes, tangent_leaves)]
+        tangents_by_node = sweep(recording.tape, seeds)
+        results = []
+        for node, value in zip(recording.output_nodes, out_leaves):
+            tangent = None if node is None else tangents_by_node[node.index]
+            results.append(vspace.zeros_like(value) if tangent is None else tangent)
+        return unflatten(recording.out_tree, results)
+
+    return recording.output, f_jvp

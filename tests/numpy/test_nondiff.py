@@ -1,0 +1,185 @@
+"""Non-differentiable functions: they contribute zero derivative in every mode, and
+inside a traced function their results are plain NumPy values, never tracers."""
+
+import numpy as np
+import pytest
+
+import chainrule as cr
+from chainrule.core import Tracer
+from chainrule.numpy import nondiff
+
+# Piecewise-constant functions of x, as NumPy spells them. The tests use values of x
+# away from the jumps, so finite differences see the constant pieces.
+PIECEWISE = [
+    #  name              function of x
+    ("floor",            np.floor),
+    ("ceil",             np.ceil),
+    ("trunc",            np.trunc),
+    ("rint",             np.rint),
+    ("fix",              np.fix),
+    ("round",            lambda x: np.round(x, 1)),
+    ("around",           lambda x: np.around(x)),
+    ("method round",     lambda x: x.round(1)),
+    ("sign",             np.sign),
+    ("floor_divide",     lambda x: np.floor_divide(x, 0.7)),
+    ("// operator",      lambda x: x // 0.7),
+    ("less",             lambda x: np.less(x, 0.0)),
+    ("less_equal",       lambda x: np.less_equal(x, 0.0)),
+    ("greater",          lambda x: np.greater(x, 0.0)),
+    ("greater_equal",    lambda x: np.greater_equal(x, 0.0)),
+    ("equal",            lambda x: np.equal(x, x)),
+    ("not_equal",        lambda x: np.not_equal(x, 0.0)),
+    ("< operator",       lambda x: x < 0.0),
+    ("logical_and",      lambda x: np.logical_and(x > -1, x < 1)),
+    ("logical_or",       lambda x: np.logical_or(x < -1, x > 1)),
+    ("logical_not",      lambda x: np.logical_not(x)),
+    ("logical_xor",      lambda x: np.logical_xor(x, x > 0)),
+    ("isfinite",         np.isfinite),
+    ("isnan",            np.isnan),
+    ("isinf",            np.isinf),
+    ("signbit",          np.signbit),
+    ("heaviside",        lambda x: np.heaviside(x, 0.5)),
+    ("isclose",          lambda x: np.isclose(x, 0.5)),
+    ("isreal",           np.isreal),
+    ("isposinf",         np.isposinf),
+    ("isneginf",         np.isneginf),
+]
+
+
+def away_from_jumps(rng, shape):
+    """Values in (-2.4, 2.4) whose tenths are near .x5: far from every jump used above."""
+    return np.round(rng.uniform(-2.4, 2.4, size=shape), 1) + 0.037
+
+
+@pytest.mark.parametrize("name, fn", PIECEWISE, ids=[name for name, _ in PIECEWISE])
+@pytest.mark.parametrize("shape", [(), (2, 3)])
+def test_zero_derivative_and_plain_results(name, fn, shape, rng):
+    x = away_from_jumps(rng, shape)
+    seen = []
+
+    def f(x):
+        constant = fn(x)
+        seen.append(constant)
+        return x * constant
+
+    expected = np.asarray(fn(x), float)
+    # the constant contributes nothing: d(x * c)/dx = c, in both modes
+    np.testing.assert_array_equal(cr.elementwise_grad(f)(x), expected)
+    v = np.ones_like(x)
+    np.testing.assert_array_equal(cr.jvp(f, (x,), (v,))[1], expected)
+    # also at second order, in mixed modes
+    np.testing.assert_array_equal(cr.elementwise_grad(cr.elementwise_grad(f))(x), 0 * x)
+    np.testing.assert_array_equal(cr.jvp(cr.elementwise_grad(f), (x,), (v,))[1], 0 * x)
+    cr.check_grads(f, (x,), modes=("fwd", "rev"), order=2)
+    assert seen and not any(isinstance(value, Tracer) for value in seen)
+    np.testing.assert_array_equal(seen[0], fn(x))
+
+
+ARRAY_FUNCTIONS = [
+    #  name                 call, on a traced x
+    ("argmax",              lambda x: np.argmax(x)),
+    ("argmax axis",         lambda x: np.argmax(x, axis=1, keepdims=True)),
+    ("argmin",              lambda x: np.argmin(x, axis=0)),
+    ("argsort",             lambda x: np.argsort(x, axis=-1)),
+    ("argpartition",        lambda x: np.argpartition(x.ravel(), 2)),
+    ("lexsort",             lambda x: np.lexsort((x[0], x[1]))),
+    ("nonzero",             lambda x: np.nonzero(x > 0)),
+    ("flatnonzero",         lambda x: np.flatnonzero(x > 0)),
+    ("argwhere",            lambda x: np.argwhere(x > 0)),
+    ("count_nonzero",       lambda x: np.count_nonzero(x > 0, axis=0)),
+    ("searchsorted",        lambda x: np.searchsorted(np.array([-1.0, 0.0, 1.0]), x)),
+    ("searchsorted traced", lambda x: np.searchsorted(x[0] * 0 + np.array([-1., 0., 1.]), 0.5)),
+    ("digitize",            lambda x: np.digitize(x, np.array([-1.0, 0.0, 1.0]))),
+    ("isclose list",        lambda x: np.isclose(x, [x[0, 0], 1.0, 2.0])),
+    ("allclose",            lambda x: np.allclose(x, x + 1e-12)),
+    ("array_equal",         lambda x: np.array_equal(x, x)),
+    ("array_equiv",         lambda x: np.array_equiv(x, x[0])),
+    ("iscomplex",           lambda x: np.iscomplex(x)),
+    ("iscomplexobj",        lambda x: np.iscomplexobj(x)),
+    ("isrealobj",           lambda x: np.isrealobj(x)),
+    ("any",                 lambda x: np.any(x > 2, axis=1)),
+    ("all",                 lambda x: np.all(x < 3)),
+    ("shape",               lambda x: np.shape(x)),
+    ("ndim",                lambda x: np.ndim(x)),
+    ("size",                lambda x: np.size(x, 1)),
+    ("result_type",         lambda x: np.result_type(x, 1.0)),
+]
+
+
+def _plain_leaves(value):
+    if isinstance(value, (tuple, list)):
+        return [leaf for item in value for leaf in _plain_leaves(item)]
+    return [value]
+
+
+@pytest.mark.parametrize("name, call", ARRAY_FUNCTIONS, ids=[name for name, _ in ARRAY_FUNCTIONS])
+def test_array_functions_give_plain_values(name, call, rng):
+    x = rng.uniform(-2, 2, size=(2, 3))
+    expected = call(x)
+    for transform in (cr.grad, lambda f: lambda x: cr.jvp(f, (x,), (np.ones_like(x),))[1],
+                      lambda f: cr.grad(lambda x: cr.grad(f)(x).sum())):
+        seen = []
+
+        def f(x):
+            seen.append(call(x))
+            return (x * x).sum()
+
+        transform(f)(x)
+        assert not any(isinstance(leaf, Tracer) for leaf in _plain_leaves(seen[0])), name
+        for got, want in zip(_plain_leaves(seen[0]), _plain_leaves(expected)):
+            np.testing.assert_array_equal(got, want)
+
+
+def test_explicit_spelling_matches_numpy(rng):
+    x = rng.uniform(-2, 2, size=(2, 3))
+    assert nondiff.argmax(x) == np.argmax(x)
+    np.testing.assert_array_equal(nondiff.floor(x), np.floor(x))
+    np.testing.assert_array_equal(nondiff.round(x, 1), np.round(x, 1))
+    np.testing.assert_array_equal(nondiff.around(x), np.around(x))
+    np.testing.assert_array_equal(nondiff.heaviside(x, 0.5), np.heaviside(x, 0.5))
+    np.testing.assert_array_equal(cr.elementwise_grad(lambda x: x * nondiff.ceil(x))(x),
+                                  np.ceil(x))
+
+
+def test_heaviside_is_differentiable_in_its_value_at_zero():
+    x = np.array([-1.0, 0.0, 2.0, 0.0])
+    assert cr.grad(lambda h0: np.heaviside(x, h0).sum())(0.5) == 2.0
+    assert cr.jvp(lambda h0: np.heaviside(x, h0), (0.5,), (1.0,))[1].tolist() == [0, 1, 0, 1]
+    h0 = np.array([0.1, 0.2, 0.3, 0.4])
+    np.testing.assert_array_equal(cr.elementwise_grad(lambda h0: np.heaviside(x, h0))(h0),
+                                  [0.0, 1.0, 0.0, 1.0])
+    cr.check_grads(lambda h0: np.heaviside(x[:, None], h0), (h0,), modes=("fwd", "rev"), order=2)
+
+
+def test_unique_values_stay_differentiable():
+    x = np.array([3.0, 1.0, 3.0, 2.0])
+    # each unique value is taken from its first occurrence
+    np.testing.assert_array_equal(cr.grad(lambda x: (np.unique(x) ** 2).sum())(x),
+                                  [6.0, 2.0, 0.0, 4.0])
+    _, tangent = cr.jvp(lambda x: np.unique(x), (x,), (np.array([1.0, 2.0, 3.0, 4.0]),))
+    np.testing.assert_array_equal(tangent, [2.0, 4.0, 1.0])
+    seen = []
+
+    def f(x):
+        values, index, inverse, counts = np.unique(x, return_index=True, return_inverse=True,
+                                                   return_counts=True)
+        seen.extend([index, inverse, counts])
+        return (values * counts).sum()
+
+    np.testing.assert_array_equal(cr.grad(f)(x), [2.0, 1.0, 0.0, 1.0])
+    assert not any(isinstance(value, Tracer) for value in seen)
+    for got, want in zip(seen, np.unique(x, return_index=True, return_inverse=True,
+                                         return_counts=True)[1:]):
+        np.testing.assert_array_equal(got, want)
+    rows = np.array([[1.0, 2.0], [1.0, 2.0], [0.0, 5.0]])
+    np.testing.assert_array_equal(cr.grad(lambda r: np.unique(r, axis=0).sum())(rows),
+                                  [[1.0, 1.0], [0.0, 0.0], [1.0, 1.0]])
+    np.testing.assert_array_equal(nondiff.unique(rows, axis=0), np.unique(rows, axis=0))
+
+
+def test_sign_of_complex_is_differentiable():
+    # np.sign(z) = z / |z| for complex z: smooth away from 0, so it is not a constant
+    z = np.array([3.0 + 4.0j, 1.0 - 2.0j])
+    np.testing.assert_allclose(nondiff.sign(z), np.sign(z))
+    cr.check_grads(np.sign, (z,), modes=("fwd", "rev"), order=1)
+    assert cr.jvp(np.sign, (np.array([0j]),), (np.array([1 + 0j]),))[1].tolist() == [0j]

@@ -1,0 +1,155 @@
+"""Trigonometric and hyperbolic functions: derivatives against finite differences (both modes,
+second order), values and dtypes against NumPy, and the plain ``np.`` spelling."""
+
+import numpy as np
+import pytest
+
+import chainrule as cr
+from chainrule.numpy import trig
+
+UNARY = [
+    #  name      domain
+    ("sin",      (-3, 3)),
+    ("cos",      (-3, 3)),
+    ("tan",      (-1.2, 1.2)),
+    ("arcsin",   (-0.8, 0.8)),
+    ("arccos",   (-0.8, 0.8)),
+    ("arctan",   (-3, 3)),
+    ("sinh",     (-2, 2)),
+    ("cosh",     (-2, 2)),
+    ("tanh",     (-2, 2)),
+    ("arcsinh",  (-3, 3)),
+    ("arccosh",  (1.2, 3)),
+    ("arctanh",  (-0.8, 0.8)),
+    ("deg2rad",  (-200, 200)),
+    ("radians",  (-200, 200)),
+    ("rad2deg",  (-3, 3)),
+    ("degrees",  (-3, 3)),
+    ("sinc",     (-3, 3)),
+]
+
+BINARY = [
+    #  name       domain of x   domain of y
+    ("arctan2",   (-2, 2),      (0.5, 2)),     # y, x: away from the branch cut x < 0
+    ("hypot",     (0.3, 2),     (-2, -0.3)),
+]
+
+SHAPES = [(), (3,), (2, 3)]
+SHAPE_PAIRS = [((), ()), ((3,), (3,)), ((2, 3), (2, 3)), ((3,), (2, 3)), ((2, 1), (1, 3)),
+               ((), (2, 3))]
+
+
+def second_tangent(fn, args):
+    """The forward derivative of the forward derivative: its dtype shows upcasts in rules."""
+    directions = tuple(np.ones_like(a) for a in args)
+    return cr.jvp(lambda *xs: cr.jvp(fn, xs, directions)[1], args, directions)[1]
+
+
+@pytest.mark.parametrize("name, domain", UNARY)
+@pytest.mark.parametrize("shape", SHAPES)
+def test_unary_grads(name, domain, shape, rng):
+    x = rng.uniform(*domain, size=shape)
+    cr.check_grads(getattr(trig, name), (x,), modes=("fwd", "rev"), order=2)
+
+
+@pytest.mark.parametrize("name, domain", UNARY)
+def test_unary_values_and_numpy_spelling(name, domain, rng):
+    fn, np_fn = getattr(trig, name), getattr(np, name)
+    x = rng.uniform(*domain, size=(2, 3))
+    np.testing.assert_array_equal(fn(x), np_fn(x))
+    np.testing.assert_array_equal(cr.grad(lambda x: np_fn(x).sum())(x),
+                                  cr.grad(lambda x: fn(x).sum())(x))
+    np.testing.assert_array_equal(cr.elementwise_grad(np_fn)(x), cr.elementwise_grad(fn)(x))
+    assert cr.grad(fn)(float(x[0, 0])) == cr.grad(np_fn)(float(x[0, 0]))
+
+
+@pytest.mark.parametrize("name, domain", UNARY)
+def test_unary_float32(name, domain, rng):
+    fn = getattr(trig, name)
+    x = rng.uniform(*domain, size=(3,)).astype(np.float32)
+    cr.check_grads(fn, (x,), modes=("fwd", "rev"), order=2)
+    assert fn(x).dtype == np.float32
+    assert cr.grad(lambda x: fn(x).sum())(x).dtype == np.float32
+    assert cr.jvp(fn, (x,), (np.ones_like(x),))[1].dtype == np.float32
+    assert second_tangent(fn, (x,)).dtype == np.float32
+
+
+@pytest.mark.parametrize("name, domain_x, domain_y", BINARY)
+@pytest.mark.parametrize("shape_x, shape_y", SHAPE_PAIRS)
+def test_binary_grads(name, domain_x, domain_y, shape_x, shape_y, rng):
+    x = rng.uniform(*domain_x, size=shape_x)
+    y = rng.uniform(*domain_y, size=shape_y)
+    cr.check_grads(getattr(trig, name), (x, y), modes=("fwd", "rev"), order=2)
+
+
+@pytest.mark.parametrize("name, domain_x, domain_y", BINARY)
+def test_binary_values_float32_and_numpy_spelling(name, domain_x, domain_y, rng):
+    fn, np_fn = getattr(trig, name), getattr(np, name)
+    x = rng.uniform(*domain_x, size=(3,))
+    y = rng.uniform(*domain_y, size=(2, 3))
+    np.testing.assert_array_equal(fn(x, y), np_fn(x, y))
+    both = (0, 1)
+    for got, want in zip(cr.grad(lambda x, y: np_fn(x, y).sum(), both)(x, y),
+                         cr.grad(lambda x, y: fn(x, y).sum(), both)(x, y)):
+        np.testing.assert_array_equal(got, want)
+    x32, y32 = x.astype(np.float32), y.astype(np.float32)
+    cr.check_grads(fn, (x32, y32), modes=("fwd", "rev"), order=2)
+    assert fn(x32, y32).dtype == np.float32
+    assert all(g.dtype == np.float32 for g in cr.grad(lambda x, y: fn(x, y).sum(), both)(x32, y32))
+    assert second_tangent(fn, (x32, y32)).dtype == np.float32
+
+
+# complex inputs: the rules are holomorphic, g * f'(z), as JAX's convention has them
+@pytest.mark.parametrize("name", ["sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh",
+                                  "cosh", "tanh", "arcsinh", "arccosh", "arctanh", "sinc"])
+def test_complex(name, rng):
+    z = rng.uniform(0.3, 0.8, size=(3,)) + 1j * rng.uniform(0.2, 0.6, size=(3,))
+    fn = getattr(trig, name)
+    np.testing.assert_array_equal(fn(z), getattr(np, name)(z))
+    cr.check_grads(fn, (z,), modes=("fwd", "rev"), order=2)
+
+
+def test_known_derivatives():
+    assert cr.grad(trig.tan)(0.5) == pytest.approx(1 / np.cos(0.5) ** 2)
+    assert cr.grad(trig.arcsin)(0.5) == pytest.approx(1 / np.sqrt(0.75))
+    assert cr.grad(trig.arccos)(0.5) == pytest.approx(-1 / np.sqrt(0.75))
+    assert cr.grad(trig.arccosh)(2.0) == pytest.approx(1 / np.sqrt(3.0))
+    assert cr.grad(trig.arctanh)(0.5) == pytest.approx(1 / 0.75)
+    assert cr.grad(trig.arctan2, (0, 1))(1.0, 1.0) == pytest.approx((0.5, -0.5))
+    assert cr.grad(trig.hypot, (0, 1))(3.0, 4.0) == pytest.approx((0.6, 0.8))
+    assert cr.grad(trig.deg2rad)(10.0) == pytest.approx(np.pi / 180)
+    assert cr.grad(trig.degrees)(1.0) == pytest.approx(180 / np.pi)
+
+
+def test_higher_orders():
+    d4 = cr.grad(cr.grad(cr.grad(cr.grad(trig.sin))))
+    assert d4(0.5) == pytest.approx(np.sin(0.5))
+    d3 = cr.deriv(cr.grad(cr.deriv(trig.tanh)))  # mixed modes
+    t = np.tanh(0.3)
+    assert d3(0.3) == pytest.approx(-2 * (1 - t**2) * (1 - 3 * t**2))
+
+
+# sinc's slope (cos(pi x) - sinc(x)) / x is 0/0 at x = 0: there every order uses the
+# Maclaurin coefficients, sinc^(2m)(0) = (-1)^m pi^(2m) / (2m + 1), odd orders 0.
+SINC_AT_ZERO = [1.0, 0.0, -np.pi**2 / 3, 0.0, np.pi**4 / 5, 0.0]
+
+
+@pytest.mark.parametrize("order", range(1, 6))
+@pytest.mark.parametrize("transform", [cr.grad, cr.deriv], ids=["rev", "fwd"])
+def test_sinc_at_zero(order, transform):
+    derivative = trig.sinc
+    for _ in range(order):
+        derivative = transform(derivative)
+    assert derivative(0.0) == pytest.approx(SINC_AT_ZERO[order], abs=1e-12)
+    # and continuous there: the value just beside 0 is close
+    assert derivative(1e-3) == pytest.approx(SINC_AT_ZERO[order], abs=1e-2 * np.pi**order)
+
+
+def test_sinc_arrays_with_zeros(rng):
+    x = np.array([0.0, 0.5, -1.5, 0.0])
+    cr.check_grads(trig.sinc, (x,), modes=("fwd", "rev"), order=2)
+    np.testing.assert_array_equal(cr.elementwise_grad(np.sinc)(x)[[0, 3]], [0.0, 0.0])
+    x32 = x.astype(np.float32)
+    assert cr.jvp(trig.sinc, (x32,), (np.ones_like(x32),))[1].dtype == np.float32
+    assert second_tangent(trig.sinc, (x32,)).dtype == np.float32
+    assert second_tangent(trig.sinc, (x,))[0] == pytest.approx(-np.pi**2 / 3)
