@@ -271,3 +271,29 @@ def test_cnp_and_np_spellings_agree():
     a = cr.grad(lambda x: np.sum(np.exp(np.sin(x)) * x))(x)
     b = cr.grad(lambda x: cnp.sum(cnp.exp(cnp.sin(x)) * x))(x)
     np.testing.assert_array_equal(a, b)
+
+
+def test_linearize_runs_the_function_once_and_replays_the_tape():
+    calls = []
+
+    def f(x):
+        calls.append(1)
+        y = x * 1.0
+        y[0] = np.sin(x[1]) * x[0]  # mutation is recorded like any operation
+        return np.tanh(y) * x
+
+    x = np.array([0.3, -0.8])
+    out, f_jvp = cr.linearize(f, x)
+    for v in (np.array([1.0, 0.0]), np.array([0.0, 1.0]), np.array([0.5, 2.0])):
+        np.testing.assert_allclose(f_jvp(v), cr.jvp(f, (x,), (v,))[1], rtol=1e-14)
+    assert len(calls) == 1 + 3  # once for linearize, once per reference jvp
+
+
+def test_linearize_through_custom_vjp_falls_back_to_forward_mode():
+    @cr.custom_vjp
+    def double(x):
+        return 2.0 * x
+
+    double.defvjp(lambda x: (2.0 * x, None), lambda res, g: (2.0 * g,))
+    out, f_jvp = cr.linearize(lambda x: double(x) * x, 3.0)
+    assert f_jvp(1.0) == 12.0
