@@ -25,7 +25,7 @@ from ..core import Tracer, register_tracer_type, register_zeros
 from ..core.trace import Level
 from . import arithmetic, complex_numbers, indexing, linalg, nondiff, reductions, shape
 from .creation import LIKE_FUNCTIONS
-from .wrap import FUNCTIONS, UFUNCS, unsupported_function_error
+from .wrap import FUNCTIONS, SCALAR_TYPES, UFUNCS, unsupported_function_error
 
 LOST_DERIVATIVE_HINT = (
     "  Build arrays of traced values with chainrule.numpy.array([...]) or np.stack, "
@@ -371,6 +371,7 @@ _UFUNC_METHODS = {
 
 
 register_tracer_type(np.ndarray, ArrayTracer)
+SCALAR_TYPES.add(ScalarTracer)
 for _value_type in (float, int, complex, np.float64, np.float32, np.float16,
                     np.complex128, np.complex64, np.longdouble):
     register_tracer_type(_value_type, ScalarTracer)

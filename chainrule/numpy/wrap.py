@@ -51,12 +51,17 @@ def handles(*numpy_functions: Any) -> Callable:
     return register
 
 
+# Types whose shape is always (): Python and NumPy scalars, and scalar tracers
+# (registered by the array module). Checked first: shape_of is on the hot path.
+SCALAR_TYPES: set = {float, int, complex, np.float64, np.float32, np.complex128}
+
+
 def shape_of(value: Any) -> tuple:
     """The shape of an array, scalar or tracer, without touching the graph."""
+    if type(value) in SCALAR_TYPES:
+        return ()
     while isinstance(value, Tracer):
         value = value.primal
-    if type(value) is float:  # the common scalar, without a failed attribute lookup
-        return ()
     return getattr(value, "shape", ())
 
 
