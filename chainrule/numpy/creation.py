@@ -46,7 +46,11 @@ def array(value, dtype=None, copy=True, ndmin=0, **kwargs):
 
 
 def asarray(value, dtype=None, **kwargs):
-    """``np.asarray`` that keeps traced values traced."""
+    """``np.asarray`` that keeps traced values traced.
+
+    >>> cr.grad(lambda x: asarray(x).sum())(np.ones(2))
+    array([1., 1.])
+    """
     if isinstance(value, Tracer) and dtype is None:
         return value
     return array(value, dtype=dtype, **kwargs)
@@ -58,25 +62,45 @@ def _dtype_of(x, dtype):
 
 @handles(np.zeros_like)
 def zeros_like(x, dtype=None, order="K", subok=True, shape=None):
-    """Zeros shaped like ``x``: a traced constant, so it can be filled with traced values."""
+    """Zeros shaped like ``x``: a traced constant, so it can be filled with traced values.
+
+    >>> def f(x):
+    ...     y = np.zeros_like(x)
+    ...     y[0] = x[1] ** 2
+    ...     return y.sum()
+    >>> cr.grad(f)(np.array([1.0, 3.0]))
+    array([0., 6.])
+    """
     return constant_like(np.zeros_like(base_value(x), dtype=dtype, shape=shape), x)
 
 
 @handles(np.ones_like)
 def ones_like(x, dtype=None, order="K", subok=True, shape=None):
-    """Ones shaped like ``x``, as a traced constant."""
+    """Ones shaped like ``x``, as a traced constant.
+
+    >>> ones_like(np.zeros(2))
+    array([1., 1.])
+    """
     return constant_like(np.ones_like(base_value(x), dtype=dtype, shape=shape), x)
 
 
 @handles(np.empty_like)
 def empty_like(x, dtype=None, order="K", subok=True, shape=None):
-    """Like ``np.empty_like`` but filled with zeros, as a traced constant."""
+    """Like ``np.empty_like`` but filled with zeros, as a traced constant.
+
+    >>> empty_like(np.ones(2))
+    array([0., 0.])
+    """
     return zeros_like(x, dtype=dtype, shape=shape)
 
 
 @handles(np.full_like)
 def full_like(x, fill_value, dtype=None, order="K", subok=True, shape=None):
-    """``np.full_like``; the fill value may be traced."""
+    """``np.full_like``; the fill value may be traced.
+
+    >>> cr.grad(lambda v: full_like(np.zeros(3), v).sum())(2.0)
+    3.0
+    """
     from .arithmetic import add
 
     filled = zeros_like(x, dtype=dtype, shape=shape)

@@ -119,7 +119,7 @@ def _slogdet_vjp(g, ans, a):
     g_logabsdet = g[1]
     if g_logabsdet is None:
         return (None,)
-    return (_expand2(g_logabsdet) * _inv_transposed(a),)
+    return (_expand2(_real(g_logabsdet)) * _inv_transposed(a),)
 
 
 slogdet_p = primitive("linalg.slogdet", lambda a: tuple(np.linalg.slogdet(a)),
@@ -129,7 +129,7 @@ slogdet_p.def_jvp_joint(
     lambda tangents, ans, a: (None, _real(_sum(_inv_transposed(a) * tangents[0], (-2, -1)))))
 
 
-def _real(x):  # log|det| is real: only the real part of its complex tangent counts
+def _real(x):  # log|det| is real: only the real part of a complex tangent counts
     return np.real(x) if np.issubdtype(dtype_of(x), np.complexfloating) else x
 
 
@@ -223,6 +223,7 @@ def norm(x, ord=None, axis=None, keepdims=False):
     >>> norm(np.array([3.0, 4.0]))
     np.float64(5.0)
     """
+    x = _array(x)
     ndim = len(shape_of(x))
     if axis is None:
         if ord is None or (ord in ("fro", "f") and ndim == 2) or (ord == 2 and ndim == 1):
@@ -255,6 +256,7 @@ def vector_norm(x, /, *, axis=None, keepdims=False, ord=2):
     >>> vector_norm(np.array([[3.0], [4.0]]))
     np.float64(5.0)
     """
+    x = _array(x)
     ndim = len(shape_of(x))
     if axis is None:
         result = _vector_norm(_reshape(x, (-1,)), ord, (0,), False)
@@ -339,3 +341,11 @@ def matrix_transpose(x, /):
     (2, 4, 3)
     """
     return _swap_last(x)
+
+
+# what ``chainrule.numpy.linalg`` offers, as ``np.linalg`` names it
+__all__ = [
+    "cholesky", "cross", "det", "eigh", "eigvalsh", "inv", "matmul", "matrix_norm",
+    "matrix_power", "matrix_transpose", "multi_dot", "norm", "outer", "pinv", "slogdet",
+    "solve", "svd", "svdvals", "tensordot", "vecdot", "vector_norm",
+]

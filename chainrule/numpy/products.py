@@ -8,6 +8,7 @@ hot path of most programs and stays lean.
 
 from __future__ import annotations
 
+import math
 import string
 from collections import Counter
 
@@ -43,6 +44,7 @@ def _sum(x, axis, keepdims=False):
 
 
 def _matmul_vjp_x(g, ans, x, y):
+    x, y = _array(x), _array(y)  # ``m @ [1.0, 2.0]``
     x_ndim, y_ndim = len(shape_of(x)), len(shape_of(y))
     if x_ndim == 1 and y_ndim == 1:
         return g * y
@@ -54,6 +56,7 @@ def _matmul_vjp_x(g, ans, x, y):
 
 
 def _matmul_vjp_y(g, ans, x, y):
+    x, y = _array(x), _array(y)  # ``m @ [1.0, 2.0]``
     x_ndim, y_ndim = len(shape_of(x)), len(shape_of(y))
     if x_ndim == 1 and y_ndim == 1:
         return g * x
@@ -70,6 +73,11 @@ matmul = primitive("matmul", np.matmul)
 matmul.def_vjp(_matmul_vjp_x, _matmul_vjp_y)
 matmul.def_jvp(lambda t, ans, x, y: matmul(t, y), lambda t, ans, x, y: matmul(x, t))
 UFUNCS[np.matmul] = matmul
+matmul.written_doc = """numpy.matmul (the ``@`` operator), differentiable in both modes.
+
+>>> cr.grad(lambda x: (np.eye(2) * 3.0 @ x).sum())(np.ones(2))
+array([3., 3.])
+"""
 handles(np.linalg.matmul)(matmul)
 
 
@@ -249,6 +257,7 @@ def cross(a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
 # -- einsum --------------------------------------------------------------------------
 
 _LETTERS = string.ascii_letters
+_SUBLIST_LETTERS = string.ascii_uppercase + string.ascii_lowercase  # NumPy's: 0 -> "A"
 _MAX_OPERANDS = 64  # NumPy's own limit on operands
 
 
@@ -283,7 +292,7 @@ def _normalize_subscripts(subscripts, shapes):
 def _interleaved_to_string(arguments):
     """``einsum(a, [0, 1], b, [1, 2], [0, 2])`` -> ``("ab,bc->ac", [a, b])``."""
     def letters(sublist):
-        return "".join("..." if s is Ellipsis else _LETTERS[int(s)] for s in sublist)
+        return "".join("..." if s is Ellipsis else _SUBLIST_LETTERS[int(s)] for s in sublist)
 
     operands = list(arguments[0::2][:len(arguments) // 2])
     terms = [letters(s) for s in arguments[1::2][:len(operands)]]
@@ -302,7 +311,7 @@ def _letter_sizes(terms, operands):
 
 def _einsum_impl(*operands, subscripts, optimize):
     if optimize is None:  # contraction order and BLAS for big or many operands
-        work = np.prod([np.prod(np.shape(x), dtype=float) for x in operands])
+        work = math.prod(math.prod(np.shape(x)) for x in operands)
         optimize = "greedy" if len(operands) > 2 or work > 1e5 else False
     return np.einsum(subscripts, *operands, optimize=optimize)
 

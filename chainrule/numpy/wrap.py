@@ -30,9 +30,60 @@ UFUNCS: dict[Any, Callable] = {}
 FUNCTIONS: dict[Any, Callable] = {}
 
 
+class NumpyPrimitive(Primitive):
+    """A primitive of the NumPy layer; its docstring is written from its rules,
+    with an example computed when it is read (``help(cnp.sin)``)."""
+
+    __slots__ = ("numpy_function", "written_doc")
+
+    @property
+    def __doc__(self) -> str:  # type: ignore[override]
+        written = getattr(self, "written_doc", None)
+        if written is not None:
+            return written
+        if self.nondiff:
+            what = "its derivative is zero in every mode (declared non-differentiable)"
+        else:
+            what = "differentiable in " + " and ".join(
+                {"forward": "forward mode (JVP)", "reverse": "reverse mode (VJP)"}[mode]
+                for mode in self.modes)
+        # Set before the example runs: computing it reads this docstring again.
+        self.written_doc = f"{self.name}, {what}.\n"
+        self.written_doc += "\n" + _example(self, self.name.split(".")[-1])
+        return self.written_doc
+
+
+def _example(prim: "NumpyPrimitive", short: str) -> str:
+    """A docstring example for ``prim``, evaluated now so it is always true."""
+    import chainrule as cr
+
+    arity = getattr(getattr(prim, "numpy_function", None), "nin", None)
+    if arity is None:
+        return f"Called like numpy.{short}; ``np.{short}(x)`` on a traced ``x`` reaches it.\n"
+    with np.errstate(all="ignore"):
+        return _evaluated_example(prim, short, arity, cr)
+
+
+def _evaluated_example(prim: "NumpyPrimitive", short: str, arity: int, cr: Any) -> str:
+    for point in (0.5, 1.5):
+        args = (point, point / 2)[:arity]
+        if prim.nondiff:
+            call, value = f"cnp.{short}{args if arity > 1 else f'({point})'}", prim(*args)
+        elif arity == 1:
+            call, value = f"cr.deriv(cnp.{short})({point})", cr.deriv(prim)(point)
+        else:
+            call = f"cr.grad(cnp.{short}, argnums=(0, 1)){args}"
+            value = cr.grad(prim, argnums=tuple(range(arity)))(*args)
+        if not np.any(np.isnan(value)):
+            break
+    return f">>> {call}\n{value!r}\n"
+
+
 def primitive(name: str, impl: Callable, multiple_results: bool = False) -> Primitive:
     """A NumPy-layer primitive, named ``numpy.<name>`` in messages."""
-    return _registered(Primitive(f"numpy.{name}", impl, multiple_results))
+    prim = NumpyPrimitive(f"numpy.{name}", impl, multiple_results)
+    prim.numpy_function = None
+    return _registered(prim)
 
 
 def _registered(prim: Primitive) -> Primitive:
@@ -101,15 +152,15 @@ def broadcast_tangent(t: Any, shape: tuple) -> Any:
     return broadcast_to(t, shape)
 
 
-class Elementwise(Primitive):
-    """A broadcasting elementwise operation (a ufunc).
-
-    Its rules are written as if every argument had the output's shape; the
-    factory sums cotangents back to each argument's shape and broadcasts
-    tangents up to the output's, so a rule reads like the calculus.
-    """
+class Elementwise(NumpyPrimitive):
+    # A broadcasting elementwise operation (a ufunc). Its rules are written as
+    # if every argument had the output's shape; the factory sums cotangents
+    # back to each argument's shape and broadcasts tangents up to the
+    # output's, so a rule reads like the calculus. (No docstring here: the
+    # one NumpyPrimitive writes for each instance must not be hidden.)
 
     __slots__ = ()
+    __doc__ = NumpyPrimitive.__dict__["__doc__"]  # every class body sets __doc__: keep the property
 
     def def_vjp(self, *rules: Callable | None) -> None:
         super().def_vjp(*(None if rule is None else _summed_to_argument(rule, argnum)
@@ -141,6 +192,7 @@ def _broadcast_to_output(rule: Callable) -> Callable:
 def elementwise(name: str, ufunc: Any, impl: Callable | None = None) -> Elementwise:
     """A primitive for ``ufunc``; ``np.<ufunc>(tracer)`` is routed to it."""
     prim = _registered(Elementwise(f"numpy.{name}", impl or ufunc))
+    prim.numpy_function = ufunc
     UFUNCS[ufunc] = prim
     return prim
 
@@ -148,6 +200,7 @@ def elementwise(name: str, ufunc: Any, impl: Callable | None = None) -> Elementw
 def nondiff(name: str, function: Callable) -> Primitive:
     """A primitive whose output is piecewise constant: zero derivative, explicitly."""
     prim = primitive(name, function)
+    prim.numpy_function = function
     prim.def_nondiff()
     if isinstance(function, np.ufunc):
         UFUNCS[function] = prim

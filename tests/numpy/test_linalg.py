@@ -1,0 +1,226 @@
+"""``numpy.linalg``: solve, inv, det, slogdet, norms, matrix_power, multi_dot.
+Values equal NumPy's, derivatives match finite differences in both modes to
+second order (batched, both operands of solve), and ``np.linalg.<f>`` on traced
+values reaches the same rules."""
+
+import numpy as np
+import pytest
+
+import chainrule as cr
+import chainrule.numpy as cnp
+from chainrule.numpy import linalg as clinalg
+
+
+def well_conditioned(rng, shape, dtype=np.float64):
+    """Random square matrices (a batch of them) far from singular."""
+    n = shape[-1]
+    shift = n * np.eye(n) if shape[-2] == n else 0.0
+    return (rng.standard_normal(shape) + shift).astype(dtype)
+
+
+SOLVE_SHAPES = [
+    #  a            b
+    ((3, 3),       (3,)),
+    ((3, 3),       (3, 2)),
+    ((2, 3, 3),    (3,)),
+    ((2, 3, 3),    (3, 2)),
+    ((2, 3, 3),    (2, 3, 1)),
+    ((3, 3),       (2, 3, 2)),
+    ((2, 1, 3, 3), (4, 3, 2)),
+]
+
+
+@pytest.mark.parametrize("a_shape, b_shape", SOLVE_SHAPES)
+def test_solve(a_shape, b_shape, rng):
+    a, b = well_conditioned(rng, a_shape), rng.standard_normal(b_shape)
+    out, _ = cr.vjp(np.linalg.solve, a, b)
+    np.testing.assert_array_equal(out, np.linalg.solve(a, b))
+    cr.check_grads(np.linalg.solve, (a, b), modes=("fwd", "rev"), order=2)
+
+
+UNARY_CASES = [
+    #  NumPy function                               shapes
+    (np.linalg.inv,                                 [(1, 1), (3, 3), (2, 3, 3)]),
+    (np.linalg.det,                                 [(1, 1), (3, 3), (2, 3, 3)]),
+    (lambda a: np.linalg.slogdet(a).logabsdet,      [(3, 3), (2, 3, 3)]),
+    (lambda a: np.linalg.matrix_power(a, 1),        [(3, 3)]),
+    (lambda a: np.linalg.matrix_power(a, 2),        [(3, 3), (2, 3, 3)]),
+    (lambda a: np.linalg.matrix_power(a, 3),        [(3, 3)]),
+    (lambda a: np.linalg.matrix_power(a, 6),        [(3, 3)]),
+    (lambda a: np.linalg.matrix_power(a, -3),       [(3, 3)]),
+    (np.linalg.matrix_transpose,                    [(2, 3), (2, 3, 4)]),
+]
+
+
+@pytest.mark.parametrize("function, shapes", UNARY_CASES)
+def test_unary(function, shapes, rng):
+    for shape in shapes:
+        a = well_conditioned(rng, shape) / shape[-1]
+        out, _ = cr.vjp(function, a)
+        np.testing.assert_allclose(out, function(a), rtol=1e-13)
+        cr.check_grads(function, (a,), modes=("fwd", "rev"), order=2)
+
+
+def test_det_and_slogdet_of_negative_determinants(rng):
+    a = well_conditioned(rng, (3, 3))
+    a[0] = -a[0]
+    result = clinalg.slogdet(a)
+    expected = np.linalg.slogdet(a)
+    assert type(result) is type(expected)
+    assert result.sign == expected.sign == -1
+    np.testing.assert_allclose(result.logabsdet, expected.logabsdet)
+    sign, logabsdet = cr.vjp(np.linalg.slogdet, a)[0]
+    assert type(sign) is not cnp.ArrayTracer and sign == -1
+    # d log|det a| / da = inv(a).T; d det a / da = det(a) inv(a).T
+    np.testing.assert_allclose(cr.grad(lambda m: np.linalg.slogdet(m)[1])(a), np.linalg.inv(a).T)
+    np.testing.assert_allclose(cr.grad(np.linalg.det)(a),
+                               np.linalg.det(a) * np.linalg.inv(a).T, rtol=1e-12)
+    cr.check_grads(lambda m: np.linalg.slogdet(m)[1], (a,), modes=("fwd", "rev"), order=2)
+
+
+def test_matrix_power_zero_and_values(rng):
+    a = rng.standard_normal((2, 3, 3)) / 3
+    for n in (0, 1, 2, 3, 4, 5, 7, -1, -2, -5):
+        b = well_conditioned(rng, (3, 3)) if n < 0 else a
+        np.testing.assert_allclose(clinalg.matrix_power(b, n), np.linalg.matrix_power(b, n),
+                                   rtol=1e-12, atol=1e-14)
+    np.testing.assert_array_equal(cr.grad(lambda m: np.linalg.matrix_power(m, 0).sum())(a),
+                                  np.zeros_like(a))
+
+
+NORM_CASES = [
+    #  keywords                                        shapes
+    ({},                                               [(3,), (2, 3), (2, 3, 2)]),
+    ({"keepdims": True},                               [(3,), (2, 3)]),
+    ({"ord": 2},                                       [(4,)]),
+    ({"ord": 1},                                       [(4,)]),
+    ({"ord": np.inf},                                  [(4,)]),
+    ({"ord": -np.inf},                                 [(4,)]),
+    ({"ord": 3},                                       [(4,)]),
+    ({"ord": 0.5},                                     [(4,)]),
+    ({"ord": -1.5},                                    [(4,)]),
+    ({"axis": 1},                                      [(2, 3), (2, 3, 2)]),
+    ({"axis": -1, "ord": 1, "keepdims": True},         [(2, 3)]),
+    ({"axis": 0, "ord": np.inf},                       [(3, 2)]),
+    ({"ord": "fro"},                                   [(2, 3)]),
+    ({"ord": "fro", "axis": (0, 2), "keepdims": True}, [(2, 3, 2)]),
+    ({"ord": "nuc"},                                   [(2, 3), (3, 3)]),
+    ({"ord": 2, "axis": (1, 2)},                       [(2, 3, 3)]),
+    ({"ord": -2},                                      [(3, 2)]),
+    ({"ord": 1},                                       [(2, 3)]),
+    ({"ord": -1},                                      [(2, 3)]),
+    ({"ord": np.inf},                                  [(2, 3)]),
+    ({"ord": -np.inf, "axis": (1, 0)},                 [(2, 3)]),
+    ({"ord": np.inf, "axis": (2, 0), "keepdims": True}, [(2, 3, 4)]),
+    ({"ord": "nuc", "axis": (-1, 0), "keepdims": True}, [(2, 3, 4)]),
+]
+
+
+def norm_id(case):
+    return ",".join(f"{k}={v}" for k, v in case[0].items()) or "default"
+
+
+@pytest.mark.parametrize("case", NORM_CASES, ids=norm_id)
+def test_norm(case, rng):
+    kwargs, shapes = case
+    for shape in shapes:
+        x = rng.standard_normal(shape)
+
+        def norm(v):
+            return np.linalg.norm(v, **kwargs)
+
+        out, _ = cr.vjp(norm, x)
+        expected = np.linalg.norm(x, **kwargs)
+        np.testing.assert_allclose(out, expected, rtol=1e-13)
+        assert np.shape(out) == np.shape(expected)
+        cr.check_grads(norm, (x,), modes=("fwd", "rev"), order=2)
+
+
+def test_norm_of_order_zero_counts_nonzeros():
+    x = np.array([0.0, 2.0, -1.0])
+    assert clinalg.norm(x, 0) == np.linalg.norm(x, 0) == 2.0
+    np.testing.assert_array_equal(cr.grad(lambda v: np.linalg.norm(v, 0) + v.sum())(x), np.ones(3))
+
+
+def test_norm_errors():
+    with pytest.raises(ValueError, match="Invalid norm order"):
+        clinalg.norm(np.ones(3), "fro")
+    with pytest.raises(ValueError, match="Invalid norm order"):
+        clinalg.norm(np.ones((2, 2)), 3)
+    with pytest.raises(ValueError, match="Improper number of dimensions"):
+        clinalg.norm(np.ones((2, 2, 2)), 1)
+
+
+@pytest.mark.parametrize("function, kwargs, shape", [
+    (np.linalg.vector_norm, {}, (2, 3)),
+    (np.linalg.vector_norm, {"ord": 1, "axis": (0, 2), "keepdims": True}, (2, 3, 2)),
+    (np.linalg.vector_norm, {"ord": np.inf, "axis": 1}, (2, 3)),
+    (np.linalg.matrix_norm, {}, (2, 3, 3)),
+    (np.linalg.matrix_norm, {"ord": "nuc", "keepdims": True}, (3, 2)),
+])
+def test_array_api_norms(function, kwargs, shape, rng):
+    x = rng.standard_normal(shape)
+    out, _ = cr.vjp(lambda v: function(v, **kwargs), x)
+    np.testing.assert_allclose(out, function(x, **kwargs), rtol=1e-13)
+    cr.check_grads(lambda v: function(v, **kwargs), (x,), modes=("fwd", "rev"), order=2)
+
+
+def test_multi_dot(rng):
+    a, b, c = rng.standard_normal(3), rng.standard_normal((3, 4)), rng.standard_normal((4, 2))
+    np.testing.assert_allclose(clinalg.multi_dot([a, b, c]), np.linalg.multi_dot([a, b, c]))
+    cr.check_grads(lambda x, y, z: np.linalg.multi_dot([x, y, z]), (a, b, c),
+                   modes=("fwd", "rev"), order=2)
+
+
+def test_float32_stays_float32(rng):
+    a, b = well_conditioned(rng, (3, 3), np.float32), rng.standard_normal(3).astype(np.float32)
+    for function, args in [(np.linalg.solve, (a, b)), (np.linalg.inv, (a,)),
+                           (np.linalg.det, (a,)), (np.linalg.norm, (a,))]:
+        out, pullback = cr.vjp(function, *args)
+        assert out.dtype == np.float32
+        assert all(g.dtype == np.float32 for g in pullback(np.ones_like(out)))
+        cr.check_grads(function, args, modes=("fwd", "rev"), order=2)
+
+
+def test_plain_numpy_spelling_reaches_the_same_rules(rng):
+    a, b = well_conditioned(rng, (3, 3)), rng.standard_normal(3)
+    pairs = [
+        (lambda m: np.linalg.solve(m, b).sum(), lambda m: clinalg.solve(m, b).sum()),
+        (lambda m: np.linalg.inv(m).sum(), lambda m: clinalg.inv(m).sum()),
+        (lambda m: np.linalg.det(m), lambda m: clinalg.det(m)),
+        (lambda m: np.linalg.slogdet(m)[1], lambda m: clinalg.slogdet(m)[1]),
+        (lambda m: np.linalg.norm(m), lambda m: clinalg.norm(m)),
+        (lambda m: np.linalg.matrix_power(m, 3).sum(), lambda m: clinalg.matrix_power(m, 3).sum()),
+        (lambda m: cnp.linalg.solve(m, b).sum(), lambda m: clinalg.solve(m, b).sum()),
+    ]
+    for plain, explicit in pairs:
+        np.testing.assert_allclose(cr.grad(plain)(a), cr.grad(explicit)(a))
+    # the right-hand side alone, and both at once
+    np.testing.assert_allclose(cr.grad(lambda v: np.linalg.solve(a, v).sum())(b),
+                               np.linalg.solve(a.T, np.ones(3)))
+    grads = cr.grad(lambda m, v: (m @ np.linalg.solve(m, v)).sum(), argnums=(0, 1))(a, b)
+    np.testing.assert_allclose(grads[0], np.zeros((3, 3)), atol=1e-12)  # m @ solve(m, v) == v
+    np.testing.assert_allclose(grads[1], np.ones(3))
+
+
+def test_hessian_of_log_det(rng):
+    # d2 log det(a) [v, v] = -trace(inv(a) v inv(a) v)
+    a, v = well_conditioned(rng, (3, 3)), rng.standard_normal((3, 3))
+    hv = cr.hvp(lambda m: np.linalg.slogdet(m)[1], a, v)
+    ainv = np.linalg.inv(a)
+    np.testing.assert_allclose(hv, -(ainv @ v @ ainv).T, rtol=1e-10)
+
+
+@pytest.mark.parametrize("function", [
+    np.linalg.solve,
+    lambda a, b: np.linalg.inv(a) @ b,
+    lambda a, b: np.linalg.det(a) * b,
+    lambda a, b: np.linalg.slogdet(a).logabsdet * b,
+    lambda a, b: np.linalg.norm(a) * b,
+    lambda a, b: np.linalg.norm(b, 3) * a,
+], ids=["solve", "inv", "det", "slogdet", "norm", "norm3"])
+def test_complex_matrices(function, rng):
+    a = well_conditioned(rng, (3, 3)) + 1j * rng.standard_normal((3, 3))
+    b = rng.standard_normal(3) + 1j * rng.standard_normal(3)
+    np.testing.assert_allclose(cr.vjp(function, a, b)[0], function(a, b), rtol=1e-13)
+    cr.check_grads(function, (a, b), modes=("fwd", "rev"), order=2)
