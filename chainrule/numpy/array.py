@@ -89,8 +89,9 @@ class NumericTracer(Tracer):
     def __array__(self, dtype=None, copy=None):
         raise TypeError(
             "chainrule cannot turn a traced value into a plain NumPy array "
-            "(np.array / np.asarray on it, or writing it into a plain ndarray, "
-            "out[i] = t): its derivative would be lost.\n" + LOST_DERIVATIVE_HINT
+            "(np.array / np.asarray on it, writing it into a plain ndarray with "
+            "out[i] = t, or a library routine, a SciPy function say, converting its "
+            "input): its derivative would be lost.\n" + LOST_DERIVATIVE_HINT
         )
 
     def __float__(self) -> float:
@@ -250,7 +251,8 @@ class NumericTracer(Tracer):
         else:
             function = _UFUNC_METHODS.get((ufunc, method))
         if function is None:
-            where = f"numpy.{ufunc.__name__}" + ("" if method == "__call__" else f".{method}")
+            owner = "numpy" if getattr(np, ufunc.__name__, None) is ufunc else "the ufunc"
+            where = f"{owner}.{ufunc.__name__}" + ("" if method == "__call__" else f".{method}")
             raise unsupported_function_error(where)
         if kwargs.pop("dtype", None) is not None or kwargs.get("where", True) is not True:
             raise NotImplementedError(

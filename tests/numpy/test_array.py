@@ -109,3 +109,9 @@ def test_integer_and_boolean_arrays_cannot_be_differentiated(bad):
 
 def test_integer_array_as_a_constant_argument_is_fine():
     assert cr.grad(lambda x, n: np.sum(x * n))(np.ones(3), np.arange(3)).tolist() == [0, 1, 2]
+
+
+def test_a_scipy_routine_that_coerces_its_input_raises_instead_of_losing_the_derivative():
+    scipy_linalg = pytest.importorskip("scipy.linalg")
+    with pytest.raises(TypeError, match="SciPy function"):
+        cr.grad(lambda x: np.sum(scipy_linalg.expm(x)))(np.eye(2))
