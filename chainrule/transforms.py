@@ -29,8 +29,15 @@ Argnums = "int | Sequence[int]"
 # -- inputs -----------------------------------------------------------------------
 
 
-def _as_differentiable(value: Any, where: str) -> Any:
-    """Check one leaf of a differentiated argument; promote Python ints to float."""
+def _as_differentiable(value: Any, argnum: Any, function: Any = None) -> Any:
+    """Check one leaf of a differentiated argument; promote Python ints to float.
+
+    ``argnum`` and ``function`` only name the argument in error messages.
+    """
+    if type(value) is float:
+        return value
+    where = (f"Argument {argnum} of {_name(function)}" if function is not None
+             else f"A primal of {argnum}")
     plain = core.base_value(value)
     if isinstance(plain, bool) or isinstance(plain, np.bool_):
         raise TypeError(f"{where} is a boolean, which has no derivative. "
@@ -60,8 +67,7 @@ def _split_args(function: Callable, args: tuple, argnums: Any) -> tuple:
                              f"{len(args)} positional argument(s)")
     numbers = tuple(number % len(args) for number in numbers)
     chosen = tuple(
-        tree_map(lambda leaf, n=number: _as_differentiable(
-            leaf, f"Argument {n} of {_name(function)}"), args[number])
+        tree_map(lambda leaf, n=number: _as_differentiable(leaf, n, function), args[number])
         for number in numbers
     )
 
@@ -128,7 +134,7 @@ def vjp(function: Callable, *primals: Any, has_aux: bool = False) -> tuple:
     >>> pullback(1.0)
     (4.0, 3.0)
     """
-    primals = tuple(tree_map(lambda leaf: _as_differentiable(leaf, "A primal of vjp"), p)
+    primals = tuple(tree_map(lambda leaf: _as_differentiable(leaf, "vjp"), p)
                     for p in primals)
     aux: list = []
     output, core_pullback = core.vjp(_with_aux(function, has_aux, aux), *primals)
@@ -183,6 +189,8 @@ def grad(function: Callable, argnums: Any = 0, has_aux: bool = False) -> Callabl
 
 
 def _check_scalar(output: Any, function: Callable, transform: str) -> None:
+    if type(output) in (float, np.float64, np.float32):
+        return
     leaves, _ = flatten(output)
     if len(leaves) == 1 and shape_of(leaves[0]) == ():
         if np.issubdtype(dtype_of(leaves[0]), np.complexfloating):
@@ -228,7 +236,7 @@ def jvp(function: Callable, primals: Sequence, tangents: Sequence, has_aux: bool
     >>> cr.jvp(lambda x: x * x * x, (2.0,), (1.0,))
     (8.0, 12.0)
     """
-    primals = tuple(tree_map(lambda leaf: _as_differentiable(leaf, "A primal of jvp"), p)
+    primals = tuple(tree_map(lambda leaf: _as_differentiable(leaf, "jvp"), p)
                     for p in primals)
     tangents = tuple(tree_map(lambda t, p: _match_dtype(
         float(t) if isinstance(t, int) else t, p), t, p) for t, p in zip(tangents, primals))
@@ -264,7 +272,7 @@ def linearize(function: Callable, *primals: Any) -> tuple:
     >>> f_jvp(np.array([2.0, 3.0]))
     array([2., 3.])
     """
-    primals = tuple(tree_map(lambda leaf: _as_differentiable(leaf, "A primal of linearize"), p)
+    primals = tuple(tree_map(lambda leaf: _as_differentiable(leaf, "linearize"), p)
                     for p in primals)
     output, core_f_jvp = core_linearize(function, *primals)
 

@@ -15,8 +15,7 @@ thread (and each asyncio task) has its own.
 from __future__ import annotations
 
 import contextvars
-from contextlib import contextmanager
-from typing import Any, Iterator
+from typing import Any
 
 from .errors import EscapedTracerError
 
@@ -46,16 +45,26 @@ class Level:
         return f"<{self.mode} level {self.depth}{'' if self.active else ' (exited)'}>"
 
 
-@contextmanager
-def new_level(level: Level) -> Iterator[Level]:
-    """Make ``level`` the innermost active level for the duration of the block."""
-    token = _active_levels.set(_active_levels.get() + (level,))
-    level.active = True
-    try:
-        yield level
-    finally:
-        level.active = False
-        _active_levels.reset(token)
+class new_level:
+    """Context manager: make ``level`` the innermost active level inside the block.
+
+    A class rather than a generator-based context manager: it is entered on
+    every transformation call.
+    """
+
+    __slots__ = ("level", "token")
+
+    def __init__(self, level: Level):
+        self.level = level
+
+    def __enter__(self) -> Level:
+        self.token = _active_levels.set(_active_levels.get() + (self.level,))
+        self.level.active = True
+        return self.level
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self.level.active = False
+        _active_levels.reset(self.token)
 
 
 def active_levels() -> tuple:

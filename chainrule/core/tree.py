@@ -60,6 +60,8 @@ def _flatten(tree: Any, leaves: list) -> TreeDef:
 
 def unflatten(treedef: TreeDef, leaves: Any) -> Any:
     """Rebuild a pytree of structure ``treedef`` from ``leaves``."""
+    if treedef is LEAF and type(leaves) is list and len(leaves) == 1:  # common: no iterator
+        return leaves[0]
     iterator = iter(leaves)
     result = _unflatten(treedef, iterator)
     if next(iterator, _END) is not _END:

@@ -174,7 +174,10 @@ class Elementwise(NumpyPrimitive):
 def _summed_to_argument(rule: Callable, argnum: int) -> Callable:
     def vjp(g, ans, *args, **params):
         cotangent = rule(g, ans, *args, **params)
-        shape = shape_of(args[argnum])
+        argument = args[argnum]
+        if type(argument) in SCALAR_TYPES and type(cotangent) in SCALAR_TYPES:
+            return cotangent  # scalars: nothing to sum (the common case, checked cheaply)
+        shape = shape_of(argument)
         return cotangent if shape_of(cotangent) == shape else unbroadcast(cotangent, shape)
 
     return vjp
@@ -183,6 +186,8 @@ def _summed_to_argument(rule: Callable, argnum: int) -> Callable:
 def _broadcast_to_output(rule: Callable) -> Callable:
     def jvp(t, ans, *args, **params):
         tangent = rule(t, ans, *args, **params)
+        if type(ans) in SCALAR_TYPES and type(tangent) in SCALAR_TYPES:
+            return tangent
         shape = shape_of(ans)
         return tangent if shape_of(tangent) == shape else broadcast_tangent(tangent, shape)
 
