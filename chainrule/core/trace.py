@@ -141,15 +141,12 @@ def top_level(values: Any) -> Level | None:
 
 
 def bind(primitive: Any, *args: Any, **params: Any) -> Any:
-    """Apply ``primitive`` to ``args``: the single point every mode goes through."""
-    top = None
-    for value in args:
-        if isinstance(value, Tracer):
-            level = value.level
-            if top is None or level.depth > top.depth:
-                top = level
+    """Apply ``primitive`` to ``args``: the single point every mode goes through.
+
+    The innermost level among the tracers in ``args`` processes the operation;
+    with no tracers, the raw implementation runs.
+    """
+    top = top_level(args)
     if top is None:
         return primitive.impl(*args, **params)
-    if not top.active:
-        raise top.inactive_error()
     return top.process(primitive, args, params)
