@@ -8,6 +8,11 @@ import pytest
 import chainrule as cr
 from chainrule.numpy import arithmetic
 
+from elementwise_checks import (SHAPE_PAIRS, SHAPES, check_binary_grads,
+                                check_binary_values_float32_and_numpy_spelling, check_complex,
+                                check_unary_grads, check_unary_values_float32_and_numpy_spelling,
+                                second_tangent)
+
 # A domain is (lo, hi), or ("±", lo, hi): |x| in (lo, hi) with a random sign, to
 # keep finite differences away from a kink at 0.
 UNARY = [
@@ -41,83 +46,38 @@ BINARY = [
     ("fmod",          (-1.7, -1.3),    (1.0, 1.1)),
 ]
 
-SHAPES = [(), (3,), (2, 3)]
-SHAPE_PAIRS = [((), ()), ((3,), (3,)), ((2, 3), (2, 3)), ((3,), (2, 3)), ((2, 1), (1, 3)),
-               ((), (2, 3))]
-
-
-def sample(rng, domain, shape, dtype=np.float64):
-    if domain[0] == "±":
-        _, lo, hi = domain
-        x = rng.uniform(lo, hi, size=shape) * rng.choice([-1.0, 1.0], size=shape)
-    else:
-        x = rng.uniform(*domain, size=shape)
-    return np.asarray(x, dtype)
-
-
-def second_tangent(fn, args):
-    """The forward derivative of the forward derivative: its dtype shows upcasts in rules."""
-    directions = tuple(np.ones_like(a) for a in args)
-    return cr.jvp(lambda *xs: cr.jvp(fn, xs, directions)[1], args, directions)[1]
-
 
 @pytest.mark.parametrize("name, domain", UNARY)
 @pytest.mark.parametrize("shape", SHAPES)
 def test_unary_grads(name, domain, shape, rng):
-    x = sample(rng, domain, shape)
-    cr.check_grads(getattr(arithmetic, name), (x,), modes=("fwd", "rev"), order=2)
+    check_unary_grads(getattr(arithmetic, name), domain, shape, rng)
 
 
 @pytest.mark.parametrize("name, domain", UNARY)
 def test_unary_values_float32_and_numpy_spelling(name, domain, rng):
-    fn, np_fn = getattr(arithmetic, name), getattr(np, name)
-    x = sample(rng, domain, (2, 3))
-    np.testing.assert_array_equal(fn(x), np_fn(x))
-    np.testing.assert_array_equal(cr.grad(lambda x: np_fn(x).sum())(x),
-                                  cr.grad(lambda x: fn(x).sum())(x))
-    x32 = x.astype(np.float32)
-    cr.check_grads(fn, (x32,), modes=("fwd", "rev"), order=2)
-    assert fn(x32).dtype == np.float32
-    assert cr.grad(lambda x: fn(x).sum())(x32).dtype == np.float32
-    assert second_tangent(fn, (x32,)).dtype == np.float32
+    check_unary_values_float32_and_numpy_spelling(getattr(arithmetic, name), getattr(np, name),
+                                                  domain, rng)
 
 
 @pytest.mark.parametrize("name, domain_x, domain_y", BINARY)
 @pytest.mark.parametrize("shape_x, shape_y", SHAPE_PAIRS)
 def test_binary_grads(name, domain_x, domain_y, shape_x, shape_y, rng):
-    x = sample(rng, domain_x, shape_x)
-    y = sample(rng, domain_y, shape_y)
-    cr.check_grads(getattr(arithmetic, name), (x, y), modes=("fwd", "rev"), order=2)
+    check_binary_grads(getattr(arithmetic, name), domain_x, domain_y, shape_x, shape_y, rng)
 
 
 @pytest.mark.parametrize("name, domain_x, domain_y", BINARY)
 def test_binary_values_float32_and_numpy_spelling(name, domain_x, domain_y, rng):
-    fn, np_fn = getattr(arithmetic, name), getattr(np, name)
-    x = sample(rng, domain_x, (3,))
-    y = sample(rng, domain_y, (2, 3))
-    np.testing.assert_array_equal(fn(x, y), np_fn(x, y))
-    both = (0, 1)
-    for got, want in zip(cr.grad(lambda x, y: np_fn(x, y).sum(), both)(x, y),
-                         cr.grad(lambda x, y: fn(x, y).sum(), both)(x, y)):
-        np.testing.assert_array_equal(got, want)
-    x32, y32 = x.astype(np.float32), y.astype(np.float32)
-    cr.check_grads(fn, (x32, y32), modes=("fwd", "rev"), order=2)
-    assert fn(x32, y32).dtype == np.float32
-    assert all(g.dtype == np.float32 for g in cr.grad(lambda x, y: fn(x, y).sum(), both)(x32, y32))
-    assert second_tangent(fn, (x32, y32)).dtype == np.float32
+    check_binary_values_float32_and_numpy_spelling(getattr(arithmetic, name), getattr(np, name),
+                                                    domain_x, domain_y, rng)
 
 
-# complex inputs: holomorphic rules are g * f'(z), as JAX's convention has them
+# complex inputs: the rules are holomorphic (see check_complex)
 @pytest.mark.parametrize("name, arity", [
     ("negative", 1), ("positive", 1), ("square", 1), ("sqrt", 1), ("reciprocal", 1),
     ("add", 2), ("subtract", 2), ("multiply", 2), ("divide", 2), ("power", 2),
 ])
 def test_complex(name, arity, rng):
-    args = tuple(rng.uniform(0.3, 0.8, size=(3,)) + 1j * rng.uniform(0.2, 0.6, size=(3,))
-                 for _ in range(arity))
-    fn = getattr(arithmetic, name)
-    np.testing.assert_array_equal(fn(*args), getattr(np, name)(*args))
-    cr.check_grads(fn, args, modes=("fwd", "rev"), order=2)
+    check_complex(getattr(arithmetic, name), getattr(np, name), arity, rng)
 
 
 def test_complex_abs():
