@@ -16,6 +16,7 @@ import numpy as np
 from . import core
 from .core import Primitive, flatten, tree_map, unflatten
 from .core.linearize import linearize as core_linearize
+from .core.reverse import Recording
 from .numpy import _array  # noqa: F401  the array tracer must be registered
 from .numpy.arithmetic import astype
 from .numpy.complex_numbers import real
@@ -48,7 +49,7 @@ def _as_differentiable(value: Any, argnum: Any, function: Any = None) -> Any:
     if dtype is None and not isinstance(plain, (float, complex)):
         raise TypeError(f"{where} is a {type(plain).__name__}, which chainrule cannot "
                         "differentiate. Pass floats, arrays, or tuples/lists/dicts of them.")
-    if dtype is not None and not np.issubdtype(dtype, np.inexact):
+    if dtype is not None and dtype.kind not in "fc":
         raise TypeError(
             f"{where} is an array of {dtype}, which has no derivative (integers and "
             "booleans are constants).\n  Pass a float array, e.g. "
@@ -66,10 +67,12 @@ def _split_args(function: Callable, args: tuple, argnums: Any) -> tuple:
             raise ValueError(f"argnums={argnums!r} but {_name(function)} was called with "
                              f"{len(args)} positional argument(s)")
     numbers = tuple(number % len(args) for number in numbers)
-    chosen = tuple(
-        tree_map(lambda leaf, n=number: _as_differentiable(leaf, n, function), args[number])
-        for number in numbers
-    )
+    chosen = tuple(args[number] for number in numbers)
+    leaves, tree = flatten(chosen)
+    checked = [_as_differentiable(leaf, numbers[0] if len(numbers) == 1 else argnums, function)
+               for leaf in leaves]
+    if any(new is not old for new, old in zip(checked, leaves)):
+        chosen = unflatten(tree, checked)  # Python ints became floats
 
     def of_chosen(*values: Any) -> Any:
         full = list(args)
@@ -93,6 +96,9 @@ def _ones_like(value: Any) -> Any:
 
 def _match_dtype(cotangent: Any, primal: Any) -> Any:
     """Cotangents have their primal's dtype (float32 in, float32 gradient out)."""
+    if type(cotangent) is np.ndarray and type(primal) is np.ndarray and (
+            cotangent.dtype == primal.dtype):
+        return cotangent  # the common case, decided cheaply
     plain = core.base_value(primal)
     if type(plain) in (float, complex) and not isinstance(cotangent, core.Tracer):
         # Python numbers in, Python numbers out
@@ -160,10 +166,12 @@ def value_and_grad(function: Callable, argnums: Any = 0, has_aux: bool = False) 
         target = functools.partial(function, **kwargs) if kwargs else function
         chosen, of_chosen, many = _split_args(target, args, argnums)
         aux: list = []
-        output, pullback = core.vjp(_with_aux(of_chosen, has_aux, aux), *chosen)
+        recording = Recording(_with_aux(of_chosen, has_aux, aux), chosen)
+        output = recording.output
         _check_scalar(output, function, "grad")
-        gradients = tuple(tree_map(_match_dtype, ct, p)
-                          for ct, p in zip(pullback(_ones_like(output)), chosen))
+        cotangents = recording.pull([_ones_like(leaf) for leaf in flatten(output)[0]])
+        gradients = unflatten(recording.in_tree, [
+            _match_dtype(ct, leaf) for ct, leaf in zip(cotangents, recording.inputs)])
         gradient = gradients if many else gradients[0]
         return ((output, aux[0]) if has_aux else output), gradient
 

@@ -46,14 +46,14 @@ def flatten(tree: Any) -> tuple[list, TreeDef]:
 def _flatten(tree: Any, leaves: list) -> TreeDef:
     kind = type(tree)
     if kind is tuple or kind is list:
-        return TreeDef(kind, None, tuple(_flatten(child, leaves) for child in tree))
+        return TreeDef(kind, None, tuple([_flatten(child, leaves) for child in tree]))
     if kind is dict:
         keys = sorted(tree)
-        return TreeDef(dict, tuple(keys), tuple(_flatten(tree[k], leaves) for k in keys))
+        return TreeDef(dict, tuple(keys), tuple([_flatten(tree[k], leaves) for k in keys]))
     if tree is None:
         return NONE
     if _is_namedtuple(tree):
-        return TreeDef(kind, None, tuple(_flatten(child, leaves) for child in tree))
+        return TreeDef(kind, None, tuple([_flatten(child, leaves) for child in tree]))
     leaves.append(tree)
     return LEAF
 

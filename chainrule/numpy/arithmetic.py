@@ -54,8 +54,11 @@ def _log_base(x):
 
 def _power_slope(x, y):
     # d(x**y)/dx = y x**(y-1); where y == 0 it is 0, not 0 * 0**-1 = nan.
-    # A plain scalar exponent stays a Python/NumPy scalar, so float32 stays float32.
-    if np.ndim(base_value(y)) == 0 and not isinstance(y, Tracer):
+    # A plain scalar exponent stays a Python/NumPy scalar, so float32 stays float32,
+    # and the common x**2 costs one operation.
+    if type(y) in (int, float) or (np.ndim(base_value(y)) == 0 and not isinstance(y, Tracer)):
+        if y == 2:
+            return 2 * x
         return y * x ** (y - 1) if y != 0 else 0 * x
     return y * x ** where(y == 0, 1, y - 1)
 

@@ -59,3 +59,24 @@ def test_rules_of_unreached_operations_are_never_called():
         return np.sum(x * 2.0)
 
     np.testing.assert_array_equal(cr.grad(f)(np.ones(3)), 2 * np.ones(3))
+
+
+def test_cycle_collector_is_paused_during_the_call_and_restored_after():
+    states = []
+
+    def f(x):
+        states.append(gc.isenabled())
+        return x * x
+
+    assert gc.isenabled()
+    cr.grad(cr.grad(f))(1.0)
+    assert states == [False] and gc.isenabled()
+    with pytest.raises(ZeroDivisionError):
+        cr.grad(lambda x: x / 0)(1.0)  # restored after an error too
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        cr.grad(f)(1.0)
+        assert not gc.isenabled()  # a user's own setting is left alone
+    finally:
+        gc.enable()
