@@ -37,25 +37,24 @@ def _as_differentiable(value: Any, argnum: Any, function: Any = None) -> Any:
     """
     if type(value) is float:
         return value
+    plain = core.base_value(value)
+    dtype = getattr(plain, "dtype", None)
+    if dtype is not None and dtype.kind in "fc":
+        return value  # a float or complex array: the common case
+    if isinstance(plain, int) and not isinstance(plain, bool):
+        return float(value) if value is plain else value
+    if isinstance(plain, (float, complex)) and not isinstance(plain, np.bool_):
+        return value
     where = (f"Argument {argnum} of {_name(function)}" if function is not None
              else f"A primal of {argnum}")
-    plain = core.base_value(value)
-    if isinstance(plain, bool) or isinstance(plain, np.bool_):
-        raise TypeError(f"{where} is a boolean, which has no derivative. "
-                        "Pass a float, or leave it out of argnums.")
-    if isinstance(plain, int):
-        return float(value) if value is plain else value
-    dtype = getattr(plain, "dtype", None)
-    if dtype is None and not isinstance(plain, (float, complex)):
+    if dtype is None:
         raise TypeError(f"{where} is a {type(plain).__name__}, which chainrule cannot "
                         "differentiate. Pass floats, arrays, or tuples/lists/dicts of them.")
-    if dtype is not None and dtype.kind not in "fc":
-        raise TypeError(
-            f"{where} is an array of {dtype}, which has no derivative (integers and "
-            "booleans are constants).\n  Pass a float array, e.g. "
-            "np.asarray(x, dtype=float), or leave it out of argnums."
-        )
-    return value
+    raise TypeError(
+        f"{where} is an array of {dtype}, which has no derivative (integers and "
+        "booleans are constants).\n  Pass a float array, e.g. "
+        "np.asarray(x, dtype=float), or leave it out of argnums."
+    )
 
 
 def _split_args(function: Callable, args: tuple, argnums: Any) -> tuple:

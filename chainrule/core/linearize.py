@@ -39,16 +39,22 @@ def sweep(tape: list, seeds: list) -> list:
         primitive = node.primitive
         if primitive is None:
             continue  # an input: seeded or zero
-        incoming = [None if parent is None else tangents[parent.index]
-                    for parent in node.parents]
-        if all(tangent is None for tangent in incoming):
+        incoming = []
+        moving = False  # does any argument carry a tangent?
+        for parent in node.parents:
+            tangent = None if parent is None else tangents[parent.index]
+            if tangent is not None:
+                moving = True
+            incoming.append(tangent)
+        if not moving:
             continue
         if primitive is project:
             tangents[index] = incoming[0][node.params["index"]]
             continue
-        for argnum, tangent in enumerate(incoming):
-            if tangent is not None and not primitive.has_jvp(argnum):
-                raise MissingRuleError(primitive.name, "forward", argnum)
+        if not primitive.forward_complete:
+            for argnum, tangent in enumerate(incoming):
+                if tangent is not None and not primitive.has_jvp(argnum):
+                    raise MissingRuleError(primitive.name, "forward", argnum)
         tangents[index] = push_forward(primitive, incoming, node.ans, node.args, node.params)
     return tangents
 

@@ -14,6 +14,8 @@ from collections import Counter
 
 import numpy as np
 
+from . import reductions
+from .shape import moveaxis, reshape, swapaxes, transpose
 from .wrap import UFUNCS, dtype_of, handles, primitive, shape_of, unbroadcast
 
 
@@ -23,21 +25,15 @@ def _array(x):
 
 
 def _swap_last(x):
-    from .shape import swapaxes
-
     return swapaxes(x, -1, -2)
 
 
 def _reshape(x, shape):
-    from .shape import reshape
-
     return reshape(x, shape)
 
 
 def _sum(x, axis, keepdims=False):
-    from .reductions import sum as sum_
-
-    return sum_(x, axis=axis, keepdims=keepdims)
+    return reductions.sum(x, axis=axis, keepdims=keepdims)
 
 
 # -- matmul and dot ----------------------------------------------------------------
@@ -114,8 +110,6 @@ def _transpose_to(x, source_axes):
     perm = tuple(int(p) for p in np.argsort(source_axes))
     if perm == tuple(range(len(perm))):
         return x
-    from .shape import transpose
-
     return transpose(x, perm)
 
 
@@ -238,8 +232,6 @@ def cross(a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
     >>> cross(np.array([1.0, 0.0, 0.0]), np.array([0.0, 1.0, 0.0]))
     array([0., 0., 1.])
     """
-    from .shape import moveaxis
-
     a, b = _array(a), _array(b)
     if axis is not None:
         axisa = axisb = axisc = axis

@@ -127,29 +127,19 @@ def unbroadcast(g: Any, shape: tuple) -> Any:
     g_shape = shape_of(g)
     if g_shape == shape:
         return g
-    from .reductions import sum as sum_  # reductions builds on this module
-
     extra = len(g_shape) - len(shape)
     axes = tuple(range(extra)) + tuple(
         extra + axis for axis, size in enumerate(shape) if size == 1 and g_shape[extra + axis] != 1
     )
-    summed = sum_(g, axis=axes) if axes else g
-    return summed if shape_of(summed) == shape else _reshape(summed, shape)
-
-
-def _reshape(value: Any, shape: tuple) -> Any:
-    from .shape import reshape
-
-    return reshape(value, shape)
+    summed = reductions.sum(g, axis=axes) if axes else g
+    return summed if shape_of(summed) == shape else shape_functions.reshape(summed, shape)
 
 
 def broadcast_tangent(t: Any, shape: tuple) -> Any:
     """Broadcast a tangent up to the output ``shape`` (the JVP of broadcasting)."""
     if shape_of(t) == shape:
         return t
-    from .shape import broadcast_to
-
-    return broadcast_to(t, shape)
+    return shape_functions.broadcast_to(t, shape)
 
 
 class Elementwise(NumpyPrimitive):
@@ -225,3 +215,9 @@ __all__ = [
     "UFUNCS", "FUNCTIONS", "Elementwise", "MissingRuleError", "Tracer", "broadcast_tangent",
     "dtype_of", "elementwise", "handles", "nondiff", "primitive", "shape_of", "unbroadcast",
 ]
+
+
+# Imported last: these area modules are built with the factories above, and
+# the helpers here call them only when rules run, long after every import.
+from . import reductions  # noqa: E402
+from . import shape as shape_functions  # noqa: E402
