@@ -27,7 +27,8 @@ BINARY = {
     "multiply": lambda a, b: a * b,
     "divide": lambda a, b: a / (1.5 + b * b),
     "power": lambda a, b: (1.0 + a * a) ** (0.5 * np.tanh(b)),
-    "maximum_smooth": lambda a, b: np.where(a > b, a * b, a + b),
+    # both branches agree at a = 0 in value and two derivatives: a smooth where
+    "where_smooth": lambda a, b: np.where(a > 0.0, a * b, a * b + a**3),
 }
 
 instruction = st.one_of(
@@ -53,7 +54,9 @@ def build(program):
     return run
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# derandomized: the same programs on every run, so CI cannot flake
+@settings(max_examples=60, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow])
 @given(program=st.lists(instruction, min_size=1, max_size=8),
        seed=st.integers(0, 2**16))
 def test_reverse_forward_and_finite_differences_agree(program, seed):
