@@ -245,6 +245,10 @@ class NumericTracer(Tracer):
 
     # -- NumPy's protocols ----------------------------------------------------
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        if method == "__call__" and not kwargs:  # np.sin(x): the common case, first
+            function = UFUNCS.get(ufunc)
+            if function is not None:
+                return function(*inputs)
         out = kwargs.pop("out", None)
         if method == "__call__":
             function = UFUNCS.get(ufunc)
