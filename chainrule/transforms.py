@@ -57,8 +57,9 @@ def _as_differentiable(value: Any, argnum: Any, function: Any = None) -> Any:
     )
 
 
-def _split_args(function: Callable, args: tuple, argnums: Any) -> tuple:
-    """Return (differentiated args, a function of them, whether argnums was a tuple)."""
+def _split_args(function: Callable, args: tuple, argnums: Any, flat: bool = False) -> tuple:
+    """Return (differentiated args, a function of them, whether argnums was a tuple),
+    and with ``flat`` also their (leaves, tree)."""
     many = not isinstance(argnums, int)
     numbers = tuple(argnums) if many else (argnums,)
     for number in numbers:
@@ -79,6 +80,8 @@ def _split_args(function: Callable, args: tuple, argnums: Any) -> tuple:
             full[number] = value
         return function(*full)
 
+    if flat:
+        return chosen, of_chosen, many, (checked, tree)
     return chosen, of_chosen, many
 
 
@@ -163,12 +166,12 @@ def value_and_grad(function: Callable, argnums: Any = 0, has_aux: bool = False) 
     @functools.wraps(function)
     def value_and_grad_function(*args: Any, **kwargs: Any) -> tuple:
         target = functools.partial(function, **kwargs) if kwargs else function
-        chosen, of_chosen, many = _split_args(target, args, argnums)
+        chosen, of_chosen, many, flat = _split_args(target, args, argnums, flat=True)
         aux: list = []
-        recording = Recording(_with_aux(of_chosen, has_aux, aux), chosen)
+        recording = Recording(_with_aux(of_chosen, has_aux, aux), chosen, flat)
         output = recording.output
         _check_scalar(output, function, "grad")
-        cotangents = recording.pull([_ones_like(leaf) for leaf in flatten(output)[0]])
+        cotangents = recording.pull([_ones_like(leaf) for leaf in recording.output_leaves])
         gradients = unflatten(recording.in_tree, [
             _match_dtype(ct, leaf) for ct, leaf in zip(cotangents, recording.inputs)])
         gradient = gradients if many else gradients[0]

@@ -208,10 +208,12 @@ def backward(tape: list, seeds: list) -> list:
 class Recording:
     """A function's run at a reverse level: its tape and where inputs and outputs sit on it."""
 
-    __slots__ = ("tape", "input_nodes", "inputs", "in_tree", "output_nodes", "output", "out_tree")
+    __slots__ = ("tape", "input_nodes", "inputs", "in_tree", "output_nodes", "output",
+                 "output_leaves", "out_tree")
 
-    def __init__(self, function: Callable, primals: tuple):
-        leaves, self.in_tree = flatten(primals)
+    def __init__(self, function: Callable, primals: tuple, flat: tuple | None = None):
+        # ``flat``: the primals' (leaves, tree) when the caller has flattened them already
+        leaves, self.in_tree = flat or flatten(primals)
         level = ReverseLevel()
         with collector_paused(), new_level(level):
             tracers = [level.new_input(leaf) for leaf in leaves]
@@ -229,6 +231,7 @@ class Recording:
                 self.output_nodes.append(None)
                 plain.append(leaf)
         self.inputs = leaves
+        self.output_leaves = plain
         self.output = unflatten(self.out_tree, plain)
         self.tape = level.tape
 
