@@ -7,6 +7,7 @@ import pytest
 
 import chainrule as cr
 from chainrule.numpy import joining
+from cases import applied, case_id
 
 JOIN_CASES = [
     #  NumPy function     keywords          input shapes, one list per call
@@ -117,21 +118,7 @@ ONE_INPUT_CASES = [
 ]
 
 
-def one_input_id(case):
-    function, args, kwargs, _ = case
-    words = [repr(a) for a in args] + [f"{k}={v!r}" for k, v in kwargs.items()]
-    return f"{function.__name__}({', '.join(words)})"
-
-
-def applied(function, args, kwargs, name):
-    def apply(x):
-        return function(x, *args, **kwargs)
-
-    apply.__name__ = name
-    return apply
-
-
-@pytest.mark.parametrize("case", ONE_INPUT_CASES, ids=one_input_id)
+@pytest.mark.parametrize("case", ONE_INPUT_CASES, ids=case_id)
 def test_one_input_values_equal_numpy(case, rng):
     function, args, kwargs, shapes = case
     ours = getattr(joining, function.__name__)
@@ -147,11 +134,11 @@ def test_one_input_values_equal_numpy(case, rng):
             np.testing.assert_array_equal(piece, expected)
 
 
-@pytest.mark.parametrize("case", ONE_INPUT_CASES, ids=one_input_id)
+@pytest.mark.parametrize("case", ONE_INPUT_CASES, ids=case_id)
 def test_one_input_derivatives(case, rng):
     function, args, kwargs, shapes = case
     for ours in (getattr(joining, function.__name__), function):  # and NumPy's spelling
-        fn = applied(ours, args, kwargs, one_input_id(case))
+        fn = applied(ours, args, kwargs, case_id(case))
         for shape in shapes:
             cr.check_grads(fn, (rng.standard_normal(shape),), modes=("fwd", "rev"), order=2)
 

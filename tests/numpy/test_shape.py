@@ -6,6 +6,7 @@ import pytest
 
 import chainrule as cr
 from chainrule.numpy import shape as cshape
+from cases import applied, case_id
 
 CASES = [
     #  NumPy function    fixed arguments      keywords                    input shapes
@@ -59,21 +60,6 @@ CASES = [
     (np.repeat,          ([1, 0, 3],),        {"axis": -1},               [(2, 3)]),
     (np.repeat,          ([2, 2],),           {"axis": 0},                [(2, 3)]),
 ]
-
-
-def case_id(case):
-    function, args, kwargs, _ = case
-    words = [repr(a) for a in args] + [f"{k}={v!r}" for k, v in kwargs.items()]
-    return f"{function.__name__}({', '.join(words)})"
-
-
-def applied(function, args, kwargs, name):
-    """``x -> function(x, *args, **kwargs)``, named for check_grads' messages."""
-    def apply(x):
-        return function(x, *args, **kwargs)
-
-    apply.__name__ = name
-    return apply
 
 
 @pytest.mark.parametrize("case", CASES, ids=case_id)
