@@ -9,10 +9,16 @@ input, as NumPy does; their derivatives are those of the symmetric matrix
 from __future__ import annotations
 
 import numpy as np
-from numpy.linalg._linalg import EighResult, SVDResult
+try:  # NumPy 2 names its results; older NumPy returns plain tuples, named here alike
+    from numpy.linalg._linalg import EighResult, SVDResult
+except ImportError:
+    from collections import namedtuple
+
+    EighResult = namedtuple("EighResult", "eigenvalues eigenvectors")
+    SVDResult = namedtuple("SVDResult", "U S Vh")
 
 from .products import _reshape, _sum, _swap_last, einsum, matmul
-from .wrap import dtype_of, handles, primitive, shape_of
+from .wrap import dtype_of, handles, primitive, shape_of, since_numpy
 
 
 def _col(x):  # (..., n) -> (..., n, 1)
@@ -292,7 +298,7 @@ def svd(a, full_matrices=True, compute_uv=True, hermitian=False):
     return SVDResult(u, s, vh)
 
 
-@handles(np.linalg.svdvals)
+@handles(since_numpy(np.linalg, "svdvals"))
 def svdvals(x, /):
     """``np.linalg.svdvals``: the singular values, descending.
 

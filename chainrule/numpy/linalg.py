@@ -12,7 +12,12 @@ take real inputs.
 from __future__ import annotations
 
 import numpy as np
-from numpy.linalg._linalg import SlogdetResult
+try:  # NumPy 2 names its results; older NumPy returns a plain tuple, named here alike
+    from numpy.linalg._linalg import SlogdetResult
+except ImportError:
+    from collections import namedtuple
+
+    SlogdetResult = namedtuple("SlogdetResult", "sign logabsdet")
 
 from ..core import base_value
 from .decompositions import cholesky as cholesky
@@ -28,7 +33,7 @@ from .products import matmul as matmul
 from .products import outer as outer
 from .products import tensordot as tensordot
 from .products import vecdot as vecdot
-from .wrap import dtype_of, handles, primitive, shape_of, unbroadcast
+from .wrap import dtype_of, handles, primitive, shape_of, since_numpy, unbroadcast
 
 
 def _col(x):  # (..., n) -> (..., n, 1)
@@ -221,7 +226,7 @@ def norm(x, ord=None, axis=None, keepdims=False):
     with ``keepdims``.
 
     >>> norm(np.array([3.0, 4.0]))
-    np.float64(5.0)
+    5.0
     """
     x = _array(x)
     ndim = len(shape_of(x))
@@ -249,12 +254,12 @@ def norm(x, ord=None, axis=None, keepdims=False):
     raise ValueError("Improper number of dimensions to norm.")
 
 
-@handles(np.linalg.vector_norm)
+@handles(since_numpy(np.linalg, "vector_norm"))
 def vector_norm(x, /, *, axis=None, keepdims=False, ord=2):
     """``np.linalg.vector_norm``: the vector norm over ``axis`` (all axes by default).
 
     >>> vector_norm(np.array([[3.0], [4.0]]))
-    np.float64(5.0)
+    5.0
     """
     x = _array(x)
     ndim = len(shape_of(x))
@@ -275,12 +280,12 @@ def vector_norm(x, /, *, axis=None, keepdims=False, ord=2):
     return result
 
 
-@handles(np.linalg.matrix_norm)
+@handles(since_numpy(np.linalg, "matrix_norm"))
 def matrix_norm(x, /, *, keepdims=False, ord="fro"):
     """``np.linalg.matrix_norm``: the matrix norm over the last two axes.
 
     >>> matrix_norm(np.array([[3.0, 0.0], [0.0, 4.0]]))
-    np.float64(5.0)
+    5.0
     """
     return norm(x, ord=ord, axis=(-2, -1), keepdims=keepdims)
 
@@ -323,7 +328,7 @@ def multi_dot(arrays, *, out=None):
     and last may be vectors).
 
     >>> multi_dot([np.ones(2), np.eye(2), np.array([1.0, 2.0])])
-    np.float64(3.0)
+    3.0
     """
     _no_out(out, "linalg.multi_dot")
     arrays = list(arrays)
@@ -333,7 +338,7 @@ def multi_dot(arrays, *, out=None):
     return result
 
 
-@handles(np.linalg.matrix_transpose)
+@handles(since_numpy(np.linalg, "matrix_transpose"))
 def matrix_transpose(x, /):
     """``np.linalg.matrix_transpose``: swap the last two axes.
 

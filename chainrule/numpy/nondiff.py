@@ -141,7 +141,7 @@ def argmax(*args, **kwargs):
     """``np.argmax`` (an index, no derivative).
 
     >>> argmax(np.array([1.0, 3.0, 2.0]))
-    np.int64(1)
+    1
     """
     return np.argmax(*_plain(args), **_plain(kwargs))
 
@@ -151,7 +151,7 @@ def argmin(*args, **kwargs):
     """``np.argmin`` (an index, no derivative).
 
     >>> argmin(np.array([1.0, 3.0, 0.5]))
-    np.int64(2)
+    2
     """
     return np.argmin(*_plain(args), **_plain(kwargs))
 
@@ -171,7 +171,7 @@ def argpartition(*args, **kwargs):
     """``np.argpartition`` (indices, no derivative).
 
     >>> argpartition(np.array([3.0, 1.0, 2.0]), 0)[0]
-    np.int64(1)
+    1
     """
     return np.argpartition(*_plain(args), **_plain(kwargs))
 
@@ -221,7 +221,7 @@ def count_nonzero(*args, **kwargs):
     """``np.count_nonzero`` (a count, no derivative).
 
     >>> count_nonzero(np.array([0.0, 2.0, 3.0]))
-    np.int64(2)
+    2
     """
     return np.count_nonzero(*_plain(args), **_plain(kwargs))
 
@@ -231,7 +231,7 @@ def searchsorted(*args, **kwargs):
     """``np.searchsorted`` (indices, no derivative).
 
     >>> searchsorted(np.array([1.0, 2.0, 3.0]), 2.5)
-    np.int64(2)
+    2
     """
     return np.searchsorted(*_plain(args), **_plain(kwargs))
 
@@ -351,7 +351,7 @@ def any(*args, **kwargs):  # noqa: A001 - NumPy's own name
     """``np.any`` (booleans, no derivative).
 
     >>> any(np.array([0.0, 2.0]))
-    np.True_
+    True
     """
     return np.any(*_plain(args), **_plain(kwargs))
 
@@ -361,7 +361,7 @@ def all(*args, **kwargs):  # noqa: A001 - NumPy's own name
     """``np.all`` (booleans, no derivative).
 
     >>> all(np.array([0.0, 2.0]))
-    np.False_
+    False
     """
     return np.all(*_plain(args), **_plain(kwargs))
 

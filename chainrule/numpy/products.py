@@ -16,7 +16,7 @@ import numpy as np
 
 from . import reductions
 from .shape import moveaxis, reshape, swapaxes, transpose
-from .wrap import UFUNCS, dtype_of, handles, primitive, shape_of, unbroadcast
+from .wrap import UFUNCS, dtype_of, handles, primitive, shape_of, since_numpy, unbroadcast
 
 
 def _array(x):
@@ -74,7 +74,7 @@ matmul.written_doc = """numpy.matmul (the ``@`` operator), differentiable in bot
 >>> cr.grad(lambda x: (np.eye(2) * 3.0 @ x).sum())(np.ones(2))
 array([3., 3.])
 """
-handles(np.linalg.matmul)(matmul)
+handles(since_numpy(np.linalg, "matmul"))(matmul)
 
 
 @handles(np.dot)
@@ -83,7 +83,7 @@ def dot(a, b, out=None):
     axis of ``a`` and the second-to-last of ``b``.
 
     >>> dot(np.array([1.0, 2.0]), np.array([3.0, 4.0]))
-    np.float64(11.0)
+    11.0
     """
     _no_out(out, "dot")
     a, b = _array(a), _array(b)
@@ -138,7 +138,7 @@ tensordot_p.def_jvp(lambda t, ans, a, b, axes: tensordot_p(t, b, axes=axes),
                     lambda t, ans, a, b, axes: tensordot_p(a, t, axes=axes))
 
 
-@handles(np.tensordot, np.linalg.tensordot)
+@handles(np.tensordot, since_numpy(np.linalg, "tensordot"))
 def tensordot(a, b, axes=2):
     """``np.tensordot``: sum products over ``axes`` (an int, or a pair of axis lists).
 
@@ -165,7 +165,7 @@ def inner(a, b):
     """``np.inner``: sum products over the last axes of ``a`` and ``b``.
 
     >>> inner(np.array([1.0, 2.0]), np.array([3.0, 4.0]))
-    np.float64(11.0)
+    11.0
     """
     a, b = _array(a), _array(b)
     a_ndim, b_ndim = len(shape_of(a)), len(shape_of(b))
@@ -176,7 +176,7 @@ def inner(a, b):
     return tensordot(a, b, axes=([-1], [-1]))
 
 
-@handles(np.outer, np.linalg.outer)
+@handles(np.outer, since_numpy(np.linalg, "outer"))
 def outer(a, b, out=None):
     """``np.outer``: every product ``a[i] * b[j]`` of the flattened inputs.
 
@@ -194,7 +194,7 @@ def vdot(a, b):
     """``np.vdot``: the dot product of the flattened inputs, ``a`` conjugated.
 
     >>> vdot(np.array([[1.0, 2.0], [3.0, 4.0]]), np.ones((2, 2)))
-    np.float64(10.0)
+    10.0
     """
     a, b = _array(a), _array(b)
     if np.issubdtype(dtype_of(a), np.complexfloating):
@@ -225,7 +225,7 @@ for _i, _j, _k in ((0, 1, 2), (1, 2, 0), (2, 0, 1)):
     _LEVI_CIVITA[_i, _j, _k], _LEVI_CIVITA[_i, _k, _j] = 1.0, -1.0
 
 
-@handles(np.cross, np.linalg.cross)
+@handles(np.cross, since_numpy(np.linalg, "cross"))
 def cross(a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
     """``np.cross`` of 3-vectors (or 2-vectors, whose missing z is zero), broadcast.
 
@@ -392,5 +392,6 @@ def vecdot(x1, x2, /, *, axis=-1):
     return _sum(x1 * x2, axis)
 
 
-UFUNCS[np.vecdot] = vecdot
-handles(np.linalg.vecdot)(vecdot)
+if since_numpy(np, "vecdot") is not None:
+    UFUNCS[np.vecdot] = vecdot
+handles(since_numpy(np.linalg, "vecdot"))(vecdot)

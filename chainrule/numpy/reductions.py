@@ -287,7 +287,7 @@ def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=Non
     """``np.var`` with ``ddof`` (or ``correction``).
 
     >>> var(np.array([1.0, 2.0, 3.0, 4.0]), ddof=1)
-    np.float64(1.6666666666666667)
+    1.6666666666666667
     """
     _unsupported("var", "compute it as np.mean((x - np.mean(x)) ** 2)", where=where, mean=mean)
     if correction is not None and correction is not np._NoValue:
@@ -308,7 +308,7 @@ def std(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=Non
     """``np.std``: the square root of ``var`` (its derivative is infinite where it is 0).
 
     >>> std(np.array([1.0, 3.0]))
-    np.float64(1.0)
+    1.0
     """
     _unsupported("std", "compute it as np.sqrt(np.mean((x - np.mean(x)) ** 2))",
                  where=where, mean=mean)
@@ -427,7 +427,7 @@ def average(a, axis=None, weights=None, returned=False, *, keepdims=False):
     """``np.average``, differentiable in ``a`` and in ``weights``.
 
     >>> average(np.array([1.0, 2.0, 4.0]), weights=np.array([1.0, 1.0, 2.0]))
-    np.float64(2.75)
+    2.75
     """
     keepdims = _keepdims(keepdims)
     a = _array(a)

@@ -389,7 +389,7 @@ def trace(x, offset=0, axis1=0, axis2=1, dtype=None, out=None):
     """``np.trace``: the sum along a diagonal.
 
     >>> trace(np.array([[1.0, 2.0], [3.0, 4.0]]))
-    np.float64(5.0)
+    5.0
     """
     from .reductions import sum as sum_  # reductions builds on this module
 

@@ -96,7 +96,8 @@ def handles(*numpy_functions: Any) -> Callable:
 
     def register(function: Callable) -> Callable:
         for numpy_function in numpy_functions:
-            FUNCTIONS[numpy_function] = function
+            if numpy_function is not None:  # None: absent from this NumPy (see since_numpy)
+                FUNCTIONS[numpy_function] = function
         return function
 
     return register
@@ -105,6 +106,15 @@ def handles(*numpy_functions: Any) -> Callable:
 # Types whose shape is always (): Python and NumPy scalars, and scalar tracers
 # (registered by the array module). Checked first: shape_of is on the hot path.
 SCALAR_TYPES: set = {float, int, complex, np.float64, np.float32, np.complex128}
+
+
+def since_numpy(module: Any, name: str) -> Any:
+    """``module.name`` where this NumPy has it (NumPy 2 added several), else None.
+
+    >>> since_numpy(np, "no_such_function") is None
+    True
+    """
+    return getattr(module, name, None)
 
 
 def shape_of(value: Any) -> tuple:
