@@ -16,7 +16,7 @@ import numpy as np
 from . import exp_log
 from ..core import Tracer, base_value
 from .wrap import (Elementwise, broadcast_tangent, dtype_of, elementwise, handles, primitive,
-                   shape_of, unbroadcast)
+                   shape_of, since_numpy_2_keywords, unbroadcast)
 
 # Python's operators give NumPy's results on arrays and stay fast on floats.
 add = elementwise("add", np.add, operator.add)
@@ -222,6 +222,8 @@ def clip(x, a_min=None, a_max=None, **kwargs):
     >>> clip(np.array([-2.0, 0.5, 3.0]), -1.0, 1.0)
     array([-1. ,  0.5,  1. ])
     """
+    # NumPy 2 also names the bounds min= and max= (explicit None included)
+    since_numpy_2_keywords("clip", **{name: True for name in ("min", "max") if name in kwargs})
     a_min = kwargs.pop("min", a_min)
     a_max = kwargs.pop("max", a_max)
     if kwargs.pop("out", None) is not None or kwargs:

@@ -9,16 +9,13 @@ input, as NumPy does; their derivatives are those of the symmetric matrix
 from __future__ import annotations
 
 import numpy as np
-try:  # NumPy 2 names its results; older NumPy returns plain tuples, named here alike
+try:  # NumPy's own result types, as NumPy 2 keeps them
     from numpy.linalg._linalg import EighResult, SVDResult
-except ImportError:
-    from collections import namedtuple
-
-    EighResult = namedtuple("EighResult", "eigenvalues eigenvectors")
-    SVDResult = namedtuple("SVDResult", "U S Vh")
+except ImportError:  # and as NumPy 1.x does
+    from numpy.linalg.linalg import EighResult, SVDResult
 
 from .products import _reshape, _sum, _swap_last, einsum, matmul
-from .wrap import dtype_of, handles, primitive, shape_of, since_numpy
+from .wrap import dtype_of, handles, primitive, shape_of, since_numpy, since_numpy_2_keywords
 
 
 def _col(x):  # (..., n) -> (..., n, 1)
@@ -93,6 +90,7 @@ def cholesky(a, /, *, upper=False):
     array([[2., 0.],
            [1., 1.]])
     """
+    since_numpy_2_keywords("cholesky", upper=upper or None)
     lower = cholesky_p(a)
     return _swap_last(lower) if upper else lower
 
@@ -152,8 +150,11 @@ def eigvalsh(a, UPLO="L"):
 
 
 def _pinv_impl(a, rcond, rtol, hermitian):
-    options = {} if rtol is None else {"rtol": rtol}
-    return np.linalg.pinv(a, rcond, hermitian, **options)
+    # only what was given: NumPy 1.x has no rtol, and its rcond defaults to 1e-15, not None
+    options = {} if rcond is None else {"rcond": rcond}
+    if rtol is not np._NoValue:
+        options["rtol"] = rtol  # None: the Array API's default cutoff (NumPy 2)
+    return np.linalg.pinv(a, hermitian=hermitian, **options)
 
 
 def _pinv_vjp(g, ans, a, rcond, rtol, hermitian):
@@ -181,12 +182,13 @@ pinv_p.def_jvp(_real_only(_pinv_jvp))
 
 
 @handles(np.linalg.pinv)
-def pinv(a, rcond=None, hermitian=False, *, rtol=None):
+def pinv(a, rcond=None, hermitian=False, *, rtol=np._NoValue):
     """``np.linalg.pinv``: the pseudo-inverse; differentiable where the rank is constant.
 
     >>> pinv(np.array([[2.0], [0.0]]))
     array([[0.5, 0. ]])
     """
+    since_numpy_2_keywords("pinv", rtol=rtol)
     return pinv_p(a, rcond=rcond, rtol=rtol, hermitian=hermitian)
 
 

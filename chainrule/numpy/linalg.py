@@ -12,12 +12,10 @@ take real inputs.
 from __future__ import annotations
 
 import numpy as np
-try:  # NumPy 2 names its results; older NumPy returns a plain tuple, named here alike
+try:  # NumPy's own result types, as NumPy 2 keeps them
     from numpy.linalg._linalg import SlogdetResult
-except ImportError:
-    from collections import namedtuple
-
-    SlogdetResult = namedtuple("SlogdetResult", "sign logabsdet")
+except ImportError:  # and as NumPy 1.x does
+    from numpy.linalg.linalg import SlogdetResult
 
 from ..core import base_value
 from .decompositions import cholesky as cholesky
@@ -33,7 +31,7 @@ from .products import matmul as matmul
 from .products import outer as outer
 from .products import tensordot as tensordot
 from .products import vecdot as vecdot
-from .wrap import dtype_of, handles, primitive, shape_of, since_numpy, unbroadcast
+from .wrap import NUMPY_2, dtype_of, handles, primitive, shape_of, since_numpy, unbroadcast
 
 
 def _col(x):  # (..., n) -> (..., n, 1)
@@ -51,8 +49,16 @@ def _expand2(x):  # (...) -> (..., 1, 1)
 # -- numpy.linalg: solve, inv, det, slogdet --------------------------------------------
 
 
+def _b_is_vector(a, b) -> bool:
+    """Whether ``solve`` reads ``b`` as a vector (a stack of them): NumPy 2 when it is
+    1-D, NumPy 1.x when it has one dimension fewer than ``a``."""
+    if NUMPY_2:
+        return len(shape_of(b)) == 1
+    return len(shape_of(b)) == len(shape_of(a)) - 1
+
+
 def _solve_vjp(g, ans, a, b):
-    vector = len(shape_of(b)) == 1
+    vector = _b_is_vector(a, b)
     gb = solve_p(_swap_last(a), _col(g) if vector else g)
     ga = -matmul(gb, _swap_last(_col(ans) if vector else ans))
     return unbroadcast(ga, shape_of(a)), unbroadcast(_uncol(gb) if vector else gb, shape_of(b))
@@ -60,7 +66,7 @@ def _solve_vjp(g, ans, a, b):
 
 def _solve_jvp(tangents, ans, a, b):
     ta, tb = tangents
-    vector = len(shape_of(b)) == 1
+    vector = _b_is_vector(a, b)
     rhs = None if tb is None else (_col(tb) if vector else tb)
     if ta is not None:
         change = matmul(ta, _col(ans) if vector else ans)
@@ -76,8 +82,9 @@ solve_p.def_jvp_joint(_solve_jvp)
 
 @handles(np.linalg.solve)
 def solve(a, b):
-    """``np.linalg.solve``: ``x`` with ``a @ x == b``; ``b`` is a vector when 1-D, and
-    batches of matrices broadcast. Differentiable in ``a`` and ``b``.
+    """``np.linalg.solve``: ``x`` with ``a @ x == b``; ``b`` is a vector when 1-D (in
+    NumPy 1.x: when it has one dimension fewer than ``a``), and batches of matrices
+    broadcast. Differentiable in ``a`` and ``b``.
 
     >>> solve(np.array([[2.0, 0.0], [0.0, 4.0]]), np.array([2.0, 2.0]))
     array([1. , 0.5])

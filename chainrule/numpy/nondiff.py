@@ -7,8 +7,9 @@ never tracers.
 The ufuncs are ``nondiff`` primitives. The other NumPy functions are plain
 wrappers, registered with ``handles``, that call NumPy on the plain values
 under every level of tracing. Three keep the derivative they do have:
-``heaviside`` in its value at 0, ``sign`` of complex numbers (``z / |z|``),
-and the values ``unique`` returns (gathered from ``x``).
+``heaviside`` in its value at 0, ``sign`` of complex numbers (``z / |z|`` in
+NumPy 2; NumPy 1.x's is piecewise constant), and the values ``unique`` returns
+(gathered from ``x``).
 
 >>> import chainrule.numpy.nondiff as nd
 >>> cr.grad(lambda x: x * nd.floor(x))(2.5)     # floor(x) is a constant: d/dx = floor(x)
@@ -20,7 +21,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..core import Tracer, base_value
-from .wrap import UFUNCS, broadcast_tangent, handles, nondiff, primitive, shape_of, unbroadcast
+from .wrap import (NUMPY_2, UFUNCS, broadcast_tangent, handles, nondiff, primitive, shape_of,
+                   unbroadcast)
 
 # comparisons
 less = nondiff("less", np.less)
@@ -45,14 +47,16 @@ sign_p = nondiff("sign", np.sign)
 
 
 def sign(x, out=None):
-    """``np.sign``: piecewise constant for real ``x``; for complex ``z`` it is ``z / |z|``,
-    which is smooth away from 0 and differentiated as such.
+    """``np.sign``: piecewise constant for real ``x``; for complex ``z`` NumPy 2 defines
+    it as ``z / |z|``, which is smooth away from 0 and differentiated as such (NumPy
+    1.x defines it as the sign of ``z.real``, or of ``z.imag`` where that is 0: a
+    constant again).
 
     >>> cr.grad(lambda x: x * sign(x))(-2.0)
     -1.0
     """
     _no_out(out, "sign")
-    if not np.iscomplexobj(base_value(x)):
+    if not NUMPY_2 or not np.iscomplexobj(base_value(x)):
         return sign_p(x)
     from .arithmetic import absolute, where
 

@@ -23,7 +23,7 @@ import numpy as np
 
 from ..core import Tracer, base_value
 from . import arithmetic, indexing, shape as shape_module
-from .wrap import dtype_of, handles, primitive, shape_of
+from .wrap import NUMPY_2, dtype_of, handles, primitive, shape_of, since_numpy_2_keywords
 
 
 def normalize_axis(axis, ndim: int) -> tuple:
@@ -262,10 +262,12 @@ amin = min
 # -- var and std ---------------------------------------------------------------------
 
 
-def _var_scale(x, axes: tuple, ddof) -> float:
-    """2 / (n - ddof), the factor in the derivative of the variance."""
+def _var_scale(x, ans, axes: tuple, ddof):
+    """2 / (n - ddof), the factor in the derivative of the variance, in the dtype of
+    the variance ``ans`` (a Python float would make a float32 scalar float64 before
+    NEP 50, in NumPy 1.x)."""
     dof = _count(shape_of(x), axes) - ddof
-    return 2.0 / dof if dof > 0 else math.inf
+    return dtype_of(ans).type(2.0 / dof if dof > 0 else math.inf)
 
 
 def _centered(x, axes: tuple):
@@ -276,9 +278,10 @@ def _centered(x, axes: tuple):
 var_p = primitive("var", lambda x, axis, ddof, keepdims: np.var(
     x, axis=axis, ddof=ddof, keepdims=keepdims))
 var_p.def_vjp(lambda g, ans, x, axis, ddof, keepdims: (
-    expand_to(g, shape_of(x), axis, keepdims) * _centered(x, axis) * _var_scale(x, axis, ddof)))
+    expand_to(g, shape_of(x), axis, keepdims) * _centered(x, axis)
+    * _var_scale(x, ans, axis, ddof)))
 var_p.def_jvp(lambda t, ans, x, axis, ddof, keepdims: sum_p(
-    t * _centered(x, axis), axis=axis, keepdims=keepdims) * _var_scale(x, axis, ddof))
+    t * _centered(x, axis), axis=axis, keepdims=keepdims) * _var_scale(x, ans, axis, ddof))
 
 
 @handles(np.var)
@@ -289,6 +292,7 @@ def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=Non
     >>> var(np.array([1.0, 2.0, 3.0, 4.0]), ddof=1)
     1.6666666666666667
     """
+    since_numpy_2_keywords("var", mean=mean, correction=correction)
     _unsupported("var", "compute it as np.mean((x - np.mean(x)) ** 2)", where=where, mean=mean)
     if correction is not None and correction is not np._NoValue:
         ddof = correction
@@ -310,6 +314,7 @@ def std(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=Non
     >>> std(np.array([1.0, 3.0]))
     1.0
     """
+    since_numpy_2_keywords("std", mean=mean, correction=correction)
     _unsupported("std", "compute it as np.sqrt(np.mean((x - np.mean(x)) ** 2))",
                  where=where, mean=mean)
     result = arithmetic.sqrt(var(a, axis, dtype, None, ddof, keepdims, correction=correction))
@@ -440,6 +445,8 @@ def average(a, axis=None, weights=None, returned=False, *, keepdims=False):
         if shape_of(weights) != a_shape:
             if axis is None:
                 raise TypeError("Axis must be specified when shapes of a and weights differ.")
+            if not NUMPY_2 and len(shape_of(weights)) != 1:  # NumPy 2: along several axes
+                raise TypeError("1D weights expected when shapes of a and weights differ.")
             axes = _axis_tuple(axis, len(a_shape))
             if shape_of(weights) != tuple(a_shape[ax] for ax in axes):
                 raise ValueError("Shape of weights must be consistent with shape of a along "

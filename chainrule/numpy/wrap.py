@@ -117,6 +117,25 @@ def since_numpy(module: Any, name: str) -> Any:
     return getattr(module, name, None)
 
 
+# NumPy 2 also changed some functions it kept (new keywords; ``np.sign`` of complex
+# numbers; NEP 50 promotion): the wrappers follow the NumPy they run on.
+NUMPY_2 = np.lib.NumpyVersion(np.__version__) >= "2.0.0"
+
+
+def since_numpy_2_keywords(function: str, **given: Any) -> None:
+    """Refuse, as NumPy 1.x does, the keywords NumPy 2 added to ``function``.
+
+    ``given`` holds those keywords as passed; None (or ``np._NoValue``) means
+    absent. On NumPy 2 this does nothing.
+    """
+    if NUMPY_2:
+        return
+    for name, value in given.items():
+        if value is not None and value is not np._NoValue:
+            raise TypeError(f"{function}() got an unexpected keyword argument {name!r}: "
+                            f"{name}= came with NumPy 2, and this is NumPy {np.__version__}")
+
+
 def shape_of(value: Any) -> tuple:
     """The shape of an array, scalar or tracer, without touching the graph."""
     if type(value) in SCALAR_TYPES:
@@ -192,6 +211,35 @@ def _broadcast_to_output(rule: Callable) -> Callable:
         return tangent if shape_of(tangent) == shape else broadcast_tangent(tangent, shape)
 
     return jvp
+
+
+if not NUMPY_2:
+    # Before NEP 50 (NumPy 1.x), a float32 scalar combined with a Python number is
+    # float64, so a rule written with constants (``t * 0.5 / ans``) widens the tangent
+    # of a float32 scalar. Brought back here to the precision of the output, as NumPy
+    # 2 computes it: float32 stays float32 in forward mode too.
+    _broadcast_to_output_as_written = _broadcast_to_output
+
+    def _broadcast_to_output(rule: Callable) -> Callable:  # type: ignore[no-redef]
+        written = _broadcast_to_output_as_written(rule)
+
+        def jvp(t, ans, *args, **params):
+            return _no_wider_than(written(t, ans, *args, **params), ans)
+
+        return jvp
+
+
+def _no_wider_than(value: Any, reference: Any) -> Any:
+    """``value``, cast down to the floating-point precision of ``reference`` if wider."""
+    dtype, reference_dtype = dtype_of(value), dtype_of(reference)
+    if dtype.kind not in "fc" or reference_dtype.kind not in "fc":
+        return value
+    bits = np.finfo(reference_dtype).bits
+    if np.finfo(dtype).bits <= bits:
+        return value
+    from .arithmetic import astype
+
+    return astype(value, np.dtype(f"{dtype.kind}{bits // 8 * (2 if dtype.kind == 'c' else 1)}"))
 
 
 def elementwise(name: str, ufunc: Any, impl: Callable | None = None) -> Elementwise:

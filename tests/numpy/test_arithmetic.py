@@ -13,6 +13,8 @@ from elementwise_checks import (SHAPE_PAIRS, SHAPES, check_binary_grads,
                                 check_unary_grads, check_unary_values_float32_and_numpy_spelling,
                                 second_tangent)
 
+NUMPY_2 = np.lib.NumpyVersion(np.__version__) >= "2.0.0"
+
 # A domain is (lo, hi), or ("±", lo, hi): |x| in (lo, hi) with a random sign, to
 # keep finite differences away from a kink at 0.
 UNARY = [
@@ -204,8 +206,15 @@ def test_where_with_broadcasting(rng):
 def test_clip():
     x = np.array([-2.0, 0.5, 3.0, 1.0])
     np.testing.assert_array_equal(arithmetic.clip(x, -1.0, 1.0), np.clip(x, -1.0, 1.0))
-    for fn in (lambda x: np.clip(x, -1.0, 1.0), lambda x: arithmetic.clip(x, -1.0, 1.0),
-               lambda x: x.clip(-1.0, 1.0), lambda x: np.clip(x, min=-1.0, max=1.0)):
+    spellings = [lambda x: np.clip(x, -1.0, 1.0), lambda x: arithmetic.clip(x, -1.0, 1.0),
+                 lambda x: x.clip(-1.0, 1.0), lambda x: x.clip(min=-1.0, max=1.0)]
+    if NUMPY_2:  # NumPy 2 also names the bounds of np.clip min= and max=
+        spellings.append(lambda x: np.clip(x, min=-1.0, max=1.0))
+    else:  # NumPy 1.x refuses them, and so does chainrule there
+        for clip in (np.clip, arithmetic.clip):
+            with pytest.raises(TypeError):
+                clip(x, min=-1.0, max=1.0)
+    for fn in spellings:
         np.testing.assert_array_equal(cr.elementwise_grad(fn)(x), [0.0, 1.0, 0.0, 1.0])
         _, tangent = cr.jvp(fn, (x,), (np.ones(4),))
         np.testing.assert_array_equal(tangent, [0.0, 1.0, 0.0, 1.0])

@@ -8,6 +8,8 @@ import chainrule as cr
 from chainrule.core import Tracer
 from chainrule.numpy import nondiff
 
+NUMPY_2 = np.lib.NumpyVersion(np.__version__) >= "2.0.0"
+
 # Piecewise-constant functions of x, as NumPy spells them. The tests use values of x
 # away from the jumps, so finite differences see the constant pieces.
 PIECEWISE = [
@@ -178,8 +180,12 @@ def test_unique_values_stay_differentiable():
 
 
 def test_sign_of_complex_is_differentiable():
-    # np.sign(z) = z / |z| for complex z: smooth away from 0, so it is not a constant
+    # np.sign(z) = z / |z| for complex z in NumPy 2: smooth away from 0, so it is not a
+    # constant. NumPy 1.x's is the sign of z.real (of z.imag where z.real is 0): a constant.
     z = np.array([3.0 + 4.0j, 1.0 - 2.0j])
     np.testing.assert_allclose(nondiff.sign(z), np.sign(z))
+    np.testing.assert_allclose(cr.jvp(np.sign, (z,), (z,))[0], np.sign(z))
     cr.check_grads(np.sign, (z,), modes=("fwd", "rev"), order=1)
     assert cr.jvp(np.sign, (np.array([0j]),), (np.array([1 + 0j]),))[1].tolist() == [0j]
+    tangent = cr.jvp(np.sign, (z,), (np.ones(2, complex),))[1]
+    assert np.all(tangent != 0) if NUMPY_2 else tangent.tolist() == [0j, 0j]

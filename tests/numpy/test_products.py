@@ -12,6 +12,18 @@ from chainrule.numpy import products as cprod
 # NumPy 2 deprecates cross products of 2-vectors; chainrule still matches them
 pytestmark = pytest.mark.filterwarnings("ignore:Arrays of 2-dimensional vectors")
 
+VECDOT = getattr(np, "vecdot", None)  # NumPy 2 only
+
+
+def numpy_2_only(module, name, kwargs, shape_pairs):
+    """The row for ``module.name``; where this NumPy lacks it (NumPy 2 added it), a
+    skipped row, named after it."""
+    function = getattr(module, name, None)
+    return pytest.param((function, kwargs, shape_pairs),
+                        id=None if function is not None else f"{module.__name__}.{name}",
+                        marks=pytest.mark.skipif(function is None, reason="NumPy 2 only"))
+
+
 CASES = [
     #  NumPy function  keywords                         operand shapes
     (np.matmul,       {},                               [((3, 4), (4, 5)), ((2, 3, 4), (4, 5)),
@@ -40,9 +52,9 @@ CASES = [
                                                          ((2, 1, 3), (4, 3)), ((3,), (2,))]),
     (np.cross,        {"axis": 0},                      [((3, 2), (3, 2))]),
     (np.cross,        {"axisa": 0, "axisc": 0},         [((3, 2), (2, 3))]),
-    (np.vecdot,       {},                               [((3,), (3,)), ((2, 3), (3,))]),
-    (np.linalg.vecdot, {"axis": 0},                     [((3, 2), (3, 1))]),
-    (np.linalg.outer, {},                               [((3,), (2,))]),
+    numpy_2_only(np, "vecdot", {},                      [((3,), (3,)), ((2, 3), (3,))]),
+    numpy_2_only(np.linalg, "vecdot", {"axis": 0},      [((3, 2), (3, 1))]),
+    numpy_2_only(np.linalg, "outer", {},                [((3,), (2,))]),
 ]
 
 
@@ -212,7 +224,8 @@ def test_higher_order_mixed_modes(rng):
 
 
 @pytest.mark.parametrize("function", [
-    np.matmul, np.dot, np.inner, np.outer, np.kron, np.vecdot,
+    np.matmul, np.dot, np.inner, np.outer, np.kron,
+    pytest.param(VECDOT, marks=pytest.mark.skipif(VECDOT is None, reason="NumPy 2 only")),
     lambda a, b: np.vdot(b, a[0]),
     lambda a, b: np.tensordot(a, b, 1),
     lambda a, b: np.einsum("ij,j->i", a, b),
