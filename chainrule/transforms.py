@@ -16,6 +16,8 @@ import numpy as np
 from . import core
 from .core import Primitive, flatten, tree_map, unflatten
 from .core.linearize import linearize as core_linearize
+from .core.linearize import push as core_push
+from .core.linearize import replayable as core_replayable
 from .core.reverse import Recording
 from .numpy import _array  # noqa: F401  the array tracer must be registered
 from .numpy.arithmetic import astype
@@ -23,9 +25,6 @@ from .numpy.complex_numbers import real
 from .numpy.joining import stack
 from .numpy.shape import reshape, transpose
 from .numpy.wrap import dtype_of, shape_of
-
-Argnums = "int | Sequence[int]"
-
 
 # -- inputs -----------------------------------------------------------------------
 
@@ -322,32 +321,7 @@ def jacrev(function: Callable, argnums: Any = 0, has_aux: bool = False) -> Calla
     array([[2., 0.],
            [0., 4.]])
     """
-
-    @functools.wraps(function)
-    def jacobian_function(*args: Any) -> Any:
-        chosen, of_chosen, many = _split_args(function, args, argnums)
-        aux: list = []
-        output, pullback = core.vjp(_with_aux(of_chosen, has_aux, aux), *chosen)
-        out_leaves, out_tree = flatten(output)
-        in_leaves, in_tree = flatten(chosen)
-        rows: list = [[[] for _ in in_leaves] for _ in out_leaves]
-        for o, out_leaf in enumerate(out_leaves):
-            for position in range(int(np.size(core.base_value(out_leaf)))):
-                seed = [_basis(leaf, position) if k == o else _zeros(leaf)
-                        for k, leaf in enumerate(out_leaves)]
-                cotangents, _ = flatten(pullback(unflatten(out_tree, seed)))
-                for i, cotangent in enumerate(cotangents):
-                    rows[o][i].append(_match_dtype(cotangent, in_leaves[i]))
-        blocks = [
-            unflatten(in_tree, [
-                _assemble(rows[o][i], shape_of(out_leaf), shape_of(in_leaf))
-                for i, in_leaf in enumerate(in_leaves)])
-            for o, out_leaf in enumerate(out_leaves)
-        ]
-        result = unflatten(out_tree, [block if many else block[0] for block in blocks])
-        return (result, aux[0]) if has_aux else result
-
-    return jacobian_function
+    return jacobian(function, argnums, "rev", has_aux)
 
 
 def jacfwd(function: Callable, argnums: Any = 0, has_aux: bool = False) -> Callable:
@@ -357,45 +331,16 @@ def jacfwd(function: Callable, argnums: Any = 0, has_aux: bool = False) -> Calla
     array([[2., 0.],
            [0., 4.]])
     """
-
-    @functools.wraps(function)
-    def jacobian_function(*args: Any) -> Any:
-        chosen, of_chosen, many = _split_args(function, args, argnums)
-        in_leaves, in_tree = flatten(chosen)
-        store: list = []
-        output, f_jvp = core_linearize(_with_aux(of_chosen, has_aux, store), *chosen)
-        aux = store[0] if store else None
-        columns: list = [[] for _ in in_leaves]  # per input leaf: output tangents
-        for i, in_leaf in enumerate(in_leaves):
-            for position in range(int(np.size(core.base_value(in_leaf)))):
-                seed = [_basis(leaf, position) if k == i else _zeros(leaf)
-                        for k, leaf in enumerate(in_leaves)]
-                columns[i].append(flatten(f_jvp(*unflatten(in_tree, seed)))[0])
-        out_leaves, out_tree = flatten(output)
-        blocks = []
-        for o, out_leaf in enumerate(out_leaves):
-            per_input = []
-            for i, in_leaf in enumerate(in_leaves):
-                # columns are stacked first; move the input axes to the end
-                slices = [column[o] for column in columns[i]]
-                in_shape, out_shape = shape_of(in_leaf), shape_of(out_leaf)
-                stacked = _assemble(slices, in_shape, out_shape)
-                axes = tuple(range(len(in_shape), len(in_shape) + len(out_shape))) + tuple(
-                    range(len(in_shape)))
-                per_input.append(transpose(stacked, axes))
-            blocks.append(unflatten(in_tree, per_input))
-        result = unflatten(out_tree, [block if many else block[0] for block in blocks])
-        return (result, aux) if has_aux else result
-
-    return jacobian_function
+    return jacobian(function, argnums, "fwd", has_aux)
 
 
 def jacobian(function: Callable, argnums: Any = 0, mode: str = "auto",
              has_aux: bool = False) -> Callable:
     """The Jacobian of ``function``: shape ``output.shape + input.shape``.
 
-    ``mode="rev"`` runs one backward pass per output element, ``"fwd"`` one
-    forward pass per input element, ``"auto"`` picks whichever needs fewer.
+    The function runs once. ``mode="rev"`` then runs one backward pass per
+    output element, ``"fwd"`` replays the recording once per input element,
+    ``"auto"`` picks whichever needs fewer.
 
     >>> cr.jacobian(lambda x: np.sin(x) * 2)(np.zeros(2))
     array([[2., 0.],
@@ -403,23 +348,67 @@ def jacobian(function: Callable, argnums: Any = 0, mode: str = "auto",
     """
     if mode not in ("auto", "fwd", "rev"):
         raise ValueError(f"mode must be 'auto', 'fwd' or 'rev', not {mode!r}")
-    if mode == "fwd":
-        return jacfwd(function, argnums, has_aux)
-    if mode == "rev":
-        return jacrev(function, argnums, has_aux)
 
     @functools.wraps(function)
     def jacobian_function(*args: Any) -> Any:
-        chosen, of_chosen, _ = _split_args(function, args, argnums)
-        in_size = sum(int(np.size(core.base_value(leaf))) for leaf in flatten(chosen)[0])
-        output = of_chosen(*chosen)
-        if has_aux:
-            output = output[0]
-        out_size = sum(int(np.size(core.base_value(leaf))) for leaf in flatten(output)[0])
-        chosen_mode = jacfwd if in_size <= out_size else jacrev
-        return chosen_mode(function, argnums, has_aux)(*args)
+        chosen, of_chosen, many, flat = _split_args(function, args, argnums, flat=True)
+        aux: list = []
+        recording = Recording(_with_aux(of_chosen, has_aux, aux), chosen, flat)
+        in_leaves, out_leaves = recording.inputs, recording.output_leaves
+        in_size = sum(int(np.size(core.base_value(leaf))) for leaf in in_leaves)
+        out_size = sum(int(np.size(core.base_value(leaf))) for leaf in out_leaves)
+        forward = mode == "fwd" or (mode == "auto" and in_size <= out_size)
+        blocks = (_forward_blocks(recording, _with_aux(of_chosen, has_aux, []), chosen)
+                  if forward else _reverse_blocks(recording))
+        per_output = [unflatten(recording.in_tree, block) for block in blocks]
+        result = unflatten(recording.out_tree, [b if many else b[0] for b in per_output])
+        return (result, aux[0]) if has_aux else result
 
     return jacobian_function
+
+
+def _reverse_blocks(recording: Recording) -> list:
+    """Per output leaf, per input leaf: the Jacobian block, by one pull per output element."""
+    in_leaves, out_leaves = recording.inputs, recording.output_leaves
+    rows: list = [[[] for _ in in_leaves] for _ in out_leaves]
+    for o, out_leaf in enumerate(out_leaves):
+        for position in range(int(np.size(core.base_value(out_leaf)))):
+            seed = [_basis(leaf, position) if k == o else _zeros(leaf)
+                    for k, leaf in enumerate(out_leaves)]
+            for i, cotangent in enumerate(recording.pull(seed)):
+                rows[o][i].append(_match_dtype(cotangent, in_leaves[i]))
+    return [[_assemble(rows[o][i], shape_of(out_leaf), shape_of(in_leaf))
+             for i, in_leaf in enumerate(in_leaves)]
+            for o, out_leaf in enumerate(out_leaves)]
+
+
+def _forward_blocks(recording: Recording, of_chosen: Callable, chosen: tuple) -> list:
+    """The same blocks by one tangent per input element: replayed on the recording,
+    or, where it holds an operation without a forward rule, by re-running forward mode."""
+    in_leaves, out_leaves = recording.inputs, recording.output_leaves
+    replay = core_replayable(recording)
+    columns: list = [[] for _ in in_leaves]  # per input leaf: the output tangents
+    for i, in_leaf in enumerate(in_leaves):
+        for position in range(int(np.size(core.base_value(in_leaf)))):
+            seed = [_basis(leaf, position) if k == i else _zeros(leaf)
+                    for k, leaf in enumerate(in_leaves)]
+            if replay:
+                columns[i].append(core_push(recording, seed))
+            else:
+                tangent = core.jvp(of_chosen, chosen, unflatten(recording.in_tree, seed))[1]
+                columns[i].append(flatten(tangent)[0])
+    blocks = []
+    for o, out_leaf in enumerate(out_leaves):
+        per_input = []
+        for i, in_leaf in enumerate(in_leaves):
+            # columns are stacked first; move the input axes to the end
+            in_shape, out_shape = shape_of(in_leaf), shape_of(out_leaf)
+            stacked = _assemble([column[o] for column in columns[i]], in_shape, out_shape)
+            axes = tuple(range(len(in_shape), len(in_shape) + len(out_shape))) + tuple(
+                range(len(in_shape)))
+            per_input.append(transpose(stacked, axes))
+        blocks.append(per_input)
+    return blocks
 
 
 def hessian(function: Callable, argnums: Any = 0) -> Callable:

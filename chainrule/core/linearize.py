@@ -59,18 +59,33 @@ def sweep(tape: list, seeds: list) -> list:
     return tangents
 
 
+def replayable(recording: Recording) -> bool:
+    """Whether every operation on the recording has a forward-mode rule."""
+    return _replayable(recording.tape)
+
+
+def push(recording: Recording, tangent_leaves: list) -> list:
+    """One tangent per input leaf in, one per output leaf out, by replaying the tape."""
+    seeds = list(zip(recording.input_nodes, tangent_leaves))
+    tangents_by_node = sweep(recording.tape, seeds)
+    results = []
+    for node, value in zip(recording.output_nodes, recording.output_leaves):
+        tangent = None if node is None else tangents_by_node[node.index]
+        results.append(vspace.zeros_like(value) if tangent is None else tangent)
+    return results
+
+
 def linearize(function: Callable, *primals: Any) -> tuple[Any, Callable]:
     """Evaluate ``function(*primals)`` once; return ``(output, f_jvp)``.
 
     ``f_jvp(*tangents)`` is the derivative along ``tangents`` (one per primal).
     """
     recording = Recording(function, primals)
-    if not _replayable(recording.tape):
+    if not replayable(recording):
         def rerun(*tangents: Any) -> Any:
             return jvp(function, primals, tangents)[1]
 
         return recording.output, rerun
-    out_leaves = flatten(recording.output)[0]
 
     def f_jvp(*tangents: Any) -> Any:
         tangent_leaves, tangent_tree = flatten(tangents)
@@ -79,12 +94,6 @@ def linearize(function: Callable, *primals: Any) -> tuple[Any, Callable]:
                 "f_jvp needs tangents with the structure of the primals: "
                 f"expected {recording.in_tree}, got {tangent_tree}"
             )
-        seeds = [(node, tangent) for node, tangent in zip(recording.input_nodes, tangent_leaves)]
-        tangents_by_node = sweep(recording.tape, seeds)
-        results = []
-        for node, value in zip(recording.output_nodes, out_leaves):
-            tangent = None if node is None else tangents_by_node[node.index]
-            results.append(vspace.zeros_like(value) if tangent is None else tangent)
-        return unflatten(recording.out_tree, results)
+        return unflatten(recording.out_tree, push(recording, tangent_leaves))
 
     return recording.output, f_jvp

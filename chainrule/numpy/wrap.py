@@ -20,7 +20,6 @@ from typing import Any, Callable
 import numpy as np
 
 from ..core import Primitive, Tracer, base_value
-from ..core.errors import MissingRuleError
 
 # every primitive of the NumPy layer, by name: what ``python -m chainrule rules`` lists
 PRIMITIVES: dict[str, Primitive] = {}
@@ -196,8 +195,7 @@ def _summed_to_argument(rule: Callable, argnum: int) -> Callable:
         argument = args[argnum]
         if type(argument) in SCALAR_TYPES and type(cotangent) in SCALAR_TYPES:
             return cotangent  # scalars: nothing to sum (the common case, checked cheaply)
-        shape = shape_of(argument)
-        return cotangent if shape_of(cotangent) == shape else unbroadcast(cotangent, shape)
+        return unbroadcast(cotangent, shape_of(argument))  # returns it as is if shapes agree
 
     return vjp
 
@@ -207,8 +205,7 @@ def _broadcast_to_output(rule: Callable) -> Callable:
         tangent = rule(t, ans, *args, **params)
         if type(ans) in SCALAR_TYPES and type(tangent) in SCALAR_TYPES:
             return tangent
-        shape = shape_of(ans)
-        return tangent if shape_of(tangent) == shape else broadcast_tangent(tangent, shape)
+        return broadcast_tangent(tangent, shape_of(ans))  # returns it as is if shapes agree
 
     return jvp
 
@@ -267,12 +264,6 @@ def unsupported_function_error(qualified_name: str) -> NotImplementedError:
         "  Write it with supported NumPy functions, wrap it with chainrule.custom_vjp / "
         "custom_jvp, or add a primitive in chainrule/numpy/."
     )
-
-
-__all__ = [
-    "UFUNCS", "FUNCTIONS", "Elementwise", "MissingRuleError", "Tracer", "broadcast_tangent",
-    "dtype_of", "elementwise", "handles", "nondiff", "primitive", "shape_of", "unbroadcast",
-]
 
 
 # Imported last: these area modules are built with the factories above, and
