@@ -13,7 +13,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from .core import base_value, flatten, tree_map, unflatten
+from .core import base_value, flatten, tree_map
 from .transforms import jvp, vjp
 
 

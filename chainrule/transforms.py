@@ -19,11 +19,11 @@ from .core.linearize import linearize as core_linearize
 from .core.linearize import push as core_push
 from .core.linearize import replayable as core_replayable
 from .core.reverse import Recording
-from .numpy import _array  # noqa: F401  the array tracer must be registered
-from .numpy.arithmetic import astype
+from .numpy import _tracer  # noqa: F401  the array tracer must be registered
 from .numpy.complex_numbers import real
+from .numpy.elementwise import astype
 from .numpy.joining import stack
-from .numpy.shape import reshape, transpose
+from .numpy.manipulation import reshape, transpose
 from .numpy.wrap import dtype_of, shape_of
 
 # -- inputs -----------------------------------------------------------------------
@@ -375,7 +375,7 @@ def _reverse_blocks(recording: Recording) -> list:
         for position in range(int(np.size(core.base_value(out_leaf)))):
             seed = [_basis(leaf, position) if k == o else _zeros(leaf)
                     for k, leaf in enumerate(out_leaves)]
-            for i, cotangent in enumerate(recording.pull(seed)):
+            for i, cotangent in enumerate(recording.pull(seed, again=True)):
                 rows[o][i].append(_match_dtype(cotangent, in_leaves[i]))
     return [[_assemble(rows[o][i], shape_of(out_leaf), shape_of(in_leaf))
              for i, in_leaf in enumerate(in_leaves)]

@@ -51,6 +51,21 @@ def sweep(tape: list, seeds: list) -> list:
         if primitive is project:
             tangents[index] = incoming[0][node.params["index"]]
             continue
+        if primitive.partials is not None:
+            # elementwise: the partial derivatives, computed on the first replay, serve all
+            factors = node.factors
+            if factors is None:
+                factors = node.factors = primitive.factors(
+                    node.ans, node.args, node.params, node.parents)
+            tangent_out = None
+            for argnum, tangent in enumerate(incoming):
+                if tangent is None:
+                    continue
+                contribution = primitive.tangent_from_partial(tangent, factors[argnum], node.ans,
+                                                            node.params)
+                tangent_out = contribution if tangent_out is None else tangent_out + contribution
+            tangents[index] = tangent_out
+            continue
         if not primitive.forward_complete:
             for argnum, tangent in enumerate(incoming):
                 if tangent is not None and not primitive.has_jvp(argnum):
