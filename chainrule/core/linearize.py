@@ -22,7 +22,7 @@ from .tree import flatten, unflatten
 def _replayable(tape: list) -> bool:
     return all(
         node.primitive is None or node.primitive is project
-        or node.primitive.jvp_rules is not None or node.primitive.jvp_joint is not None
+        or node.primitive.jvp_rules or node.primitive.jvp_joint is not None
         for node in tape
     )
 

@@ -22,6 +22,11 @@ from . import vspace
 from .trace import Tracer
 
 
+def tape_only(*args: Any, **params: Any) -> Any:
+    """The implementation of a primitive that only marks tape nodes and is never applied."""
+    raise TypeError("this primitive only marks nodes on a tape; it is never applied to values")
+
+
 class Primitive:
     """A differentiable operation: ``impl`` plus a VJP rule and a JVP rule.
 
@@ -46,9 +51,9 @@ class Primitive:
     def __init__(self, name: str, impl: Callable, multiple_results: bool = False):
         self.name = name
         self.impl = impl
-        self.vjp_rules: tuple | None = None
+        self.vjp_rules: tuple = ()  # empty: no rule yet
         self.vjp_joint: Callable | None = None
-        self.jvp_rules: tuple | None = None
+        self.jvp_rules: tuple = ()
         self.jvp_joint: Callable | None = None
         self.nondiff = False
         self.multiple_results = multiple_results
@@ -148,8 +153,8 @@ class Primitive:
 
     def factors(self, ans: Any, args: tuple, params: dict, wanted: tuple) -> list:
         """The partial derivatives of a recorded operation for the arguments ``wanted`` marks."""
-        partials = self.partials
-        return [None if not want else partials[argnum](ans, *args, **params)  # type: ignore[index]
+        partials = self.partials or ()
+        return [None if not want else partials[argnum](ans, *args, **params)
                 for argnum, want in enumerate(wanted)]
 
     def cotangent_from_partial(self, g: Any, factor: Any, argnum: int, args: tuple,
@@ -169,13 +174,13 @@ class Primitive:
         if self.nondiff or self.vjp_joint is not None:
             return True
         rules = self.vjp_rules
-        return rules is not None and argnum < len(rules) and rules[argnum] is not None
+        return argnum < len(rules) and rules[argnum] is not None
 
     def has_jvp(self, argnum: int) -> bool:
         if self.nondiff or self.jvp_joint is not None:
             return True
         rules = self.jvp_rules
-        return rules is not None and argnum < len(rules) and rules[argnum] is not None
+        return argnum < len(rules) and rules[argnum] is not None
 
     @property
     def modes(self) -> tuple:

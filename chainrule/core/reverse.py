@@ -16,7 +16,7 @@ from typing import Any, Callable
 
 from . import vspace
 from .errors import MissingRuleError
-from .primitive import Primitive
+from .primitive import Primitive, tape_only
 from .trace import Level, Tracer, bind, new_level, new_tracer, tracer_type_of
 from .tree import flatten, unflatten
 
@@ -89,7 +89,7 @@ def _project_vjp(g, ans, main, index, count):
 
 
 # Selects result ``index`` of a multiple-result node; exists only on tapes.
-project = Primitive("project", None)
+project = Primitive("project", tape_only)
 project.def_vjp_joint(_project_vjp)
 
 

@@ -13,9 +13,9 @@ def missing_rules(prim) -> list:
     """The (mode, argument) pairs that have no rule although the other mode has one."""
     if prim.nondiff or prim.partials is not None:
         return []
-    if prim.vjp_joint is None and prim.vjp_rules is None:
+    if prim.vjp_joint is None and not prim.vjp_rules:
         return [("reverse", "all")]
-    if prim.jvp_joint is None and prim.jvp_rules is None:
+    if prim.jvp_joint is None and not prim.jvp_rules:
         return [("forward", "all")]
     if prim.vjp_joint is not None or prim.jvp_joint is not None:
         return []  # a joint rule answers for every argument
