@@ -7,6 +7,8 @@
 
 from . import numpy as numpy
 from .check import check_grads as check_grads
+from .check import finite_difference as finite_difference
+from .check import step_study as step_study
 from .core import EscapedTracerError as EscapedTracerError
 from .core import MissingRuleError as MissingRuleError
 from .custom import checkpoint as checkpoint
