@@ -147,6 +147,8 @@ def test_drawing_into_given_axes_returns_their_figure():
     assert cr.plot.tangent(np.exp, 0.0, ax=right, n=5) is figure
     assert cr.plot.derivatives(np.exp, order=1, ax=left, n=5) is figure
     assert len(left.get_lines()) == 2 and len(right.get_lines()) == 3
+    inner = Figure().subfigures(1, 2)[1].add_subplot()
+    assert cr.plot.derivatives(np.exp, order=1, ax=inner, n=5) is inner.figure.figure
 
 
 @pytest.mark.parametrize("name", ["derivatives", "tangent", "gradient_field", "descent_paths",
