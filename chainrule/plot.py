@@ -13,7 +13,7 @@ matplotlib is an optional extra: ``pip install 'chainrule[plot]'``.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 

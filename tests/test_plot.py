@@ -4,7 +4,7 @@ with one vectorised call on the grid, and saved as PNG or SVG."""
 import inspect
 import subprocess
 import sys
-import xml.etree.ElementTree as ElementTree
+from xml.etree import ElementTree
 
 import numpy as np
 import pytest
@@ -54,7 +54,7 @@ def test_derivatives_of_a_polynomial_include_the_constant_ones():
 
 def test_tangent_has_the_exact_slope_and_the_secant():
     figure = cr.plot.tangent(np.sin, 1.0, h=0.25, n=11)
-    curve, tangent_line, secant_line = figure.axes[0].get_lines()
+    _, tangent_line, secant_line = figure.axes[0].get_lines()
     x = tangent_line.get_xdata()
     np.testing.assert_allclose(tangent_line.get_ydata(), np.sin(1.0) + np.cos(1.0) * (x - 1.0))
     secant = (np.sin(1.25) - np.sin(1.0)) / 0.25
