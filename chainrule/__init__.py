@@ -12,6 +12,7 @@ from .core import MissingRuleError as MissingRuleError
 from .custom import checkpoint as checkpoint
 from .custom import custom_jvp as custom_jvp
 from .custom import custom_vjp as custom_vjp
+from .scalar import Scalar as Scalar
 from .transforms import deriv as deriv
 from .transforms import elementwise_grad as elementwise_grad
 from .transforms import grad as grad
@@ -25,5 +26,7 @@ from .transforms import linearize as linearize
 from .transforms import stop_gradient as stop_gradient
 from .transforms import value_and_grad as value_and_grad
 from .transforms import vjp as vjp
+
+from . import nn as nn  # noqa: E402 - after Scalar, which it builds on
 
 __version__ = "0.1.0"
