@@ -45,8 +45,8 @@ from .core import Level, MissingRuleError, Primitive, Tracer, base_value
 from .numpy.wrap import UFUNCS
 
 # The short names a learner expects; every other primitive is called by its NumPy name.
-OP_NAMES = {cnp.add: "+", cnp.subtract: "-", cnp.multiply: "*", cnp.divide: "/",
-            cnp.power: "**", cnp.negative: "neg"}
+OP_NAMES: dict[Primitive, str] = {cnp.add: "+", cnp.subtract: "-", cnp.multiply: "*",
+                                  cnp.divide: "/", cnp.power: "**", cnp.negative: "neg"}
 
 # Counts Scalars as they are made: a node is always made after its parents,
 # so the reverse of creation order is an order in which to run the chain rule.
@@ -189,8 +189,10 @@ class Scalar(Tracer):
 
         One loop over the ancestors, newest first: each node passes its grad to
         its parents through its primitive's reverse rule. The ancestors' grads
-        are reset first, so calling it twice gives the same grads. With
-        ``create_graph=True`` the grads are Scalars, differentiable in turn.
+        are reset first, so calling it twice gives the same grads; a Scalar
+        this one does not depend on keeps its grad (``zero_grad()`` it when
+        that matters). With ``create_graph=True`` the grads are Scalars,
+        differentiable in turn.
 
         >>> a, b = cr.Scalar(1.0), cr.Scalar(2.0)
         >>> L = b * ((a + b) * (a - b))
@@ -244,7 +246,8 @@ def argument_cotangents(node: Scalar, g: Any, ans: Any, args: Any) -> list:
     >>> argument_cotangents(y, 1.0, y.data, [2.0, 3.0])
     [3.0, None]
     """
-    primitive, params = node.primitive, node.params
+    primitive: Any = node.primitive  # never None: a leaf has no arguments to send to
+    params = node.params
     if primitive.vjp_joint is not None:
         return list(primitive.vjp_joint(g, ans, *args, **params))
     rules = primitive.vjp_rules
