@@ -5,6 +5,7 @@
 12.0
 """
 
+from . import nn as nn
 from . import numpy as numpy
 from .check import check_grads as check_grads
 from .core import EscapedTracerError as EscapedTracerError
@@ -26,7 +27,5 @@ from .transforms import linearize as linearize
 from .transforms import stop_gradient as stop_gradient
 from .transforms import value_and_grad as value_and_grad
 from .transforms import vjp as vjp
-
-from . import nn as nn  # noqa: E402 - after Scalar, which it builds on
 
 __version__ = "0.1.0"

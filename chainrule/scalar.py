@@ -214,8 +214,8 @@ class Scalar(Tracer):
             if create_graph:  # call the rules on Scalars, so that they record too
                 ans, args = node, node.args
             else:
-                ans, args = node.primal, [a.primal if isinstance(a, Scalar) else a
-                                          for a in node.args]
+                ans, args = node.primal, [arg.primal if isinstance(arg, Scalar) else arg
+                                          for arg in node.args]
             for arg, cotangent in zip(node.args, argument_cotangents(node, node.grad, ans, args)):
                 if isinstance(arg, Scalar) and cotangent is not None:
                     arg.grad = cotangent if arg.grad is None else arg.grad + cotangent

@@ -48,6 +48,27 @@ def test_create_graph_gives_second_derivatives(differentiate, wrt, expected):
     assert {"a": a, "b": b}[wrt].grad == expected
 
 
+@pytest.mark.parametrize("function", [
+    lagrangian,
+    f_exercise,
+    lambda a, b: a ** b,
+    lambda a, b: np.tanh(a * b) / np.exp(b) + 1 / (1 + np.exp(b - a)),
+    lambda a, b: np.sin(a * b) * np.cos(a) + np.log(b * b),
+])
+def test_create_graph_hessian_matches_cr_hessian(function):
+    point = (1.3, 0.7)
+    scalars = gradients(function, point, create_graph=True)
+    first = [s.grad for s in scalars]
+    hessian = []
+    for slope in first:
+        for s in scalars:
+            s.zero_grad()
+        slope.backward()
+        hessian.append([s.grad for s in scalars])
+    expected = cr.hessian(lambda v: function(v[0], v[1]))(np.array(point))
+    np.testing.assert_allclose(hessian, expected, rtol=1e-12)
+
+
 @pytest.mark.parametrize("function, arity", [(f_exercise, 2), (g_exercise, 3), (lagrangian, 2)])
 def test_exercises_agree_with_cr_grad(function, arity, rng):
     for _ in range(5):
