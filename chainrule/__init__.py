@@ -11,6 +11,7 @@
 import importlib
 from typing import Any
 
+from . import nn as nn
 from . import numpy as numpy
 from .check import check_grads as check_grads
 from .check import finite_difference as finite_difference
@@ -20,6 +21,7 @@ from .core import MissingRuleError as MissingRuleError
 from .custom import checkpoint as checkpoint
 from .custom import custom_jvp as custom_jvp
 from .custom import custom_vjp as custom_vjp
+from .scalar import Scalar as Scalar
 from .transforms import deriv as deriv
 from .transforms import elementwise_grad as elementwise_grad
 from .transforms import grad as grad
