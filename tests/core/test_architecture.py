@@ -30,7 +30,8 @@ def test_core_imports_no_numpy_and_nothing_above_it(path):
 
 @pytest.mark.parametrize("path", sorted((PACKAGE / "numpy").glob("*.py")), ids=lambda p: p.name)
 def test_numpy_layer_does_not_import_the_tools_above_it(path):
-    above = ("..transforms", "..custom", "..check", "..graph", "..plot", "..optimize")
+    above = ("..transforms", "..arguments", "..custom", "..check", "..graph", "..plot",
+             "..optimize")
     for name in imported_modules(path):
         assert not name.startswith(above), f"{path.name} imports {name}"
 
