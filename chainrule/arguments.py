@@ -111,10 +111,12 @@ def _one_argnum(number: Any, argnums: Any, accepted: str, transform: str) -> int
                         f"{accepted}.") from None
 
 
-def as_differentiable(value: Any, where: str) -> Any:
+def as_differentiable(value: Any, argnum: Any, function: Any = None) -> Any:
     """Check one leaf of a differentiated argument; promote Python ints to float.
 
-    ``where`` names the argument in error messages, e.g. "Argument 0 of f".
+    ``argnum`` and ``function`` name the argument in error messages ("Argument
+    0 of f"); without ``function``, ``argnum`` is the whole name ("A primal of
+    jvp"). They are formatted only for an error: this runs on every call.
     """
     if type(value) is float:
         return value
@@ -126,6 +128,7 @@ def as_differentiable(value: Any, where: str) -> Any:
         return float(value) if value is plain else value
     if isinstance(plain, (float, complex)) and not isinstance(plain, np.bool_):
         return value
+    where = argnum if function is None else f"Argument {argnum} of {name_of(function)}"
     if dtype is None:
         raise TypeError(f"{where} is a {type(plain).__name__}, which chainrule cannot "
                         "differentiate. Pass floats, arrays, or tuples/lists/dicts of them.")
@@ -161,8 +164,8 @@ def split_args(function: Callable, args: tuple, kwargs: dict, argnums: Any, tran
         many = True
     chosen = tuple(args[number] for number in numbers)
     leaves, tree = core.flatten(chosen)
-    checked = [as_differentiable(leaf, f"Argument {numbers[0] if len(numbers) == 1 else argnums}"
-                                 f" of {name_of(function)}") for leaf in leaves]
+    argnum = numbers[0] if len(numbers) == 1 else argnums
+    checked = [as_differentiable(leaf, argnum, function) for leaf in leaves]
     if any(new is not old for new, old in zip(checked, leaves)):
         chosen = core.unflatten(tree, checked)  # Python ints became floats
 
@@ -255,6 +258,33 @@ def check_scalar(output: Any, function: Callable, transform: str, has_aux: bool)
     )
 
 
+def check_complex(in_leaves: list, out_leaves: list, holomorphic: bool, function: Callable,
+                  transform: str) -> None:
+    """A Jacobian has real inputs and outputs, or with ``holomorphic`` all complex ones:
+    otherwise forward and reverse mode would give different (both valid) answers."""
+    def is_complex(leaf: Any) -> bool:
+        return dtype_of(leaf).kind == "c"
+
+    complex_in = [is_complex(leaf) for leaf in in_leaves]
+    complex_out = [is_complex(leaf) for leaf in out_leaves]
+    name = name_of(function)
+    if holomorphic:
+        for flags, what in ((complex_in, "input"), (complex_out, "output")):
+            if not all(flags):
+                raise TypeError(
+                    f"{transform}(holomorphic=True) needs complex inputs and outputs, but an "
+                    f"{what} of {name} is real (leaf {flags.index(False)}). Make it complex "
+                    "(x + 0j), or drop holomorphic=True for a real Jacobian.")
+    elif any(complex_in) or any(complex_out):
+        what = "inputs" if any(complex_in) else "outputs"
+        raise TypeError(
+            f"{transform} of {name}: its {what} are complex, where the Jacobian depends on a "
+            "convention (forward and reverse mode would give different answers).\n"
+            f"  For a holomorphic function pass holomorphic=True (the Jacobian is df/dz); "
+            "otherwise differentiate the real and imaginary parts as real functions, or use "
+            "cr.jvp / cr.vjp, whose conventions are documented.")
+
+
 def match_dtype(cotangent: Any, primal: Any) -> Any:
     """A cotangent with its primal's dtype (float32 in, float32 gradient out); the
     cotangent of a real primal is the real part, at every order (traced or not)."""
@@ -263,6 +293,7 @@ def match_dtype(cotangent: Any, primal: Any) -> Any:
         return cotangent  # the common case, decided cheaply
     plain = core.base_value(primal)
     kind = type(plain)
+    dtype: Any
     if kind is float or kind is complex:
         if not isinstance(cotangent, core.Tracer):  # Python numbers in, Python numbers out
             return complex(cotangent) if kind is complex else float(np.real(cotangent))

@@ -16,14 +16,16 @@ import numpy as np
 
 from . import core
 from . import numpy as cnp
-from .arguments import (as_differentiable, check_argnums, check_cotangent, check_pair,
-                        check_scalar, check_sequences, check_tangents, match_dtype, split_args, with_aux)
+from .arguments import (as_differentiable, check_argnums, check_complex, check_cotangent,
+                        check_pair, check_scalar, check_sequences, check_tangents, match_dtype,
+                        name_of, split_args, with_aux)
 from .core import Primitive, flatten, tree_map, unflatten
 from .core.linearize import linearize as core_linearize
 from .core.linearize import push as core_push
 from .core.linearize import replayable as core_replayable
 from .core.reverse import Recording
-from .numpy.wrap import shape_of
+from .numpy.wrap import dtype_of, shape_of
+
 
 def _ones_like(value: Any) -> Any:
     plain = core.base_value(value)
@@ -37,8 +39,8 @@ def _ones_like(value: Any) -> Any:
 
 def _differentiable_primals(primals: Any, transform: str) -> tuple:
     """Each leaf of each primal checked (Python ints become floats)."""
-    return tuple(tree_map(lambda leaf: as_differentiable(leaf, f"A primal of {transform}"), p)
-                 for p in primals)
+    where = f"A primal of {transform}"
+    return tuple(tree_map(lambda leaf: as_differentiable(leaf, where), p) for p in primals)
 
 
 def vjp(function: Callable, *primals: Any, has_aux: bool = False) -> tuple:
@@ -130,6 +132,11 @@ def elementwise_grad(function: Callable, argnums: Any = 0) -> Callable:
         chosen, of_chosen, many = split_args(function, args, kwargs, argnums,
                                              "elementwise_grad")
         output, pullback = core.vjp(of_chosen, *chosen)
+        if any(dtype_of(leaf).kind == "c" for leaf in flatten(output)[0]):
+            raise TypeError(f"elementwise_grad differentiates real outputs; "
+                            f"{name_of(function)} returned a complex one. Use cr.deriv for "
+                            "the complex derivative of a real input, or differentiate the "
+                            "real and imaginary parts.")
         gradients = tuple(tree_map(match_dtype, ct, p)
                           for ct, p in zip(pullback(tree_map(_ones_like, output)), chosen))
         return gradients if many else gradients[0]
@@ -218,7 +225,8 @@ def _assemble(rows: list, leading: tuple, trailing: tuple) -> Any:
     return cnp.reshape(cnp.stack(rows), leading + trailing) if rows else np.zeros(leading + trailing)
 
 
-def jacrev(function: Callable, argnums: Any = 0, has_aux: bool = False) -> Callable:
+def jacrev(function: Callable, argnums: Any = 0, has_aux: bool = False,
+           holomorphic: bool = False) -> Callable:
     """The Jacobian by reverse mode: one backward pass per output element.
 
     Its shape is ``output.shape + input.shape``; pytree outputs and inputs
@@ -228,26 +236,28 @@ def jacrev(function: Callable, argnums: Any = 0, has_aux: bool = False) -> Calla
     array([[2., 0.],
            [0., 4.]])
     """
-    return jacobian(function, argnums, "rev", has_aux)
+    return jacobian(function, argnums, "rev", has_aux, holomorphic)
 
 
-def jacfwd(function: Callable, argnums: Any = 0, has_aux: bool = False) -> Callable:
+def jacfwd(function: Callable, argnums: Any = 0, has_aux: bool = False,
+           holomorphic: bool = False) -> Callable:
     """The Jacobian by forward mode: one tangent per input element.
 
     >>> cr.jacfwd(lambda x: x ** 2)(np.array([1.0, 2.0]))
     array([[2., 0.],
            [0., 4.]])
     """
-    return jacobian(function, argnums, "fwd", has_aux)
+    return jacobian(function, argnums, "fwd", has_aux, holomorphic)
 
 
 def jacobian(function: Callable, argnums: Any = 0, mode: str = "auto",
-             has_aux: bool = False) -> Callable:
+             has_aux: bool = False, holomorphic: bool = False) -> Callable:
     """The Jacobian of ``function``: shape ``output.shape + input.shape``.
 
     The function runs once. ``mode="rev"`` then runs one backward pass per
     output element, ``"fwd"`` replays the recording once per input element,
-    ``"auto"`` picks whichever needs fewer.
+    ``"auto"`` picks whichever needs fewer. Inputs and outputs are real, or,
+    with ``holomorphic=True``, all complex (the Jacobian is then df/dz).
 
     >>> cr.jacobian(lambda x: np.sin(x) * 2)(np.zeros(2))
     array([[2., 0.],
@@ -265,6 +275,7 @@ def jacobian(function: Callable, argnums: Any = 0, mode: str = "auto",
         aux: list = []
         recording = Recording(with_aux(of_chosen, has_aux, aux, transform), chosen, flat)
         in_leaves, out_leaves = recording.inputs, recording.output_leaves
+        check_complex(in_leaves, out_leaves, holomorphic, function, transform)
         in_size = sum(int(np.size(core.base_value(leaf))) for leaf in in_leaves)
         out_size = sum(int(np.size(core.base_value(leaf))) for leaf in out_leaves)
         forward = mode == "fwd" or (mode == "auto" and in_size <= out_size)
@@ -321,13 +332,16 @@ def _forward_blocks(recording: Recording, of_chosen: Callable, chosen: tuple) ->
     return blocks
 
 
-def hessian(function: Callable, argnums: Any = 0) -> Callable:
-    """The Hessian of scalar ``function``, by forward-over-reverse.
+def hessian(function: Callable, argnums: Any = 0, holomorphic: bool = False) -> Callable:
+    """The Hessian of scalar ``function``, by forward-over-reverse (``holomorphic``:
+    of a complex function of complex inputs, as for :func:`jacobian`).
 
     >>> cr.hessian(lambda x: (x ** 3).sum())(np.array([1.0, 2.0]))
     array([[ 6.,  0.],
            [ 0., 12.]])
     """
+    if holomorphic:
+        return jacfwd(jacrev(function, argnums, holomorphic=True), argnums, holomorphic=True)
     return jacfwd(grad(function, argnums), argnums)
 
 

@@ -136,6 +136,16 @@ CASES = [
      TypeError, r"deriv differentiates one argument.*cr\.jacfwd\(f, argnums=\(0, 1\)\)"),
     ("jacobian mode misspelt", lambda: cr.jacobian(np.sin, mode="reverse"),
      ValueError, r"mode must be 'auto', 'fwd' or 'rev', not 'reverse'"),
+    ("jacrev of a complex output of a real input", lambda: cr.jacrev(lambda x: x * 1j)(X),
+     TypeError, r"jacrev of <lambda>: its outputs are complex.*holomorphic=True"),
+    ("jacfwd of a complex input", lambda: cr.jacfwd(np.abs)(X + 1j),
+     TypeError, r"jacfwd of absolute: its inputs are complex.*holomorphic=True.*real and imaginary"),
+    ("hessian of a complex input", lambda: cr.hessian(lambda z: np.sum(np.abs(z) ** 2))(X + 1j),
+     TypeError, r"inputs are complex.*holomorphic=True"),
+    ("holomorphic with a real input", lambda: cr.jacobian(np.sin, holomorphic=True)(X),
+     TypeError, r"holomorphic=True\) needs complex inputs and outputs.*x \+ 0j"),
+    ("elementwise_grad of a complex output", lambda: cr.elementwise_grad(lambda x: x * 1j)(X),
+     TypeError, r"elementwise_grad differentiates real outputs.*cr\.deriv"),
     # -- grad: what the function returns
     ("grad of (loss, aux) without has_aux", lambda: cr.grad(lambda x: (x * x, {"n": 1}))(2.0),
      TypeError, r"returned a tuple of 2 values.*has_aux=True"),
@@ -208,6 +218,19 @@ def test_a_real_input_gets_a_real_derivative_at_every_order(second, x):
     value = second(x)
     assert not np.iscomplexobj(value), value
     assert value == pytest.approx(-math.cos(0.3), rel=1e-14)
+
+
+@pytest.mark.parametrize("mode", ["fwd", "rev", "auto"])
+def test_holomorphic_jacobian_is_df_dz_in_every_mode(mode):
+    z = np.array([1.0 + 1.0j, 2.0j])
+    np.testing.assert_allclose(cr.jacobian(lambda z: z**3, mode=mode, holomorphic=True)(z),
+                               np.diag(3 * z**2), rtol=1e-14)
+
+
+def test_holomorphic_hessian():
+    z = np.array([1.0 + 1.0j, 2.0j])
+    np.testing.assert_allclose(cr.hessian(lambda z: np.sum(z**3), holomorphic=True)(z),
+                               np.diag(6 * z), rtol=1e-14)
 
 
 def test_third_order_through_complex_intermediates_is_real():
