@@ -76,6 +76,18 @@ def _dtype_name(dtype: Any) -> str:
 # -- argnums and the differentiated arguments ---------------------------------------------------
 
 
+def check_callable(function: Any, transform: str) -> None:
+    """The function to transform comes first and is callable.
+
+    >>> check_callable(np.sin, "grad")
+    """
+    if not callable(function):
+        raise TypeError(f"{transform} takes the function to differentiate first, then its "
+                        f"arguments; got a {type(function).__name__} where the function goes. "
+                        f"Write cr.{transform}(f)(x)" + (
+                            ", or cr.jvp(f, (x,), (v,))" if transform == "jvp" else "") + ".")
+
+
 def check_argnums(argnums: Any, transform: str) -> Any:
     """``argnums`` as an int or a tuple of distinct ints; anything else raises.
 

@@ -16,9 +16,9 @@ import numpy as np
 
 from . import core
 from . import numpy as cnp
-from .arguments import (as_differentiable, check_argnums, check_complex, check_cotangent,
-                        check_pair, check_scalar, check_sequences, check_tangents, match_dtype,
-                        name_of, split_args, with_aux)
+from .arguments import (as_differentiable, check_argnums, check_callable, check_complex,
+                        check_cotangent, check_pair, check_scalar, check_sequences,
+                        check_tangents, match_dtype, name_of, split_args, with_aux)
 from .core import Primitive, flatten, tree_map, unflatten
 from .core.linearize import linearize as core_linearize
 from .core.linearize import push as core_push
@@ -54,6 +54,7 @@ def vjp(function: Callable, *primals: Any, has_aux: bool = False) -> tuple:
     >>> pullback(1.0)
     (4.0, 3.0)
     """
+    check_callable(function, "vjp")
     primals = _differentiable_primals(primals, "vjp")
     aux: list = []
     recording = Recording(with_aux(function, has_aux, aux, "vjp"), primals)
@@ -79,6 +80,7 @@ def value_and_grad(function: Callable, argnums: Any = 0, has_aux: bool = False) 
     >>> cr.value_and_grad(lambda x: x * x)(3.0)
     (9.0, 6.0)
     """
+    check_callable(function, "grad")
     argnums = check_argnums(argnums, "grad")
 
     @functools.wraps(function)
@@ -125,6 +127,7 @@ def elementwise_grad(function: Callable, argnums: Any = 0) -> Callable:
     >>> cr.elementwise_grad(np.sin)(np.array([0.0, np.pi]))
     array([ 1., -1.])
     """
+    check_callable(function, "elementwise_grad")
     argnums = check_argnums(argnums, "elementwise_grad")
 
     @functools.wraps(function)
@@ -156,6 +159,7 @@ def jvp(function: Callable, primals: Sequence, tangents: Sequence, has_aux: bool
     >>> cr.jvp(lambda x: x * x * x, (2.0,), (1.0,))
     (8.0, 12.0)
     """
+    check_callable(function, "jvp")
     check_sequences(primals, tangents, "jvp")  # first: a bare array is no tuple of primals
     primals = _differentiable_primals(primals, "jvp")
     tangents = check_tangents(primals, tangents, "jvp")
@@ -171,6 +175,7 @@ def deriv(function: Callable, argnums: int = 0) -> Callable:
     >>> cr.deriv(np.sin)(np.array([0.0, np.pi]))
     array([ 1., -1.])
     """
+    check_callable(function, "deriv")
     argnums = check_argnums(argnums, "deriv")
     if type(argnums) is not int:
         raise TypeError(f"deriv differentiates one argument: argnums is an int, like "
@@ -197,6 +202,7 @@ def linearize(function: Callable, *primals: Any) -> tuple:
     >>> f_jvp(np.array([2.0, 3.0]))
     array([2., 3.])
     """
+    check_callable(function, "linearize")
     primals = _differentiable_primals(primals, "linearize")
     output, core_f_jvp = core_linearize(function, *primals)
 
@@ -222,7 +228,9 @@ def _zeros(leaf: Any) -> Any:
 
 def _assemble(rows: list, leading: tuple, trailing: tuple) -> Any:
     """Stack derivative slices into an array of shape ``leading + trailing``."""
-    return cnp.reshape(cnp.stack(rows), leading + trailing) if rows else np.zeros(leading + trailing)
+    if not rows:
+        return np.zeros(leading + trailing)
+    return cnp.reshape(cnp.stack(rows), leading + trailing)
 
 
 def jacrev(function: Callable, argnums: Any = 0, has_aux: bool = False,
@@ -266,6 +274,7 @@ def jacobian(function: Callable, argnums: Any = 0, mode: str = "auto",
     if mode not in ("auto", "fwd", "rev"):
         raise ValueError(f"jacobian: mode must be 'auto', 'fwd' or 'rev', not {mode!r}")
     transform = {"auto": "jacobian", "fwd": "jacfwd", "rev": "jacrev"}[mode]
+    check_callable(function, transform)
     argnums = check_argnums(argnums, transform)
 
     @functools.wraps(function)
@@ -353,6 +362,7 @@ def hvp(function: Callable, x: Any, v: Any) -> Any:
     >>> cr.hvp(lambda x: (x ** 3).sum(), np.array([1.0, 2.0]), np.array([1.0, 0.0]))
     array([6., 0.])
     """
+    check_callable(function, "hvp")
     x = tree_map(lambda leaf: as_differentiable(leaf, "x of hvp"), x)
     v = check_pair(x, v, "x", "v", "hvp")
     return core.jvp(grad(function), (x,), (v,))[1]

@@ -114,6 +114,10 @@ CASES = [
     ("hvp v complex", lambda: cr.hvp(square_sum, X, ONES * 1j),
      TypeError, r"hvp: v has dtype complex128, but x has dtype float64"),
     # -- grad: calling and argnums
+    ("grad of a number, not a function", lambda: cr.grad(2.0),
+     TypeError, r"grad takes the function to differentiate first.*got a float.*cr\.grad\(f\)\(x\)"),
+    ("jvp with the function second", lambda: cr.jvp((X,), np.sin, (ONES,)),
+     TypeError, r"got a tuple where the function goes.*cr\.jvp\(f, \(x,\), \(v,\)\)"),
     ("grad differentiated argument by keyword", lambda: cr.grad(lambda x: x * x)(x=2.0),
      TypeError, r"passed 0 positional.*'x'.*passed positionally.*cr\.grad\(f\)\(x\) rather "
      r"than cr\.grad\(f\)\(x=x\)"),
@@ -139,7 +143,8 @@ CASES = [
     ("jacrev of a complex output of a real input", lambda: cr.jacrev(lambda x: x * 1j)(X),
      TypeError, r"jacrev of <lambda>: its outputs are complex.*holomorphic=True"),
     ("jacfwd of a complex input", lambda: cr.jacfwd(np.abs)(X + 1j),
-     TypeError, r"jacfwd of absolute: its inputs are complex.*holomorphic=True.*real and imaginary"),
+     TypeError, r"jacfwd of absolute: its inputs are complex.*holomorphic=True.*real and "
+     r"imaginary"),
     ("hessian of a complex input", lambda: cr.hessian(lambda z: np.sum(np.abs(z) ** 2))(X + 1j),
      TypeError, r"inputs are complex.*holomorphic=True"),
     ("holomorphic with a real input", lambda: cr.jacobian(np.sin, holomorphic=True)(X),
