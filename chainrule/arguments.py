@@ -119,8 +119,9 @@ def _one_argnum(number: Any, argnums: Any, accepted: str, transform: str) -> int
     try:
         return operator.index(number)
     except TypeError:
-        raise TypeError(f"{transform} got argnums={argnums!r} ({type(argnums).__name__}). "
-                        f"{accepted}.") from None
+        what = type(argnums).__name__ if number is argnums else (
+            f"which holds a {type(number).__name__}")
+        raise TypeError(f"{transform} got argnums={argnums!r} ({what}). {accepted}.") from None
 
 
 def as_differentiable(value: Any, argnum: Any, function: Any = None) -> Any:

@@ -80,17 +80,21 @@ def value_and_grad(function: Callable, argnums: Any = 0, has_aux: bool = False) 
     >>> cr.value_and_grad(lambda x: x * x)(3.0)
     (9.0, 6.0)
     """
-    check_callable(function, "grad")
-    argnums = check_argnums(argnums, "grad")
+    return _value_and_grad(function, argnums, has_aux, "value_and_grad")
+
+
+def _value_and_grad(function: Callable, argnums: Any, has_aux: bool, transform: str) -> Callable:
+    check_callable(function, transform)
+    argnums = check_argnums(argnums, transform)
 
     @functools.wraps(function)
     def value_and_grad_function(*args: Any, **kwargs: Any) -> tuple:
-        chosen, of_chosen, many, flat = split_args(function, args, kwargs, argnums, "grad",
+        chosen, of_chosen, many, flat = split_args(function, args, kwargs, argnums, transform,
                                                    flat=True)
         aux: list = []
-        recording = Recording(with_aux(of_chosen, has_aux, aux, "grad"), chosen, flat)
+        recording = Recording(with_aux(of_chosen, has_aux, aux, transform), chosen, flat)
         output = recording.output
-        check_scalar(output, function, "grad", has_aux)
+        check_scalar(output, function, transform, has_aux)
         cotangents = recording.pull([_ones_like(leaf) for leaf in recording.output_leaves])
         gradients = unflatten(recording.in_tree, [
             match_dtype(ct, leaf) for ct, leaf in zip(cotangents, recording.inputs)])
@@ -110,7 +114,7 @@ def grad(function: Callable, argnums: Any = 0, has_aux: bool = False) -> Callabl
     >>> cr.grad(np.tanh)(1.0)
     0.41997434161402614
     """
-    value_and_grad_function = value_and_grad(function, argnums, has_aux)
+    value_and_grad_function = _value_and_grad(function, argnums, has_aux, "grad")
 
     @functools.wraps(function)
     def grad_function(*args: Any, **kwargs: Any) -> Any:

@@ -123,6 +123,8 @@ CASES = [
      r"than cr\.grad\(f\)\(x=x\)"),
     ("argnums a float", lambda: cr.grad(np.sin, argnums=0.0),
      TypeError, r"argnums=0\.0 \(float\).*argnums=0.*argnums=\(0, 1\)"),
+    ("argnums holding a float", lambda: cr.grad(lambda x, y: x * y, argnums=(0, 1.0)),
+     TypeError, r"argnums=\(0, 1\.0\) \(which holds a float\).*argnums=\(0, 1\)"),
     ("argnums repeated", lambda: cr.grad(lambda x, y: x * y, argnums=(0, 0)),
      ValueError, r"argnums=\(0, 0\).*twice.*argnums=\(0,\)"),
     ("argnums repeated once normalised",
@@ -154,6 +156,9 @@ CASES = [
     # -- grad: what the function returns
     ("grad of (loss, aux) without has_aux", lambda: cr.grad(lambda x: (x * x, {"n": 1}))(2.0),
      TypeError, r"returned a tuple of 2 values.*has_aux=True"),
+    ("value_and_grad of (loss, aux) without has_aux",
+     lambda: cr.value_and_grad(lambda x: (x * x, 3.0))(2.0),
+     TypeError, r"value_and_grad needs.*tuple of 2 values.*cr\.value_and_grad\(f, has_aux=True\)"),
     ("grad of a function returning None", lambda: cr.grad(lambda x: None)(2.0),
      TypeError, r"returned None\. Return the loss"),
     ("grad of a vector output", lambda: cr.grad(np.sin)(X),
