@@ -3,15 +3,25 @@
 >>> import chainrule as cr
 >>> cr.grad(lambda x: x ** 3)(2.0)
 12.0
+
+``cr.plot`` (pictures, needs matplotlib) is imported on first use, so that
+``import chainrule`` never imports matplotlib.
 """
 
+import importlib
+from typing import Any
+
+from . import nn as nn
 from . import numpy as numpy
 from .check import check_grads as check_grads
+from .check import finite_difference as finite_difference
+from .check import step_study as step_study
 from .core import EscapedTracerError as EscapedTracerError
 from .core import MissingRuleError as MissingRuleError
 from .custom import checkpoint as checkpoint
 from .custom import custom_jvp as custom_jvp
 from .custom import custom_vjp as custom_vjp
+from .scalar import Scalar as Scalar
 from .transforms import deriv as deriv
 from .transforms import elementwise_grad as elementwise_grad
 from .transforms import grad as grad
@@ -27,3 +37,16 @@ from .transforms import value_and_grad as value_and_grad
 from .transforms import vjp as vjp
 
 __version__ = "0.1.0"
+
+_LAZY_SUBMODULES = ("plot",)  # optional extras: imported on first attribute access
+
+
+def __getattr__(name: str) -> Any:
+    """``cr.plot`` is imported when first used (PEP 562); matplotlib comes with it."""
+    if name in _LAZY_SUBMODULES:
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'chainrule' has no attribute {name!r}")
+
+
+def __dir__() -> list:
+    return sorted(set(globals()) | set(_LAZY_SUBMODULES))

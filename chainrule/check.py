@@ -1,4 +1,7 @@
-"""Checking derivatives against finite differences: ``check_grads``.
+"""Checking derivatives against finite differences: ``check_grads``, and the
+numerical differentiation a learner compares chainrule with:
+``finite_difference`` (forward, backward, central, complex step) and
+``step_study`` (the error of each as the step ``h`` shrinks).
 
 Forward mode is checked directly: the JVP along a random direction ``v``
 against the central difference ``(f(x + εv) − f(x − εv)) / 2ε``. Reverse mode
@@ -9,12 +12,13 @@ finite difference. Higher orders check the derivative functions themselves.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from .core import base_value, flatten, tree_map, unflatten
-from .transforms import jvp, vjp
+from .core import base_value, flatten, tree_map
+from .transforms import deriv, jacobian, jvp, vjp
 
 
 def _real_dtype(leaf: Any) -> np.dtype:
@@ -138,3 +142,153 @@ def _assert_close(actual: Any, expected: Any, rtol: float, atol: float, name: st
                 f"{mode} derivative of order {order} of {name} does not match finite "
                 f"differences:\n  chainrule: {got}\n  numeric:   {want}"
             )
+
+
+# -- numerical differentiation: what chainrule is compared with -------------------------------
+
+FINITE_DIFFERENCE_METHODS = ("forward", "backward", "central", "complex")
+
+
+def default_step(method: str, x: Any) -> np.ndarray:
+    """The step ``h`` each method uses by default at ``x`` (elementwise for an array).
+
+    One-sided differences balance truncation (∝ h) against round-off (∝ ε/h) at
+    h ≈ √ε·max(1, |x|); central differences (truncation ∝ h²) at ∛ε·max(1, |x|).
+    The complex step subtracts nothing, so it has no round-off to balance: 1e-20.
+
+    >>> float(cr.check.default_step("central", 8.0))  # ∛ε · 8
+    4.8e-05
+    """
+    _check_method(method)
+    x = np.asarray(x)
+    eps = np.finfo(x.dtype if np.issubdtype(x.dtype, np.inexact) else np.float64).eps
+    scale = np.maximum(1.0, np.abs(x))
+    if method == "complex":
+        return np.full(x.shape, 1e-20)
+    return (np.sqrt(eps) if method in ("forward", "backward") else np.cbrt(eps)) * scale
+
+
+def _check_method(method: str) -> None:
+    if method not in FINITE_DIFFERENCE_METHODS:
+        raise ValueError(f"finite_difference method must be one of {FINITE_DIFFERENCE_METHODS}, "
+                         f"not {method!r}; e.g. method=\"central\"")
+
+
+def finite_difference(f: Callable, x: Any, method: str = "central",
+                      h: float | np.ndarray | None = None) -> Any:
+    """The derivative of ``f`` at ``x`` by finite differences (no chainrule inside).
+
+    ``method``: ``"forward"`` (f(x+h) − f(x))/h, ``"backward"`` (f(x) − f(x−h))/h,
+    ``"central"`` (f(x+h) − f(x−h))/2h, or ``"complex"`` Im f(x+ih)/h, the complex
+    step, exact to rounding for real analytic ``f`` (it needs ``f`` to accept
+    complex input and must not meet ``abs``, comparisons or ``.real``).
+    ``h`` defaults to :func:`default_step`. For scalar ``x`` and scalar output
+    the result is a float; otherwise the Jacobian, of shape
+    ``output.shape + x.shape`` like ``cr.jacobian`` (one step per element of x).
+
+    >>> cr.finite_difference(np.sin, 0.0, method="complex")
+    1.0
+    >>> cr.finite_difference(lambda x: x ** 2, np.array([1.0, 2.0]))
+    array([[2., 0.],
+           [0., 4.]])
+    """
+    _check_method(method)
+    x = np.asarray(x)
+    if method == "complex" and np.iscomplexobj(x):
+        raise ValueError("the complex step needs a real x: it perturbs x along the imaginary "
+                         "axis, which a complex x already uses. Use method=\"central\" instead.")
+    if not np.issubdtype(x.dtype, np.inexact):
+        x = x.astype(np.float64)
+    steps = default_step(method, x) if h is None else np.asarray(h, np.float64)
+    if not np.all(np.isfinite(steps)) or np.any(steps <= 0):
+        raise ValueError(f"finite_difference needs a positive finite step h, not {h!r}")
+    steps = np.broadcast_to(steps, x.shape)
+    columns = [_difference(f, x, index, float(steps[index]), method)
+               for index in np.ndindex(x.shape)]
+    if x.ndim == 0:
+        return columns[0][()] if columns[0].ndim == 0 else columns[0]
+    return np.stack(columns, axis=-1).reshape(columns[0].shape + x.shape)
+
+
+def _difference(f: Callable, x: np.ndarray, index: tuple, h: float, method: str) -> np.ndarray:
+    """One column of the Jacobian: the difference quotient along element ``index``."""
+    def at(offset: complex) -> np.ndarray:
+        moved = x.astype(np.result_type(x, type(offset)), copy=True)
+        moved[index] += offset
+        return np.asarray(f(moved[()] if x.ndim == 0 else moved))
+
+    if method == "complex":
+        return np.imag(at(1j * h)) / h
+    if method == "central":
+        return (at(h) - at(-h)) / (2 * h)
+    centre = np.asarray(f(x[()] if x.ndim == 0 else x.copy()))
+    return (at(h) - centre) / h if method == "forward" else (centre - at(-h)) / h
+
+
+@dataclass
+class StepStudy:
+    """The error of each finite-difference method against chainrule's exact
+    derivative, for every step in ``hs``: the result of :func:`step_study`."""
+
+    x0: Any
+    exact: Any
+    hs: np.ndarray
+    errors: dict[str, np.ndarray] = field(default_factory=dict)
+
+    @property
+    def best_h(self) -> dict[str, float]:
+        """The best step per method: where the error's upper envelope (the largest
+        error within two steps either side) is smallest, so that a lucky
+        cancellation in the round-off noise does not count; the largest such step
+        on ties."""
+        return {method: float(self.hs[_best_index(error)]) for method, error in self.errors.items()}
+
+    @property
+    def best_error(self) -> dict[str, float]:
+        """The error at ``best_h``, per method."""
+        return {method: float(error[_best_index(error)]) for method, error in self.errors.items()}
+
+    def __str__(self) -> str:
+        rows = [f"{'method':<10} {'best h':>9} {'error there':>12}"]
+        for method in self.errors:
+            rows.append(f"{method:<10} {self.best_h[method]:9.1e} {self.best_error[method]:12.1e}")
+        return "\n".join(rows)
+
+
+def _best_index(error: np.ndarray, reach: int = 2) -> int:
+    """The index minimising the upper envelope of ``error`` (NaN counts as infinite)."""
+    padded = np.pad(np.where(np.isnan(error), np.inf, error), reach, mode="edge")
+    envelope = np.lib.stride_tricks.sliding_window_view(padded, 2 * reach + 1).max(axis=1)
+    return len(error) - 1 - int(np.argmin(envelope[::-1]))
+
+
+def step_study(f: Callable, x0: Any, hs: Sequence[float] | np.ndarray | None = None,
+               methods: Sequence[str] = FINITE_DIFFERENCE_METHODS) -> StepStudy:
+    """How the error of each finite-difference method depends on the step ``h``.
+
+    For every ``h`` in ``hs`` (default: 61 steps from 1e-16 to 1e-1, four per
+    decade) and every method, the largest absolute difference between
+    :func:`finite_difference` and the exact derivative from chainrule. A
+    one-sided error falls like h until round-off (about ε/h) takes over near
+    √ε; the central one like h² until ∛ε; the complex step stays at rounding.
+
+    >>> study = cr.step_study(np.exp, 1.0)
+    >>> study.best_h["forward"] < study.best_h["central"]
+    True
+    >>> study.best_error["complex"] < 1e-15
+    True
+    """
+    for method in methods:
+        _check_method(method)
+    hs = np.logspace(-16, -1, 61) if hs is None else np.asarray(hs, np.float64)
+    x0 = np.asarray(x0, np.float64) if not np.issubdtype(np.asarray(x0).dtype, np.inexact) \
+        else np.asarray(x0)
+    exact = np.asarray(deriv(f)(x0[()]) if x0.ndim == 0 else jacobian(f)(x0))
+    errors = {}
+    with np.errstate(all="ignore"):
+        for method in methods:
+            errors[method] = np.array([
+                np.max(np.abs(np.asarray(finite_difference(f, x0, method, h)) - exact),
+                       initial=0.0) for h in hs])
+    return StepStudy(x0=x0[()] if x0.ndim == 0 else x0, exact=exact[()] if exact.ndim == 0
+                     else exact, hs=hs, errors=errors)

@@ -21,6 +21,7 @@ from typing import Any, Callable
 from . import core
 from .arguments import describe_tree, name_of
 from .core import Primitive, ReverseLevel, Tracer, flatten, unflatten
+from .core.primitive import tape_only
 from .core.vspace import zeros_like
 from .numpy.wrap import shape_of
 
@@ -30,7 +31,7 @@ def _custom_call_vjp(g, ans, *args, rule):
 
 
 # The node a custom rule leaves on a tape; ``rule`` carries the call's pullback.
-custom_call = Primitive("custom_call", None, multiple_results=True)
+custom_call = Primitive("custom_call", tape_only, multiple_results=True)
 custom_call.def_vjp_joint(_custom_call_vjp)
 
 
@@ -124,17 +125,18 @@ class custom_vjp:
         level = core.top_level(leaves)
         if level is None or not isinstance(level, ReverseLevel):
             return self.function(*args)
-        if self.fwd is None:
-            raise NotImplementedError(f"{self.__name__} is a custom_vjp function without "
+        fwd, bwd = self.fwd, self.bwd
+        if fwd is None or bwd is None:
+            raise NotImplementedError(f"{name_of(self.function)} is a custom_vjp function without "
                                       "rules: call its defvjp(fwd, bwd) first")
         primals, parents = _unwrap(leaves, level)
-        output, residuals = _pair(self.fwd(*unflatten(in_tree, primals)),
+        output, residuals = _pair(fwd(*unflatten(in_tree, primals)),
                                   f"the fwd rule of {name_of(self)} must return a pair "
                                   "(output, residuals)")
         out_leaves, out_tree = flatten(output)
         if not any(parent is not None for parent in parents) or not out_leaves:
             return output
-        bwd, name = self.bwd, name_of(self)
+        name = name_of(self)
 
         def rule(g: list, ans: tuple) -> list:
             filled = [zeros_like(value) if ct is None else ct for ct, value in zip(g, ans)]
@@ -176,24 +178,24 @@ class custom_jvp:
         level = core.top_level(leaves)
         if level is None:
             return self.function(*args)
-        if self.rule is None:
-            raise NotImplementedError(f"{self.__name__} is a custom_jvp function without "
+        rule = self.rule
+        if rule is None:
+            raise NotImplementedError(f"{name_of(self.function)} is a custom_jvp function without "
                                       "a rule: call its defjvp(rule) first")
         primals, derivs = _unwrap(leaves, level)
         if all(d is None for d in derivs):
             return self.function(*unflatten(in_tree, primals))
         if isinstance(level, ReverseLevel):
-            return self._transposed(level, leaves, in_tree, primals, derivs)
+            return self._transposed(rule, level, leaves, in_tree, primals, derivs)
         tangents = [zeros_like(p) if t is None else t for p, t in zip(primals, derivs)]
         output, tangent_out = _pair(
-            self.rule(unflatten(in_tree, primals), unflatten(in_tree, tangents)),
-            self._must_return)
+            rule(unflatten(in_tree, primals), unflatten(in_tree, tangents)), self._must_return)
         out_leaves, out_tree = flatten(output)
         tangent_leaves = _check_rule_tangent(output, tangent_out, name_of(self))
         return unflatten(out_tree, [core.new_tracer(o, level, None, t)
                                     for o, t in zip(out_leaves, tangent_leaves)])
 
-    def _transposed(self, level, leaves, in_tree, primals, parents):
+    def _transposed(self, rule, level, leaves, in_tree, primals, parents):
         """Reverse mode: record the transpose of the (linear) tangent map."""
         differentiated = [i for i, parent in enumerate(parents) if parent is not None]
         captured: dict = {}
@@ -202,9 +204,9 @@ class custom_jvp:
             tangents = [zeros_like(p) for p in primals]
             for i, tangent in zip(differentiated, chosen_tangents):
                 tangents[i] = tangent
-            output, tangent_out = _pair(self.rule(unflatten(in_tree, primals),
-                                                  unflatten(in_tree, tangents)),
-                                        self._must_return)
+            output, tangent_out = _pair(
+                rule(unflatten(in_tree, primals), unflatten(in_tree, tangents)),
+                self._must_return)
             _check_rule_tangent(output, tangent_out, name_of(self))
             captured["output"] = output
             return tangent_out

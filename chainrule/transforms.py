@@ -63,8 +63,9 @@ def vjp(function: Callable, *primals: Any, has_aux: bool = False) -> tuple:
     def pullback(cotangent: Any) -> tuple:
         leaves = check_cotangent(cotangent, recording.output_leaves, recording.out_tree,
                                  function)
+        cotangents = recording.pull(leaves, again=True)
         return unflatten(recording.in_tree, [
-            match_dtype(ct, leaf) for ct, leaf in zip(recording.pull(leaves), inputs)])
+            match_dtype(ct, leaf) for ct, leaf in zip(cotangents, inputs)])
 
     output = recording.output
     return (output, pullback, aux[0]) if has_aux else (output, pullback)
@@ -309,7 +310,7 @@ def _reverse_blocks(recording: Recording) -> list:
         for position in range(int(np.size(core.base_value(out_leaf)))):
             seed = [_basis(leaf, position) if k == o else _zeros(leaf)
                     for k, leaf in enumerate(out_leaves)]
-            for i, cotangent in enumerate(recording.pull(seed)):
+            for i, cotangent in enumerate(recording.pull(seed, again=True)):
                 rows[o][i].append(match_dtype(cotangent, in_leaves[i]))
     return [[_assemble(rows[o][i], shape_of(out_leaf), shape_of(in_leaf))
              for i, in_leaf in enumerate(in_leaves)]

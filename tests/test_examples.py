@@ -1,5 +1,7 @@
-"""Every script in examples/ runs to completion (each asserts its own results)."""
+"""Every script in examples/ runs to completion (each asserts its own results),
+writing its pictures into the directory given as its first argument."""
 
+import os
 import pathlib
 import subprocess
 import sys
@@ -7,13 +9,20 @@ import sys
 import pytest
 
 EXAMPLES = sorted((pathlib.Path(__file__).resolve().parents[1] / "examples").glob("*.py"))
+DRAWING = {"tanh_derivatives.py", "taylor_sin.py", "dual_numbers.py", "gradient_descent.py",
+           "finite_differences.py"}
 
 
 @pytest.mark.parametrize("script", EXAMPLES, ids=lambda p: p.name)
-def test_example_runs(script):
-    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
-                            timeout=120)
+def test_example_runs(script, tmp_path):
+    result = subprocess.run([sys.executable, str(script), str(tmp_path)], capture_output=True,
+                            text=True, timeout=120, env={**os.environ, "MPLBACKEND": "Agg"})
     assert result.returncode == 0, result.stderr
+    pictures = sorted(tmp_path.iterdir())
+    assert bool(pictures) == (script.name in DRAWING)
+    for picture in pictures:
+        assert picture.read_bytes().startswith(b"\x89PNG"), picture
+        assert f"saved {picture}" in result.stdout
 
 
 def test_demo_command_prints_the_worked_examples():

@@ -22,7 +22,7 @@ from .tree import flatten, unflatten
 def _replayable(tape: list) -> bool:
     return all(
         node.primitive is None or node.primitive is project
-        or node.primitive.jvp_rules is not None or node.primitive.jvp_joint is not None
+        or node.primitive.jvp_rules or node.primitive.jvp_joint is not None
         for node in tape
     )
 
@@ -50,6 +50,21 @@ def sweep(tape: list, seeds: list) -> list:
             continue
         if primitive is project:
             tangents[index] = incoming[0][node.params["index"]]
+            continue
+        if primitive.partials is not None:
+            # elementwise: the partial derivatives, computed on the first replay, serve all
+            factors = node.factors
+            if factors is None:
+                factors = node.factors = primitive.factors(
+                    node.ans, node.args, node.params, node.parents)
+            tangent_out = None
+            for argnum, tangent in enumerate(incoming):
+                if tangent is None:
+                    continue
+                contribution = primitive.tangent_from_partial(tangent, factors[argnum], node.ans,
+                                                            node.params)
+                tangent_out = contribution if tangent_out is None else tangent_out + contribution
+            tangents[index] = tangent_out
             continue
         if not primitive.forward_complete:
             for argnum, tangent in enumerate(incoming):

@@ -16,7 +16,7 @@ from typing import Any, Callable
 
 from . import vspace
 from .errors import MissingRuleError
-from .primitive import Primitive
+from .primitive import Primitive, tape_only
 from .trace import Level, Tracer, bind, new_level, new_tracer, tracer_type_of
 from .tree import flatten, unflatten
 
@@ -55,7 +55,7 @@ class collector_paused:
 class Node:
     """One recorded operation: what to call to send cotangents to its parents."""
 
-    __slots__ = ("primitive", "args", "ans", "params", "parents", "index")
+    __slots__ = ("primitive", "args", "ans", "params", "parents", "index", "factors")
 
     def __init__(self, primitive, args, ans, params, parents, index):
         self.primitive = primitive  # None for an input of the level
@@ -64,6 +64,7 @@ class Node:
         self.params = params
         self.parents = parents  # per argument: the Node it came from at this level, or None
         self.index = index  # position in the tape
+        self.factors = None  # an elementwise operation's partial derivatives, once computed
 
 
 class SparseCotangent:
@@ -88,7 +89,7 @@ def _project_vjp(g, ans, main, index, count):
 
 
 # Selects result ``index`` of a multiple-result node; exists only on tapes.
-project = Primitive("project", None)
+project = Primitive("project", tape_only)
 project.def_vjp_joint(_project_vjp)
 
 
@@ -159,11 +160,14 @@ class ReverseLevel(Level):
         return tuple(results)
 
 
-def backward(tape: list, seeds: list) -> list:
+def backward(tape: list, seeds: list, keep_factors: bool = False) -> list:
     """Propagate ``seeds`` (node, cotangent) pairs back along ``tape``.
 
     Returns the cotangent of every node, indexed like the tape; the inputs'
-    entries are what a caller reads.
+    entries are what a caller reads. With ``keep_factors`` the partial
+    derivatives of elementwise operations stay on their nodes for the next
+    pass (a pullback called again, a Jacobian row by row); without, each is
+    freed as soon as it is used, so one gradient holds no more memory.
     """
     cotangents: list = [None] * len(tape)
     start = -1
@@ -182,6 +186,21 @@ def backward(tape: list, seeds: list) -> list:
             continue  # an input: its cotangent is a result
         cotangents[index] = None
         parents = node.parents
+        partials = primitive.partials
+        if partials is not None:
+            ans, args, params = node.ans, node.args, node.params
+            factors = node.factors
+            if factors is None and keep_factors:
+                factors = node.factors = primitive.factors(ans, args, params, parents)
+            for argnum, parent in enumerate(parents):
+                if parent is None:
+                    continue
+                factor = (partials[argnum](ans, *args, **params) if factors is None
+                          else factors[argnum])
+                cotangent = primitive.cotangent_from_partial(g, factor, argnum, args, params)
+                previous = cotangents[parent.index]
+                cotangents[parent.index] = cotangent if previous is None else previous + cotangent
+            continue
         rules = primitive.vjp_rules
         if primitive.vjp_joint is not None:
             if type(g) is SparseCotangent:
@@ -235,12 +254,15 @@ class Recording:
         self.output = unflatten(self.out_tree, plain)
         self.tape = level.tape
 
-    def pull(self, cotangent_leaves: list) -> list:
-        """The backward pass: one cotangent per output leaf in, one per input leaf out."""
+    def pull(self, cotangent_leaves: list, again: bool = False) -> list:
+        """The backward pass: one cotangent per output leaf in, one per input leaf out.
+
+        ``again``: more pulls will follow, so keep the partial derivatives computed.
+        """
         seeds = [(node, ct) for node, ct in zip(self.output_nodes, cotangent_leaves)
                  if node is not None and ct is not None]
         with collector_paused():
-            cotangents = backward(self.tape, seeds)
+            cotangents = backward(self.tape, seeds, keep_factors=again)
         results = []
         for node, leaf in zip(self.input_nodes, self.inputs):
             value = cotangents[node.index]
@@ -267,6 +289,6 @@ def vjp(function: Callable, *primals: Any) -> tuple[Any, Callable]:
                 "the cotangent given to the pullback must have the structure of the "
                 f"function's output: expected {recording.out_tree}, got {ct_tree}"
             )
-        return unflatten(recording.in_tree, recording.pull(ct_leaves))
+        return unflatten(recording.in_tree, recording.pull(ct_leaves, again=True))
 
     return recording.output, pullback

@@ -6,12 +6,35 @@ function explicitly, for readers, linters and code that prefers
 ``import chainrule.numpy as cnp``.
 """
 
-from . import array as _array  # noqa: F401  registers the array tracer
+# The area files, bottom to top. Each imports only files before it in this
+# order (tests/core/test_architecture.py checks), so any one can be read, and
+# extended, knowing only what is below it.
+_LAYER_ORDER = (
+    "wrap",             # the registries and primitive factories
+    "elementwise",      # the Elementwise class; broadcast_to / sum_to; astype
+    "complex_numbers",
+    "exp_log",
+    "arithmetic",
+    "trig",
+    "manipulation",     # reshape, transpose, flips, diagonals
+    "indexing",
+    "joining",          # concatenate, stack, split, tile, repeat, pad
+    "creation",         # array/asarray of tracers, zeros_like, like=
+    "mutation",         # item assignment as functional updates, views
+    "reductions",
+    "products",
+    "solve",
+    "decompositions",
+    "linalg",           # also the chainrule.numpy.linalg namespace
+    "nondiff",
+    "tracer",           # the array tracer: NumPy's protocols, operators, methods
+)
+
+from . import tracer as _tracer  # noqa: F401  registers the array tracer, importing every area
 from . import linalg as linalg
 from .arithmetic import abs as abs  # noqa: A004
 from .arithmetic import absolute as absolute
 from .arithmetic import add as add
-from .arithmetic import astype as astype
 from .arithmetic import cbrt as cbrt
 from .arithmetic import clip as clip
 from .arithmetic import divide as divide
@@ -33,14 +56,15 @@ from .arithmetic import square as square
 from .arithmetic import subtract as subtract
 from .arithmetic import true_divide as true_divide
 from .arithmetic import where as where
-from .array import ArrayTracer as ArrayTracer
-from .array import ScalarTracer as ScalarTracer
+from .tracer import ArrayTracer as ArrayTracer
+from .tracer import ScalarTracer as ScalarTracer
 from .complex_numbers import angle as angle
 from .complex_numbers import conj as conj
 from .complex_numbers import conjugate as conjugate
 from .complex_numbers import imag as imag
 from .complex_numbers import real as real
 from .creation import array as array
+from .elementwise import astype as astype
 from .creation import asarray as asarray
 from .creation import empty_like as empty_like
 from .creation import full_like as full_like
@@ -65,6 +89,7 @@ from .joining import dstack as dstack
 from .joining import hsplit as hsplit
 from .joining import hstack as hstack
 from .joining import pad as pad
+from .joining import repeat as repeat
 from .joining import split as split
 from .joining import stack as stack
 from .joining import tile as tile
@@ -144,30 +169,29 @@ from .reductions import nansum as nansum
 from .reductions import prod as prod
 from .reductions import std as std
 from .reductions import sum as sum  # noqa: A004
+from .reductions import trace as trace
 from .reductions import var as var
-from .shape import atleast_1d as atleast_1d
-from .shape import atleast_2d as atleast_2d
-from .shape import atleast_3d as atleast_3d
-from .shape import broadcast_to as broadcast_to
-from .shape import diag as diag
-from .shape import diagflat as diagflat
-from .shape import diagonal as diagonal
-from .shape import expand_dims as expand_dims
-from .shape import flip as flip
-from .shape import fliplr as fliplr
-from .shape import flipud as flipud
-from .shape import moveaxis as moveaxis
-from .shape import ravel as ravel
-from .shape import repeat as repeat
-from .shape import reshape as reshape
-from .shape import roll as roll
-from .shape import rot90 as rot90
-from .shape import squeeze as squeeze
-from .shape import swapaxes as swapaxes
-from .shape import trace as trace
-from .shape import transpose as transpose
-from .shape import tril as tril
-from .shape import triu as triu
+from .manipulation import atleast_1d as atleast_1d
+from .manipulation import atleast_2d as atleast_2d
+from .manipulation import atleast_3d as atleast_3d
+from .manipulation import broadcast_to as broadcast_to
+from .manipulation import diag as diag
+from .manipulation import diagflat as diagflat
+from .manipulation import diagonal as diagonal
+from .manipulation import expand_dims as expand_dims
+from .manipulation import flip as flip
+from .manipulation import fliplr as fliplr
+from .manipulation import flipud as flipud
+from .manipulation import moveaxis as moveaxis
+from .manipulation import ravel as ravel
+from .manipulation import reshape as reshape
+from .manipulation import roll as roll
+from .manipulation import rot90 as rot90
+from .manipulation import squeeze as squeeze
+from .manipulation import swapaxes as swapaxes
+from .manipulation import transpose as transpose
+from .manipulation import tril as tril
+from .manipulation import triu as triu
 from .trig import arccos as arccos
 from .trig import arccosh as arccosh
 from .trig import arcsin as arcsin

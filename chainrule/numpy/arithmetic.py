@@ -13,10 +13,11 @@ import operator
 
 import numpy as np
 
-from . import exp_log
 from ..core import Tracer, base_value
-from .wrap import (Elementwise, broadcast_tangent, dtype_of, elementwise, handles, primitive,
-                   shape_of, since_numpy_2_keywords, unbroadcast)
+from . import exp_log
+from .complex_numbers import conjugate, real
+from .elementwise import Elementwise, broadcast_tangent, elementwise, unbroadcast
+from .wrap import dtype_of, handles, primitive, registered, shape_of, since_numpy_2_keywords
 
 # Python's operators give NumPy's results on arrays and stay fast on floats.
 add = elementwise("add", np.add, operator.add)
@@ -28,12 +29,10 @@ subtract.def_vjp(lambda g, ans, x, y: g, lambda g, ans, x, y: -g)
 subtract.def_jvp(lambda t, ans, x, y: t, lambda t, ans, x, y: -t)
 
 multiply = elementwise("multiply", np.multiply, operator.mul)
-multiply.def_vjp(lambda g, ans, x, y: g * y, lambda g, ans, x, y: g * x)
-multiply.def_jvp(lambda t, ans, x, y: t * y, lambda t, ans, x, y: x * t)
+multiply.def_partials(lambda ans, x, y: y, lambda ans, x, y: x)
 
 divide = elementwise("divide", np.true_divide, operator.truediv)
-divide.def_vjp(lambda g, ans, x, y: g / y, lambda g, ans, x, y: -g * ans / y)
-divide.def_jvp(lambda t, ans, x, y: t / y, lambda t, ans, x, y: -t * ans / y)
+divide.def_partials(lambda ans, x, y: 1.0 / y, lambda ans, x, y: -ans / y)
 true_divide = divide
 
 negative = elementwise("negative", np.negative, operator.neg)
@@ -64,37 +63,24 @@ def _power_slope(x, y):
 
 
 power = elementwise("power", np.power)
-power.def_vjp(
-    lambda g, ans, x, y: g * _power_slope(x, y),
-    lambda g, ans, x, y: g * ans * _log_base(x),
-)
-power.def_jvp(
-    lambda t, ans, x, y: t * _power_slope(x, y),
-    lambda t, ans, x, y: t * ans * _log_base(x),
-)
+power.def_partials(lambda ans, x, y: _power_slope(x, y), lambda ans, x, y: ans * _log_base(x))
 
 square = elementwise("square", np.square)
-square.def_vjp(lambda g, ans, x: g * 2 * x)
-square.def_jvp(lambda t, ans, x: t * 2 * x)
+square.def_partials(lambda ans, x: 2 * x)
 
 sqrt = elementwise("sqrt", np.sqrt)
-sqrt.def_vjp(lambda g, ans, x: g * 0.5 / ans)
-sqrt.def_jvp(lambda t, ans, x: t * 0.5 / ans)
+sqrt.def_partials(lambda ans, x: 0.5 / ans)
 
 cbrt = elementwise("cbrt", np.cbrt)
-cbrt.def_vjp(lambda g, ans, x: g / (3 * ans * ans))
-cbrt.def_jvp(lambda t, ans, x: t / (3 * ans * ans))
+cbrt.def_partials(lambda ans, x: 1.0 / (3 * ans * ans))
 
 reciprocal = elementwise("reciprocal", np.reciprocal)
-reciprocal.def_vjp(lambda g, ans, x: -g * ans * ans)
-reciprocal.def_jvp(lambda t, ans, x: -t * ans * ans)
+reciprocal.def_partials(lambda ans, x: -ans * ans)
 
 
 def _abs_vjp(g, ans, x):
     if not np.iscomplexobj(base_value(x)):
         return g * np.sign(base_value(x))  # slope 0 at the kink
-    from .complex_numbers import conjugate, real
-
     # |z| is real, d|z| = Re(conj(z) dz) / |z|; a complex cotangent pairs only by its real part
     if np.iscomplexobj(base_value(g)):
         g = real(g)
@@ -104,8 +90,6 @@ def _abs_vjp(g, ans, x):
 def _abs_jvp(t, ans, x):
     if not np.iscomplexobj(base_value(x)):
         return t * np.sign(base_value(x))
-    from .complex_numbers import conjugate, real
-
     return real(t * conjugate(x)) / where(ans == 0, 1, ans)
 
 
@@ -115,8 +99,7 @@ absolute.def_jvp(_abs_jvp)
 abs = absolute  # noqa: A001 - NumPy's own alias
 
 fabs = elementwise("fabs", np.fabs)
-fabs.def_vjp(lambda g, ans, x: g * np.sign(base_value(x)))
-fabs.def_jvp(lambda t, ans, x: t * np.sign(base_value(x)))
+fabs.def_partials(lambda ans, x: np.sign(base_value(x)))
 
 
 def _chosen(x, y, ans, wins, skip_nan=False):
@@ -131,28 +114,20 @@ def _chosen(x, y, ans, wins, skip_nan=False):
 
 
 maximum = elementwise("maximum", np.maximum)
-maximum.def_vjp(lambda g, ans, x, y: g * _chosen(x, y, ans, np.greater),
-                lambda g, ans, x, y: g * _chosen(y, x, ans, np.greater))
-maximum.def_jvp(lambda t, ans, x, y: t * _chosen(x, y, ans, np.greater),
-                lambda t, ans, x, y: t * _chosen(y, x, ans, np.greater))
+maximum.def_partials(lambda ans, x, y: _chosen(x, y, ans, np.greater),
+                     lambda ans, x, y: _chosen(y, x, ans, np.greater))
 
 minimum = elementwise("minimum", np.minimum)
-minimum.def_vjp(lambda g, ans, x, y: g * _chosen(x, y, ans, np.less),
-                lambda g, ans, x, y: g * _chosen(y, x, ans, np.less))
-minimum.def_jvp(lambda t, ans, x, y: t * _chosen(x, y, ans, np.less),
-                lambda t, ans, x, y: t * _chosen(y, x, ans, np.less))
+minimum.def_partials(lambda ans, x, y: _chosen(x, y, ans, np.less),
+                     lambda ans, x, y: _chosen(y, x, ans, np.less))
 
 fmax = elementwise("fmax", np.fmax)
-fmax.def_vjp(lambda g, ans, x, y: g * _chosen(x, y, ans, np.greater, skip_nan=True),
-             lambda g, ans, x, y: g * _chosen(y, x, ans, np.greater, skip_nan=True))
-fmax.def_jvp(lambda t, ans, x, y: t * _chosen(x, y, ans, np.greater, skip_nan=True),
-             lambda t, ans, x, y: t * _chosen(y, x, ans, np.greater, skip_nan=True))
+fmax.def_partials(lambda ans, x, y: _chosen(x, y, ans, np.greater, skip_nan=True),
+                  lambda ans, x, y: _chosen(y, x, ans, np.greater, skip_nan=True))
 
 fmin = elementwise("fmin", np.fmin)
-fmin.def_vjp(lambda g, ans, x, y: g * _chosen(x, y, ans, np.less, skip_nan=True),
-             lambda g, ans, x, y: g * _chosen(y, x, ans, np.less, skip_nan=True))
-fmin.def_jvp(lambda t, ans, x, y: t * _chosen(x, y, ans, np.less, skip_nan=True),
-             lambda t, ans, x, y: t * _chosen(y, x, ans, np.less, skip_nan=True))
+fmin.def_partials(lambda ans, x, y: _chosen(x, y, ans, np.less, skip_nan=True),
+                  lambda ans, x, y: _chosen(y, x, ans, np.less, skip_nan=True))
 
 remainder = elementwise("remainder", np.remainder, operator.mod)
 remainder.def_vjp(lambda g, ans, x, y: g, lambda g, ans, x, y: -g * np.floor_divide(x, y))
@@ -206,13 +181,10 @@ def _clip_chosen(x, lo, hi):
     return ~(raised | lowered), raised & ~lowered, lowered
 
 
-clip_p = Elementwise("numpy.clip", np.clip)
-clip_p.def_vjp(lambda g, ans, x, lo, hi: g * _clip_chosen(x, lo, hi)[0],
-               lambda g, ans, x, lo, hi: g * _clip_chosen(x, lo, hi)[1],
-               lambda g, ans, x, lo, hi: g * _clip_chosen(x, lo, hi)[2])
-clip_p.def_jvp(lambda t, ans, x, lo, hi: t * _clip_chosen(x, lo, hi)[0],
-               lambda t, ans, x, lo, hi: t * _clip_chosen(x, lo, hi)[1],
-               lambda t, ans, x, lo, hi: t * _clip_chosen(x, lo, hi)[2])
+clip_p = registered(Elementwise("numpy.clip", np.clip))
+clip_p.def_partials(lambda ans, x, lo, hi: _clip_chosen(x, lo, hi)[0],
+                    lambda ans, x, lo, hi: _clip_chosen(x, lo, hi)[1],
+                    lambda ans, x, lo, hi: _clip_chosen(x, lo, hi)[2])
 
 
 @handles(np.clip)
@@ -231,25 +203,3 @@ def clip(x, a_min=None, a_max=None, **kwargs):
             f"np.clip with {sorted(kwargs) or ['out']} is not supported on traced values.")
     return clip_p(x, None if a_min is np._NoValue else a_min,
                   None if a_max is np._NoValue else a_max)
-
-
-def _cast(x, dtype):
-    return x.astype(dtype) if hasattr(x, "astype") else np.dtype(dtype).type(x)
-
-
-astype_p = primitive("astype", _cast)
-astype_p.def_linear(lambda g, ans, x, dtype: astype(g, dtype_of(x)))  # dtype is a keyword param
-
-
-def astype(x, dtype):
-    """``x.astype(dtype)``; a cast to an integer or boolean type carries no derivative.
-
-    >>> astype(np.array([1.5, 2.5]), np.float32)
-    array([1.5, 2.5], dtype=float32)
-    """
-    dtype = np.dtype(dtype)
-    if not np.issubdtype(dtype, np.inexact):
-        return _cast(base_value(x), dtype)
-    if dtype_of(x) == dtype:
-        return x
-    return astype_p(x, dtype=dtype)

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .wrap import elementwise, handles, primitive
+from ..core import base_value
+from .elementwise import elementwise
+from .wrap import handles, primitive
 
 real_p = primitive("real", np.real)
 # The output of real/imag is real, so only the real part of its cotangent counts.
@@ -36,8 +38,6 @@ angle_p.def_jvp(lambda t, ans, x, deg: real(t * -1j * np.conj(x) / (x * np.conj(
 
 
 def _plain(x):
-    from ..core import base_value
-
     return base_value(x)
 
 

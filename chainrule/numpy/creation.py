@@ -7,6 +7,9 @@ from __future__ import annotations
 import numpy as np
 
 from ..core import Tracer, base_value, new_tracer
+from .arithmetic import add
+from .elementwise import astype
+from .joining import stack
 from .wrap import handles
 
 
@@ -31,9 +34,6 @@ def array(value, dtype=None, copy=True, ndmin=0, **kwargs):
     >>> array([1.0, 2.0])
     array([1., 2.])
     """
-    from .arithmetic import astype
-    from .joining import stack
-
     if isinstance(value, Tracer):
         result = value
     elif isinstance(value, (list, tuple)) and _contains_tracer(value):
@@ -101,8 +101,6 @@ def full_like(x, fill_value, dtype=None, order="K", subok=True, shape=None):
     >>> cr.grad(lambda v: full_like(np.zeros(3), v).sum())(2.0)
     3.0
     """
-    from .arithmetic import add
-
     filled = zeros_like(x, dtype=dtype, shape=shape)
     return add(filled, fill_value) if isinstance(fill_value, Tracer) else constant_like(
         np.full_like(base_value(x), fill_value, dtype=dtype, shape=shape), x)

@@ -15,6 +15,7 @@ except ImportError:  # and as NumPy 1.x does
     from numpy.linalg.linalg import EighResult, SVDResult
 
 from .products import _reshape, _sum, _swap_last, einsum, matmul
+from .solve import solve_p
 from .wrap import dtype_of, handles, primitive, shape_of, since_numpy, since_numpy_2_keywords
 
 
@@ -23,8 +24,6 @@ def _col(x):  # (..., n) -> (..., n, 1)
 
 
 def _solve(a, b):
-    from .linalg import solve_p
-
     return solve_p(a, b)
 
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 import numpy as np
 
 from ..core import Tracer, base_value
-from .wrap import dtype_of, handles, primitive, shape_of, unbroadcast
+from .elementwise import unbroadcast
+from .manipulation import reshape
+from .wrap import dtype_of, handles, primitive, shape_of
 
 
 def is_basic_index(index) -> bool:
@@ -114,8 +116,6 @@ def take(a, indices, axis=None, out=None, mode="raise"):
     if out is not None:
         raise NotImplementedError("np.take(..., out=...) cannot write into an array on "
                                   "traced values; use the returned array instead.")
-    from .shape import reshape
-
     if axis is None:
         a, axis = reshape(a, (-1,)), 0
     axis = axis % len(shape_of(a))

@@ -5,7 +5,7 @@ repeat, pad, append.
 number of arrays, so each declares itself linear (forward mode applies it to
 the tangents) and gives one joint transpose that cuts the cotangent back into
 pieces, one per input. Everything else is built from them, from slicing
-(``split``), or from the shape functions (``tile``, ``repeat``).
+(``split``), or from the manipulation functions (``tile``, ``repeat``).
 """
 
 from __future__ import annotations
@@ -14,10 +14,11 @@ import operator
 
 import numpy as np
 
-from ..core import Tracer
+from ..core import Tracer, base_value
+from .elementwise import astype
 from .indexing import getitem, take
-from .shape import (_array, _axis, atleast_1d, atleast_2d, atleast_3d, broadcast_to, ravel,
-                    repeat, reshape)
+from .manipulation import (_array, _axis, atleast_1d, atleast_2d, atleast_3d, broadcast_to, ravel,
+                           reshape)
 from .wrap import dtype_of, handles, primitive, shape_of
 
 __all__ = [
@@ -30,8 +31,6 @@ def _like_input(piece, array):
     """The cotangent ``piece`` in the dtype of ``array`` (inputs may have been promoted)."""
     dtype = dtype_of(array)
     if np.issubdtype(dtype, np.inexact) and dtype_of(piece) != dtype:
-        from .arithmetic import astype
-
         return astype(piece, dtype)
     return piece
 
@@ -45,8 +44,6 @@ def _no_out(name, out):
 def _cast(result, dtype):
     if dtype is None:
         return result
-    from .arithmetic import astype
-
     return astype(result, dtype)
 
 
@@ -350,3 +347,33 @@ def pad(x, pad_width, mode="constant", **kwargs):
 def _no_extra_pad_arguments(mode, kwargs):
     if kwargs:
         raise ValueError(f"unsupported keyword arguments for mode '{mode}': {set(kwargs)}")
+
+
+# -- repeating ------------------------------------------------------------------
+
+@handles(np.repeat)
+def repeat(x, repeats, axis=None):
+    """``np.repeat``: repeat each element ``repeats`` times (an int, or one count each).
+
+    A single count is a broadcast (its transpose sums the copies); several
+    counts gather with repeated indices, whose transpose accumulates.
+
+    >>> repeat(np.array([1.0, 2.0]), [1, 2])
+    array([1., 2., 2.])
+    """
+    x = _array(x)
+    if axis is None:
+        x, axis = reshape(x, (-1,)), 0
+    shape = shape_of(x)
+    axis = _axis(axis, len(shape))
+    counts = np.asarray(base_value(repeats))
+    if not np.issubdtype(counts.dtype, np.integer):
+        counts = counts.astype(np.intp, casting="safe")
+    if counts.size == 1:
+        count = int(counts.reshape(()))
+        if count < 0:
+            raise ValueError("repeats may not contain negative values.")
+        before, after = shape[:axis + 1], shape[axis + 1:]
+        copies = broadcast_to(reshape(x, before + (1,) + after), before + (count,) + after)
+        return reshape(copies, shape[:axis] + (shape[axis] * count,) + after)
+    return take(x, np.repeat(np.arange(shape[axis]), counts), axis=axis)

@@ -21,8 +21,10 @@ from __future__ import annotations
 import numpy as np
 
 from ..core import Tracer, base_value
-from .wrap import (NUMPY_2, UFUNCS, broadcast_tangent, handles, nondiff, primitive, shape_of,
-                   unbroadcast)
+from .arithmetic import absolute, where
+from .elementwise import broadcast_tangent, unbroadcast
+from .indexing import take
+from .wrap import NUMPY_2, UFUNCS, handles, nondiff, primitive, shape_of
 
 # comparisons
 less = nondiff("less", np.less)
@@ -58,8 +60,6 @@ def sign(x, out=None):
     _no_out(out, "sign")
     if not NUMPY_2 or not np.iscomplexobj(base_value(x)):
         return sign_p(x)
-    from .arithmetic import absolute, where
-
     magnitude = absolute(x)
     at_zero = base_value(magnitude) == 0
     return where(at_zero, 0, x / where(at_zero, 1, magnitude))
@@ -423,8 +423,6 @@ def unique(x, return_index=False, return_inverse=False, return_counts=False, axi
                                      return_inverse=return_inverse,
                                      return_counts=return_counts, axis=axis, **kwargs)
     if isinstance(x, Tracer):
-        from .indexing import take
-
         values = take(x, index, axis=axis)
     if not (return_index or return_inverse or return_counts):
         return values

@@ -15,8 +15,9 @@ from collections import Counter
 import numpy as np
 
 from . import reductions
-from .shape import moveaxis, reshape, swapaxes, transpose
-from .wrap import UFUNCS, dtype_of, handles, primitive, shape_of, since_numpy, unbroadcast
+from .elementwise import astype, unbroadcast
+from .manipulation import moveaxis, reshape, swapaxes, transpose
+from .wrap import UFUNCS, dtype_of, handles, primitive, shape_of, since_numpy
 
 
 def _array(x):
@@ -374,8 +375,6 @@ def einsum(*operands, out=None, optimize=None, dtype=None, **kwargs):
     subscripts = _normalize_subscripts(subscripts, [shape_of(x) for x in operands])
     result = einsum_p(*operands, subscripts=subscripts, optimize=optimize or None)
     if dtype is not None:
-        from .arithmetic import astype
-
         result = astype(result, dtype)
     return result
 

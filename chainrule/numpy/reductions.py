@@ -22,8 +22,13 @@ import math
 import numpy as np
 
 from ..core import Tracer, base_value
-from . import arithmetic, indexing, shape as shape_module
-from .wrap import NUMPY_2, dtype_of, handles, primitive, shape_of, since_numpy_2_keywords
+from . import arithmetic, indexing, manipulation
+from .creation import asarray
+from .elementwise import astype
+from .manipulation import diagonal
+from .mutation import write_out
+from .wrap import (NUMPY_2, NumpyPrimitive, dtype_of, handles, primitive, registered, shape_of,
+                   since_numpy_2_keywords)
 
 
 def normalize_axis(axis, ndim: int) -> tuple:
@@ -57,8 +62,8 @@ def expand_to(g, shape: tuple, axes: tuple, keepdims: bool):
         return g
     if not keepdims:
         kept = tuple(1 if axis in axes else size for axis, size in enumerate(shape))
-        g = shape_module.reshape(g, kept)
-    return shape_module.broadcast_to(g, shape)
+        g = manipulation.reshape(g, kept)
+    return manipulation.broadcast_to(g, shape)
 
 
 def _count(shape: tuple, axes: tuple) -> int:
@@ -73,15 +78,13 @@ def _keepdims(keepdims) -> bool:
 def _array(a):
     """Lists and tuples (possibly of traced values) as arrays, as NumPy reads them."""
     if isinstance(a, (list, tuple)):
-        from .creation import asarray
-
         return asarray(a)
     return a
 
 
 def _cast(x, dtype):
     x = _array(x)
-    return x if dtype is None else arithmetic.astype(x, dtype)
+    return x if dtype is None else astype(x, dtype)
 
 
 def _output(result, out):
@@ -93,9 +96,7 @@ def _output(result, out):
     if not isinstance(out, Tracer) and not isinstance(result, Tracer):
         np.copyto(out, result, casting="unsafe")
         return out
-    from .array import _write_out
-
-    return _write_out(out, result)
+    return write_out(out, result)
 
 
 def _unsupported(function: str, hint: str, **options) -> None:
@@ -171,17 +172,38 @@ def _others(x, axes: tuple):
         return _exclusive_cumprod(x, axis) * _flip(_exclusive_cumprod(_flip(x, axis), axis), axis)
     kept = tuple(a for a in range(len(shape)) if a not in axes)
     order = kept + axes
-    moved = shape_module.transpose(x, order)
-    flat = shape_module.reshape(moved, tuple(shape[a] for a in kept) + (_count(shape, axes),))
-    others = shape_module.reshape(_others(flat, (len(kept),)), shape_of(moved))
-    return shape_module.transpose(others, tuple(builtins.int(a) for a in np.argsort(order)))
+    moved = manipulation.transpose(x, order)
+    flat = manipulation.reshape(moved, tuple(shape[a] for a in kept) + (_count(shape, axes),))
+    others = manipulation.reshape(_others(flat, (len(kept),)), shape_of(moved))
+    return manipulation.transpose(others, tuple(builtins.int(a) for a in np.argsort(order)))
 
 
-prod_p = primitive("prod", lambda x, axis, keepdims: np.prod(x, axis=axis, keepdims=keepdims))
-prod_p.def_vjp(lambda g, ans, x, axis, keepdims: (
-    expand_to(g, shape_of(x), axis, keepdims) * _others(x, axis)))
-prod_p.def_jvp(lambda t, ans, x, axis, keepdims: sum_p(
-    t * _others(x, axis), axis=axis, keepdims=keepdims))
+class WeightedReduction(NumpyPrimitive):
+    # A reduction whose derivative is one weight per input entry (prod: the
+    # product of the others; max: the tie weights; var: the centred values),
+    # declared with def_partials: the cotangent is g spread back over the
+    # reduced axes times the weight, the tangent the reduced sum of t times it.
+
+    __slots__ = ()
+    __doc__ = NumpyPrimitive.__dict__["__doc__"]
+
+    def cotangent_from_partial(self, g, factor, argnum, args, params):
+        return expand_to(g, shape_of(args[0]), params["axis"], params["keepdims"]) * factor
+
+    def tangent_from_partial(self, t, factor, ans, params):
+        return sum_p(t * factor, axis=params["axis"], keepdims=params["keepdims"])
+
+
+def weighted_reduction(name: str, impl) -> WeightedReduction:
+    """A reduction primitive over ``axis`` with ``keepdims``; give it ``def_partials``."""
+    prim = registered(WeightedReduction(f"numpy.{name}", impl))
+    prim.numpy_function = None
+    return prim
+
+
+prod_p = weighted_reduction("prod", lambda x, axis, keepdims: np.prod(
+    x, axis=axis, keepdims=keepdims))
+prod_p.def_partials(lambda ans, x, axis, keepdims: _others(x, axis))
 
 
 @handles(np.prod)
@@ -213,11 +235,9 @@ def _tie_weights(x, ans, axes: tuple, keepdims: bool):
 
 
 def _extremum(name: str, function):
-    prim = primitive(name, lambda x, axis, keepdims: function(x, axis=axis, keepdims=keepdims))
-    prim.def_vjp(lambda g, ans, x, axis, keepdims: (
-        expand_to(g, shape_of(x), axis, keepdims) * _tie_weights(x, ans, axis, keepdims)))
-    prim.def_jvp(lambda t, ans, x, axis, keepdims: sum_p(
-        t * _tie_weights(x, ans, axis, keepdims), axis=axis, keepdims=keepdims))
+    prim = weighted_reduction(name, lambda x, axis, keepdims: function(
+        x, axis=axis, keepdims=keepdims))
+    prim.def_partials(lambda ans, x, axis, keepdims: _tie_weights(x, ans, axis, keepdims))
     return prim
 
 
@@ -275,13 +295,10 @@ def _centered(x, axes: tuple):
 
 
 # d var = 2/(n - ddof) * sum((x - mean) * dx): the mean's own change sums to zero.
-var_p = primitive("var", lambda x, axis, ddof, keepdims: np.var(
+var_p = weighted_reduction("var", lambda x, axis, ddof, keepdims: np.var(
     x, axis=axis, ddof=ddof, keepdims=keepdims))
-var_p.def_vjp(lambda g, ans, x, axis, ddof, keepdims: (
-    expand_to(g, shape_of(x), axis, keepdims) * _centered(x, axis)
-    * _var_scale(x, ans, axis, ddof)))
-var_p.def_jvp(lambda t, ans, x, axis, ddof, keepdims: sum_p(
-    t * _centered(x, axis), axis=axis, keepdims=keepdims) * _var_scale(x, ans, axis, ddof))
+var_p.def_partials(lambda ans, x, axis, ddof, keepdims: (
+    _centered(x, axis) * _var_scale(x, ans, axis, ddof)))
 
 
 @handles(np.var)
@@ -397,7 +414,7 @@ cumprod_p.def_jvp(lambda t, ans, x, axis: _linear_scan(x, t * _exclusive(ans, ax
 def _cumulative(prim, a, axis, dtype, out):
     x = _cast(a, dtype)
     if axis is None:
-        x = shape_module.reshape(x, (-1,))
+        x = manipulation.reshape(x, (-1,))
         axis = 0
     else:
         (axis,) = _axis_tuple(axis, len(shape_of(x)))
@@ -452,8 +469,8 @@ def average(a, axis=None, weights=None, returned=False, *, keepdims=False):
                 raise ValueError("Shape of weights must be consistent with shape of a along "
                                  "specified axis.")
             order = tuple(builtins.int(i) for i in np.argsort(axes))
-            weights = shape_module.transpose(weights, order)
-            weights = shape_module.reshape(
+            weights = manipulation.transpose(weights, order)
+            weights = manipulation.reshape(
                 weights, tuple(size if ax in axes else 1 for ax, size in enumerate(a_shape)))
         scale = sum(weights, axis, keepdims=keepdims)
         if np.any(base_value(scale) == 0.0):
@@ -462,7 +479,7 @@ def average(a, axis=None, weights=None, returned=False, *, keepdims=False):
     if not returned:
         return result
     if shape_of(scale) != shape_of(result):
-        scale = shape_module.broadcast_to(scale, shape_of(result))
+        scale = manipulation.broadcast_to(scale, shape_of(result))
     return result, scale
 
 
@@ -496,3 +513,16 @@ def nanmean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=True):
     total = sum(arithmetic.where(counted, x, 0), axis, keepdims=keepdims)
     count = np.sum(counted, axis=axis, keepdims=keepdims).astype(dtype_of(x))
     return _output(total / count, out)
+
+
+@handles(np.trace)
+def trace(x, offset=0, axis1=0, axis2=1, dtype=None, out=None):
+    """``np.trace``: the sum along a diagonal.
+
+    >>> trace(np.array([[1.0, 2.0], [3.0, 4.0]]))
+    5.0
+    """
+    if out is not None:
+        raise NotImplementedError("np.trace(..., out=...) is not supported on traced values; "
+                                  "assign the result instead.")
+    return sum(diagonal(x, offset, axis1, axis2), axis=-1, dtype=dtype)

@@ -17,96 +17,74 @@ import numpy as np
 
 from ..core import base_value
 from .arithmetic import sqrt, where
-from .wrap import elementwise, handles, primitive
+from .elementwise import elementwise
+from .wrap import handles, primitive
 
 sin = elementwise("sin", np.sin)
-sin.def_vjp(lambda g, ans, x: g * cos(x))
-sin.def_jvp(lambda t, ans, x: t * cos(x))
+sin.def_partials(lambda ans, x: cos(x))
 
 cos = elementwise("cos", np.cos)
-cos.def_vjp(lambda g, ans, x: -g * sin(x))
-cos.def_jvp(lambda t, ans, x: -t * sin(x))
+cos.def_partials(lambda ans, x: -sin(x))
 
 tan = elementwise("tan", np.tan)
-tan.def_vjp(lambda g, ans, x: g * (1.0 + ans * ans))
-tan.def_jvp(lambda t, ans, x: t * (1.0 + ans * ans))
+tan.def_partials(lambda ans, x: 1.0 + ans * ans)
 
 arcsin = elementwise("arcsin", np.arcsin)
-arcsin.def_vjp(lambda g, ans, x: g / sqrt(1.0 - x * x))
-arcsin.def_jvp(lambda t, ans, x: t / sqrt(1.0 - x * x))
+arcsin.def_partials(lambda ans, x: 1.0 / sqrt(1.0 - x * x))
 
 arccos = elementwise("arccos", np.arccos)
-arccos.def_vjp(lambda g, ans, x: -g / sqrt(1.0 - x * x))
-arccos.def_jvp(lambda t, ans, x: -t / sqrt(1.0 - x * x))
+arccos.def_partials(lambda ans, x: -1.0 / sqrt(1.0 - x * x))
 
 arctan = elementwise("arctan", np.arctan)
-arctan.def_vjp(lambda g, ans, x: g / (1.0 + x * x))
-arctan.def_jvp(lambda t, ans, x: t / (1.0 + x * x))
+arctan.def_partials(lambda ans, x: 1.0 / (1.0 + x * x))
 
 # arctan2(y, x): the angle of the point (x, y)
 arctan2 = elementwise("arctan2", np.arctan2)
-arctan2.def_vjp(lambda g, ans, y, x: g * x / (x * x + y * y),
-                lambda g, ans, y, x: -g * y / (x * x + y * y))
-arctan2.def_jvp(lambda t, ans, y, x: t * x / (x * x + y * y),
-                lambda t, ans, y, x: -t * y / (x * x + y * y))
+arctan2.def_partials(lambda ans, y, x: x / (x * x + y * y), lambda ans, y, x: -y / (x * x + y * y))
 
 hypot = elementwise("hypot", np.hypot)
-hypot.def_vjp(lambda g, ans, x, y: g * x / ans,
-              lambda g, ans, x, y: g * y / ans)
-hypot.def_jvp(lambda t, ans, x, y: t * x / ans,
-              lambda t, ans, x, y: t * y / ans)
+hypot.def_partials(lambda ans, x, y: x / ans, lambda ans, x, y: y / ans)
 
 sinh = elementwise("sinh", np.sinh)
-sinh.def_vjp(lambda g, ans, x: g * cosh(x))
-sinh.def_jvp(lambda t, ans, x: t * cosh(x))
+sinh.def_partials(lambda ans, x: cosh(x))
 
 cosh = elementwise("cosh", np.cosh)
-cosh.def_vjp(lambda g, ans, x: g * sinh(x))
-cosh.def_jvp(lambda t, ans, x: t * sinh(x))
+cosh.def_partials(lambda ans, x: sinh(x))
 
 tanh = elementwise("tanh", np.tanh)
-tanh.def_vjp(lambda g, ans, x: g * (1.0 - ans * ans))
-tanh.def_jvp(lambda t, ans, x: t * (1.0 - ans * ans))
+tanh.def_partials(lambda ans, x: 1.0 - ans * ans)
 
 arcsinh = elementwise("arcsinh", np.arcsinh)
-arcsinh.def_vjp(lambda g, ans, x: g / sqrt(x * x + 1.0))
-arcsinh.def_jvp(lambda t, ans, x: t / sqrt(x * x + 1.0))
+arcsinh.def_partials(lambda ans, x: 1.0 / sqrt(x * x + 1.0))
 
 arccosh = elementwise("arccosh", np.arccosh)
-arccosh.def_vjp(lambda g, ans, x: g / sqrt(x * x - 1.0))
-arccosh.def_jvp(lambda t, ans, x: t / sqrt(x * x - 1.0))
+arccosh.def_partials(lambda ans, x: 1.0 / sqrt(x * x - 1.0))
 
 arctanh = elementwise("arctanh", np.arctanh)
-arctanh.def_vjp(lambda g, ans, x: g / (1.0 - x * x))
-arctanh.def_jvp(lambda t, ans, x: t / (1.0 - x * x))
+arctanh.def_partials(lambda ans, x: 1.0 / (1.0 - x * x))
 
 # Angle conversions are linear: NumPy has two names (ufuncs) for each.
 DEGREES_PER_RADIAN = 180.0 / math.pi
 RADIANS_PER_DEGREE = math.pi / 180.0
 
 deg2rad = elementwise("deg2rad", np.deg2rad)
-deg2rad.def_vjp(lambda g, ans, x: g * RADIANS_PER_DEGREE)
-deg2rad.def_jvp(lambda t, ans, x: t * RADIANS_PER_DEGREE)
+deg2rad.def_partials(lambda ans, x: RADIANS_PER_DEGREE)
 
 radians = elementwise("radians", np.radians)
-radians.def_vjp(lambda g, ans, x: g * RADIANS_PER_DEGREE)
-radians.def_jvp(lambda t, ans, x: t * RADIANS_PER_DEGREE)
+radians.def_partials(lambda ans, x: RADIANS_PER_DEGREE)
 
 rad2deg = elementwise("rad2deg", np.rad2deg)
-rad2deg.def_vjp(lambda g, ans, x: g * DEGREES_PER_RADIAN)
-rad2deg.def_jvp(lambda t, ans, x: t * DEGREES_PER_RADIAN)
+rad2deg.def_partials(lambda ans, x: DEGREES_PER_RADIAN)
 
 degrees = elementwise("degrees", np.degrees)
-degrees.def_vjp(lambda g, ans, x: g * DEGREES_PER_RADIAN)
-degrees.def_jvp(lambda t, ans, x: t * DEGREES_PER_RADIAN)
+degrees.def_partials(lambda ans, x: DEGREES_PER_RADIAN)
 
 
 # sinc(x) = sin(pi x) / (pi x), with sinc(0) = 1. Its slope (cos(pi x) - sinc(x)) / x
 # is 0/0 at x = 0, so there the rules use the Maclaurin coefficients instead, as a
 # primitive whose own derivative is the next coefficient: every order is exact at 0.
 sinc_p = primitive("sinc", np.sinc)
-sinc_p.def_vjp(lambda g, ans, x: g * _sinc_slope(x))
-sinc_p.def_jvp(lambda t, ans, x: t * _sinc_slope(x))
+sinc_p.def_partials(lambda ans, x: _sinc_slope(x))
 
 
 @handles(np.sinc)
@@ -143,7 +121,4 @@ def _sinc_derivative_at_zero_impl(x, order):
 
 
 _sinc_derivative_at_zero = primitive("sinc_derivative_at_zero", _sinc_derivative_at_zero_impl)
-_sinc_derivative_at_zero.def_vjp(
-    lambda g, ans, x, order: g * _sinc_derivative_at_zero(x, order=order + 1))
-_sinc_derivative_at_zero.def_jvp(
-    lambda t, ans, x, order: t * _sinc_derivative_at_zero(x, order=order + 1))
+_sinc_derivative_at_zero.def_partials(lambda ans, x, order: _sinc_derivative_at_zero(x, order=order + 1))

@@ -2,15 +2,17 @@
 NumPy's own functions (``np.sin(tracer)``) to them.
 
 Each area file (``trig.py``, ``reductions.py``, ...) declares its functions
-with the factories here, one stanza per function:
+with the factories here (and ``elementwise`` in ``elementwise.py``), one
+stanza per function:
 
-    sin = elementwise("sin", np.sin)
-    sin.def_vjp(lambda g, ans, x: g * cos(x))
-    sin.def_jvp(lambda t, ans, x: t * cos(x))
+    reshape_p = primitive("reshape", lambda x, shape, order: np.reshape(x, shape, order=order))
+    reshape_p.def_linear(lambda g, ans, x, shape, order: reshape_p(g, shape_of(x), order))
 
-``elementwise`` registers the ufunc so that ``np.sin(tracer)`` reaches the
-primitive through ``__array_ufunc__``; ``handles(np.f)`` does the same for a
-Python wrapper reached through ``__array_function__``.
+``handles(np.f)`` routes a NumPy function reached through
+``__array_function__`` to a Python wrapper; ``elementwise`` does the same
+for a ufunc reached through ``__array_ufunc__``.
+
+This is the bottom file of the NumPy layer: it imports only the engine.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from ..core import Primitive, Tracer, base_value
+from ..core import Primitive, Tracer, base_value, jvp, vjp
 
 # every primitive of the NumPy layer, by name: what ``python -m chainrule rules`` lists
 PRIMITIVES: dict[str, Primitive] = {}
@@ -54,25 +56,24 @@ class NumpyPrimitive(Primitive):
 
 def _example(prim: "NumpyPrimitive", short: str) -> str:
     """A docstring example for ``prim``, evaluated now so it is always true."""
-    import chainrule as cr
-
     arity = getattr(getattr(prim, "numpy_function", None), "nin", None)
     if arity is None:
         return f"Called like numpy.{short}; ``np.{short}(x)`` on a traced ``x`` reaches it.\n"
     with np.errstate(all="ignore"):
-        return _evaluated_example(prim, short, arity, cr)
+        return _evaluated_example(prim, short, arity)
 
 
-def _evaluated_example(prim: "NumpyPrimitive", short: str, arity: int, cr: Any) -> str:
+def _evaluated_example(prim: "NumpyPrimitive", short: str, arity: int) -> str:
+    # The engine's own jvp and vjp compute what cr.deriv and cr.grad would show.
     for point in (0.5, 1.5):
         args = (point, point / 2)[:arity]
         if prim.nondiff:
             call, value = f"cnp.{short}{args if arity > 1 else f'({point})'}", prim(*args)
         elif arity == 1:
-            call, value = f"cr.deriv(cnp.{short})({point})", cr.deriv(prim)(point)
+            call, value = f"cr.deriv(cnp.{short})({point})", jvp(prim, (point,), (1.0,))[1]
         else:
             call = f"cr.grad(cnp.{short}, argnums=(0, 1)){args}"
-            value = cr.grad(prim, argnums=tuple(range(arity)))(*args)
+            value = vjp(prim, *args)[1](1.0)
         if not np.any(np.isnan(value)):
             break
     return f">>> {call}\n{value!r}\n"
@@ -82,10 +83,11 @@ def primitive(name: str, impl: Callable, multiple_results: bool = False) -> Prim
     """A NumPy-layer primitive, named ``numpy.<name>`` in messages."""
     prim = NumpyPrimitive(f"numpy.{name}", impl, multiple_results)
     prim.numpy_function = None
-    return _registered(prim)
+    return registered(prim)
 
 
-def _registered(prim: Primitive) -> Primitive:
+def registered(prim: Primitive) -> Primitive:
+    """Enter ``prim`` in the registry (what ``python -m chainrule rules`` lists)."""
     PRIMITIVES[prim.name] = prim
     return prim
 
@@ -150,103 +152,6 @@ def dtype_of(value: Any) -> np.dtype:
     return dtype if dtype is not None else np.result_type(plain)
 
 
-def unbroadcast(g: Any, shape: tuple) -> Any:
-    """Sum ``g`` down to ``shape``: the transpose of broadcasting to ``g``'s shape."""
-    g_shape = shape_of(g)
-    if g_shape == shape:
-        return g
-    extra = len(g_shape) - len(shape)
-    axes = tuple(range(extra)) + tuple(
-        extra + axis for axis, size in enumerate(shape) if size == 1 and g_shape[extra + axis] != 1
-    )
-    summed = reductions.sum(g, axis=axes) if axes else g
-    return summed if shape_of(summed) == shape else shape_functions.reshape(summed, shape)
-
-
-def broadcast_tangent(t: Any, shape: tuple) -> Any:
-    """Broadcast a tangent up to the output ``shape`` (the JVP of broadcasting)."""
-    if shape_of(t) == shape:
-        return t
-    return shape_functions.broadcast_to(t, shape)
-
-
-class Elementwise(NumpyPrimitive):
-    # A broadcasting elementwise operation (a ufunc). Its rules are written as
-    # if every argument had the output's shape; the factory sums cotangents
-    # back to each argument's shape and broadcasts tangents up to the
-    # output's, so a rule reads like the calculus. (No docstring here: the
-    # one NumpyPrimitive writes for each instance must not be hidden.)
-
-    __slots__ = ()
-    __doc__ = NumpyPrimitive.__dict__["__doc__"]  # every class body sets __doc__: keep the property
-
-    def def_vjp(self, *rules: Callable | None) -> None:
-        super().def_vjp(*(None if rule is None else _summed_to_argument(rule, argnum)
-                          for argnum, rule in enumerate(rules)))
-
-    def def_jvp(self, *rules: Callable | None) -> None:
-        super().def_jvp(*(None if rule is None else _broadcast_to_output(rule)
-                          for rule in rules))
-
-
-def _summed_to_argument(rule: Callable, argnum: int) -> Callable:
-    def vjp(g, ans, *args, **params):
-        cotangent = rule(g, ans, *args, **params)
-        argument = args[argnum]
-        if type(argument) in SCALAR_TYPES and type(cotangent) in SCALAR_TYPES:
-            return cotangent  # scalars: nothing to sum (the common case, checked cheaply)
-        return unbroadcast(cotangent, shape_of(argument))  # returns it as is if shapes agree
-
-    return vjp
-
-
-def _broadcast_to_output(rule: Callable) -> Callable:
-    def jvp(t, ans, *args, **params):
-        tangent = rule(t, ans, *args, **params)
-        if type(ans) in SCALAR_TYPES and type(tangent) in SCALAR_TYPES:
-            return tangent
-        return broadcast_tangent(tangent, shape_of(ans))  # returns it as is if shapes agree
-
-    return jvp
-
-
-if not NUMPY_2:
-    # Before NEP 50 (NumPy 1.x), a float32 scalar combined with a Python number is
-    # float64, so a rule written with constants (``t * 0.5 / ans``) widens the tangent
-    # of a float32 scalar. Brought back here to the precision of the output, as NumPy
-    # 2 computes it: float32 stays float32 in forward mode too.
-    _broadcast_to_output_as_written = _broadcast_to_output
-
-    def _broadcast_to_output(rule: Callable) -> Callable:  # type: ignore[no-redef]
-        written = _broadcast_to_output_as_written(rule)
-
-        def jvp(t, ans, *args, **params):
-            return _no_wider_than(written(t, ans, *args, **params), ans)
-
-        return jvp
-
-
-def _no_wider_than(value: Any, reference: Any) -> Any:
-    """``value``, cast down to the floating-point precision of ``reference`` if wider."""
-    dtype, reference_dtype = dtype_of(value), dtype_of(reference)
-    if dtype.kind not in "fc" or reference_dtype.kind not in "fc":
-        return value
-    bits = np.finfo(reference_dtype).bits
-    if np.finfo(dtype).bits <= bits:
-        return value
-    from .arithmetic import astype
-
-    return astype(value, np.dtype(f"{dtype.kind}{bits // 8 * (2 if dtype.kind == 'c' else 1)}"))
-
-
-def elementwise(name: str, ufunc: Any, impl: Callable | None = None) -> Elementwise:
-    """A primitive for ``ufunc``; ``np.<ufunc>(tracer)`` is routed to it."""
-    prim = _registered(Elementwise(f"numpy.{name}", impl or ufunc))
-    prim.numpy_function = ufunc
-    UFUNCS[ufunc] = prim
-    return prim
-
-
 def nondiff(name: str, function: Callable) -> Primitive:
     """A primitive whose output is piecewise constant: zero derivative, explicitly."""
     prim = primitive(name, function)
@@ -264,9 +169,3 @@ def unsupported_function_error(qualified_name: str) -> NotImplementedError:
         "  Write it with supported NumPy functions, wrap it with chainrule.custom_vjp / "
         "custom_jvp, or add a primitive in chainrule/numpy/."
     )
-
-
-# Imported last: these area modules are built with the factories above, and
-# the helpers here call them only when rules run, long after every import.
-from . import reductions  # noqa: E402
-from . import shape as shape_functions  # noqa: E402

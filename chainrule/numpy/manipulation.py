@@ -1,10 +1,10 @@
-"""Shape functions: reshape, transpose and their relatives, flips and rolls,
-diagonals and triangles, repeat.
+"""Array manipulation: reshape, transpose and their relatives, flips and rolls,
+diagonals and triangles.
 
 Every one is linear. A primitive declares itself linear once and gives its
 transpose (the VJP), which is again one of these functions: the inverse
 reshaping, the opposite roll, the diagonal put back into zeros. Functions
-that are compositions of others (``moveaxis``, ``rot90``, ``trace``) need no
+that are compositions of others (``moveaxis``, ``rot90``) need no
 rule of their own.
 """
 
@@ -15,7 +15,8 @@ import operator
 import numpy as np
 
 from ..core import Tracer, base_value
-from .wrap import handles, primitive, shape_of, unbroadcast
+from .elementwise import broadcast_to_p, unbroadcast
+from .wrap import handles, primitive, shape_of
 
 
 def _array(x):
@@ -132,10 +133,6 @@ def atleast_3d(*arrays):
     (1, 3, 1)
     """
     return _atleast(arrays, 3)
-
-
-broadcast_to_p = primitive("broadcast_to", lambda x, shape: np.broadcast_to(x, shape))
-broadcast_to_p.def_linear(lambda g, ans, x, shape: unbroadcast(g, shape_of(x)))
 
 
 @handles(np.broadcast_to)
@@ -384,21 +381,6 @@ def diagflat(v, k=0):
     return diag(ravel(v), k)
 
 
-@handles(np.trace)
-def trace(x, offset=0, axis1=0, axis2=1, dtype=None, out=None):
-    """``np.trace``: the sum along a diagonal.
-
-    >>> trace(np.array([[1.0, 2.0], [3.0, 4.0]]))
-    5.0
-    """
-    from .reductions import sum as sum_  # reductions builds on this module
-
-    if out is not None:
-        raise NotImplementedError("np.trace(..., out=...) is not supported on traced values; "
-                                  "assign the result instead.")
-    return sum_(diagonal(x, offset, axis1, axis2), axis=-1, dtype=dtype)
-
-
 triu_p = primitive("triu", lambda x, k: np.triu(x, k))
 tril_p = primitive("tril", lambda x, k: np.tril(x, k))
 # Each keeps a fixed set of entries, so it is its own transpose; a 1-D input was
@@ -427,35 +409,3 @@ def tril(x, k=0):
            [1., 1.]])
     """
     return tril_p(_array(x), k=operator.index(k))
-
-
-# -- repeating ------------------------------------------------------------------
-
-@handles(np.repeat)
-def repeat(x, repeats, axis=None):
-    """``np.repeat``: repeat each element ``repeats`` times (an int, or one count each).
-
-    A single count is a broadcast (its transpose sums the copies); several
-    counts gather with repeated indices, whose transpose accumulates.
-
-    >>> repeat(np.array([1.0, 2.0]), [1, 2])
-    array([1., 2., 2.])
-    """
-    from .indexing import take
-
-    x = _array(x)
-    if axis is None:
-        x, axis = reshape(x, (-1,)), 0
-    shape = shape_of(x)
-    axis = _axis(axis, len(shape))
-    counts = np.asarray(base_value(repeats))
-    if not np.issubdtype(counts.dtype, np.integer):
-        counts = counts.astype(np.intp, casting="safe")
-    if counts.size == 1:
-        count = int(counts.reshape(()))
-        if count < 0:
-            raise ValueError("repeats may not contain negative values.")
-        before, after = shape[:axis + 1], shape[axis + 1:]
-        copies = broadcast_to(reshape(x, before + (1,) + after), before + (count,) + after)
-        return reshape(copies, shape[:axis] + (shape[axis] * count,) + after)
-    return take(x, np.repeat(np.arange(shape[axis]), counts), axis=axis)

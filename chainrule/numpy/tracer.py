@@ -16,44 +16,18 @@ marked stale (using one raises), since NumPy would show them the write.
 
 from __future__ import annotations
 
-import weakref
 from typing import Any
 
 import numpy as np
 
+import operator
+
 from ..core import Tracer, register_tracer_type, register_zeros
-from ..core.trace import Level
-from . import arithmetic, complex_numbers, indexing, linalg, nondiff, reductions, shape
+from . import (arithmetic, complex_numbers, elementwise, indexing, joining, linalg, manipulation,
+               nondiff, reductions)
 from .creation import LIKE_FUNCTIONS
+from .mutation import LOST_DERIVATIVE_HINT, add_view, update, write_out
 from .wrap import FUNCTIONS, SCALAR_TYPES, UFUNCS, unsupported_function_error
-
-LOST_DERIVATIVE_HINT = (
-    "  Build arrays of traced values with chainrule.numpy.array([...]) or np.stack, "
-    "create an array to fill from a traced one (out = np.zeros(n, like=x) or "
-    "np.zeros_like(x)), and use chainrule.stop_gradient(t) where you want the "
-    "plain value without its derivative."
-)
-
-
-class StaleLevel(Level):
-    """The level of a view whose base was written to after the view was taken."""
-
-    __slots__ = ("description",)
-    mode = "stale"
-
-    def __init__(self, description: str):
-        self.depth = 1 << 30
-        self.active = False
-        self.description = description
-
-    def inactive_error(self) -> Exception:
-        return ValueError(
-            f"{self.description} was taken from a traced array that has been written to "
-            "since; NumPy would show the write through the view, chainrule cannot.\n"
-            "  Take the view (slice or reshape) after the write, or copy it first "
-            "(v = x[0:2].copy())."
-        )
-
 
 class NumericTracer(Tracer):
     """A traced number or array: everything NumPy-like but indexing. See the module docstring."""
@@ -150,40 +124,6 @@ class NumericTracer(Tracer):
     def __eq__(self, other): return nondiff.equal(self, other)
     def __ne__(self, other): return nondiff.not_equal(self, other)
 
-    def _update(self, new: Any) -> "NumericTracer":
-        """Give this tracer the value ``new`` in place (NumPy's in-place semantics)."""
-        dtype = self.dtype
-        if np.result_type(_plain(new)) != dtype:
-            new = arithmetic.astype(new, dtype)
-        _assign(self, new)
-        if getattr(self, "views", None):
-            _mark_stale(self.views, keep=None)
-            self.views = None
-        if getattr(self, "view_base", None) is not None:
-            base, write_back = self.view_base
-            base._write_from_view(self, write_back(self, base))
-        return self
-
-    def _write_from_view(self, view: "NumericTracer", new: Any) -> None:
-        _assign(self, new)
-        if getattr(self, "views", None):
-            _mark_stale(self.views, keep=view)
-            self.views = [ref for ref in self.views if ref() is view]
-        if getattr(self, "view_base", None) is not None:
-            base, write_back = self.view_base
-            base._write_from_view(self, write_back(self, base))
-
-    def _add_view(self, view: "NumericTracer", write_back) -> None:
-        if view is self:
-            return
-        view.view_base = (self, write_back)
-        views = getattr(self, "views", None)
-        if views is None:
-            self.views = views = []
-        elif len(views) >= 64 and len(views) & (len(views) - 1) == 0:
-            views[:] = [ref for ref in views if ref() is not None]  # drop dead views now and then
-        views.append(weakref.ref(view))
-
     # -- methods --------------------------------------------------------------
     @property
     def T(self):
@@ -191,28 +131,28 @@ class NumericTracer(Tracer):
 
     def transpose(self, *axes):
         axes = axes[0] if len(axes) == 1 and not isinstance(axes[0], int) else axes
-        result = shape.transpose(self, axes or None)
+        result = manipulation.transpose(self, axes or None)
         inverse = None if not axes else tuple(np.argsort(axes))
-        self._add_view(result, lambda new, base: shape.transpose(new, inverse))
+        add_view(self, result, lambda new, base: manipulation.transpose(new, inverse))
         return result
 
     def reshape(self, *new_shape, order="C"):
         new_shape = new_shape[0] if len(new_shape) == 1 else new_shape
-        result = shape.reshape(self, new_shape, order=order)
-        self._add_view(result, lambda new, base: shape.reshape(new, base.shape, order=order))
+        result = manipulation.reshape(self, new_shape, order=order)
+        add_view(self, result, lambda new, base: manipulation.reshape(new, base.shape, order=order))
         return result
 
     def ravel(self, order="C"):
         return self.reshape(-1, order=order)
 
     def flatten(self, order="C"):
-        return shape.reshape(self, (-1,), order=order)
+        return manipulation.reshape(self, (-1,), order=order)
 
-    def squeeze(self, axis=None): return shape.squeeze(self, axis)
-    def swapaxes(self, axis1, axis2): return shape.swapaxes(self, axis1, axis2)
-    def repeat(self, repeats, axis=None): return shape.repeat(self, repeats, axis)
-    def diagonal(self, offset=0, axis1=0, axis2=1): return shape.diagonal(self, offset, axis1, axis2)
-    def trace(self, offset=0, axis1=0, axis2=1): return shape.trace(self, offset, axis1, axis2)
+    def squeeze(self, axis=None): return manipulation.squeeze(self, axis)
+    def swapaxes(self, axis1, axis2): return manipulation.swapaxes(self, axis1, axis2)
+    def repeat(self, repeats, axis=None): return joining.repeat(self, repeats, axis)
+    def diagonal(self, offset=0, axis1=0, axis2=1): return manipulation.diagonal(self, offset, axis1, axis2)
+    def trace(self, offset=0, axis1=0, axis2=1): return reductions.trace(self, offset, axis1, axis2)
     def sum(self, axis=None, dtype=None, keepdims=False): return reductions.sum(self, axis, dtype, keepdims=keepdims)
     def mean(self, axis=None, dtype=None, keepdims=False): return reductions.mean(self, axis, dtype, keepdims=keepdims)
     def prod(self, axis=None, dtype=None, keepdims=False): return reductions.prod(self, axis, dtype, keepdims=keepdims)
@@ -222,7 +162,7 @@ class NumericTracer(Tracer):
     def std(self, axis=None, dtype=None, ddof=0, keepdims=False): return reductions.std(self, axis, dtype, ddof=ddof, keepdims=keepdims)
     def cumsum(self, axis=None): return reductions.cumsum(self, axis)
     def dot(self, other): return linalg.dot(self, other)
-    def astype(self, dtype, copy=True): return arithmetic.astype(self, dtype)
+    def astype(self, dtype, copy=True): return elementwise.astype(self, dtype)
     def copy(self): return arithmetic.positive(self)
     def conj(self): return complex_numbers.conjugate(self)
     conjugate = conj
@@ -266,7 +206,7 @@ class NumericTracer(Tracer):
         kwargs.pop("casting", None)
         result = function(*inputs, **kwargs)
         if out is not None:
-            return _write_out(out, result)
+            return write_out(out, result)
         return result
 
     def __array_function__(self, func, types, args, kwargs):
@@ -303,68 +243,26 @@ class ArrayTracer(NumericTracer):
             yield self[index]
 
     # -- in-place arithmetic: functional updates -----------------------------------
-    def __iadd__(self, other): return self._update(arithmetic.add(self, other))
-    def __isub__(self, other): return self._update(arithmetic.subtract(self, other))
-    def __imul__(self, other): return self._update(arithmetic.multiply(self, other))
-    def __itruediv__(self, other): return self._update(arithmetic.divide(self, other))
-    def __ipow__(self, other): return self._update(arithmetic.power(self, other))
-    def __imatmul__(self, other): return self._update(linalg.matmul(self, other))
+    def __iadd__(self, other): return update(self, arithmetic.add(self, other))
+    def __isub__(self, other): return update(self, arithmetic.subtract(self, other))
+    def __imul__(self, other): return update(self, arithmetic.multiply(self, other))
+    def __itruediv__(self, other): return update(self, arithmetic.divide(self, other))
+    def __ipow__(self, other): return update(self, arithmetic.power(self, other))
+    def __imatmul__(self, other): return update(self, linalg.matmul(self, other))
 
     def __getitem__(self, index):
         result = indexing.getitem(self, index)
         if isinstance(result, ArrayTracer) and indexing.is_basic_index(index):
-            self._add_view(result, lambda new, base: indexing.setitem(base, index, new))
+            add_view(self, result, lambda new, base: indexing.setitem(base, index, new))
         return result
 
     def __setitem__(self, index, value) -> None:
-        self._update(indexing.setitem(self, index, value))
+        update(self, indexing.setitem(self, index, value))
 
 
 
 def operator_index(value: Any) -> int:
-    import operator
-
     return operator.index(value)
-
-
-def _plain(value: Any) -> Any:
-    while isinstance(value, Tracer):
-        value = value.primal
-    return value
-
-
-def _assign(tracer: NumericTracer, new: Any) -> None:
-    """Point ``tracer`` at the value and graph node of ``new``."""
-    if isinstance(new, Tracer) and new.level.depth >= tracer.level.depth:
-        tracer.primal, tracer.level = new.primal, new.level
-        tracer.node, tracer.tangent = new.node, new.tangent
-    else:
-        # ``new`` carries no derivative at this level: a constant of it
-        tracer.primal, tracer.node, tracer.tangent = new, None, None
-
-
-def _mark_stale(views: list, keep: Any) -> None:
-    for reference in views:
-        view = reference()
-        if view is not None and view is not keep:
-            view.level = StaleLevel(f"This view ({view.dtype}{list(view.shape)})")
-            if getattr(view, "views", None):
-                _mark_stale(view.views, keep=None)
-
-
-def _write_out(out: Any, result: Any) -> Any:
-    targets = out if isinstance(out, tuple) else (out,)
-    results = result if isinstance(result, tuple) else (result,)
-    for target, value in zip(targets, results):
-        if target is None:
-            continue
-        if not isinstance(target, ArrayTracer):
-            raise TypeError(
-                "chainrule cannot write a traced result into a plain NumPy array "
-                "(out=...): its derivative would be lost.\n" + LOST_DERIVATIVE_HINT
-            )
-        target._update(value)
-    return out
 
 
 _UFUNC_METHODS = {
