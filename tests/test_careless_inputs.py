@@ -275,3 +275,15 @@ def test_python_float_tangent_takes_a_float32_primals_dtype():
     assert tangent == pytest.approx(math.cos(0.5), rel=1e-6)
     out, pullback = cr.vjp(np.sin, np.float32(0.5))
     assert pullback(1.0)[0].dtype == np.float32
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64, np.complex64,
+                                   np.complex128])
+def test_every_dtype_takes_its_own_tangent_and_cotangent_and_a_python_float(dtype):
+    x = np.array([0.5, 1.5], dtype)
+    for primal, tangent in ((x, np.ones(2, dtype)), (x[0], dtype(1)), (x[0], 1.0)):
+        tangent_out = cr.jvp(lambda x: x * x, (primal,), (tangent,))[1]
+        assert tangent_out.dtype == dtype
+        np.testing.assert_allclose(tangent_out, 2 * primal, rtol=1e-3)
+    pullback = cr.vjp(lambda x: x * 3.0, x)[1]
+    assert pullback(np.ones(2, dtype))[0].dtype == dtype
