@@ -82,6 +82,16 @@ def check_grads(f: Callable, args: Sequence, modes: Sequence[str] = ("fwd", "rev
 
     >>> cr.check_grads(np.sin, (np.array([0.5, 1.0]),), order=2)
     """
+    if not isinstance(args, (tuple, list)):
+        raise TypeError(f"check_grads takes args as a tuple or list of f's arguments; got a "
+                        f"{type(args).__name__}. Wrap a single argument: "
+                        "cr.check_grads(f, (x,)).")
+    if not modes or any(mode not in ("fwd", "rev") for mode in modes) or isinstance(modes, str):
+        raise ValueError(f"check_grads: modes is a tuple of 'fwd' and/or 'rev', like "
+                         f"modes=('fwd', 'rev'), not {modes!r}.")
+    if type(order) is not int or order < 1:
+        raise ValueError(f"check_grads: order is a positive int (1 = first derivatives), "
+                         f"not {order!r}.")
     args = tuple(args)
     step, default_rtol, default_atol = _tolerances(args)
     tolerances = (eps or step, default_rtol if rtol is None else rtol,

@@ -19,9 +19,11 @@ import functools
 from typing import Any, Callable
 
 from . import core
+from .arguments import describe_tree, name_of
 from .core import Primitive, ReverseLevel, Tracer, flatten, unflatten
 from .core.primitive import tape_only
 from .core.vspace import zeros_like
+from .numpy.wrap import shape_of
 
 
 def _custom_call_vjp(g, ans, *args, rule):
@@ -31,10 +33,6 @@ def _custom_call_vjp(g, ans, *args, rule):
 # The node a custom rule leaves on a tape; ``rule`` carries the call's pullback.
 custom_call = Primitive("custom_call", tape_only, multiple_results=True)
 custom_call.def_vjp_joint(_custom_call_vjp)
-
-
-def _name(function: Callable) -> str:
-    return getattr(function, "__name__", repr(function))
 
 
 def _unwrap(leaves: list, level: Any) -> tuple[list, list]:
@@ -49,18 +47,56 @@ def _unwrap(leaves: list, level: Any) -> tuple[list, list]:
     return primals, parents
 
 
-def _leaves_of_cotangents(cotangents: Any, in_tree: Any, count: int) -> list:
+def _leaves_of_cotangents(cotangents: Any, in_tree: Any, primals: list, name: str) -> list:
     """Per input leaf, from ``bwd``'s tuple (one entry per argument; None is zero)."""
+    count = len(in_tree.children)
+    if not isinstance(cotangents, (tuple, list)) or len(cotangents) != count:
+        got = (f"a {type(cotangents).__name__} of {len(cotangents)}"
+               if isinstance(cotangents, (tuple, list)) else f"a {type(cotangents).__name__}")
+        raise TypeError(f"the bwd rule of {name} must return a tuple with one cotangent per "
+                        f"argument ({count}); it returned {got}. For one argument, return "
+                        "(g,), not g.")
     leaves: list = []
-    for entry, subtree in zip(cotangents, in_tree.children):
+    for number, (entry, subtree) in enumerate(zip(cotangents, in_tree.children)):
         if entry is None:
             leaves.extend([None] * subtree.num_leaves)
-        else:
-            leaves.extend(flatten(entry)[0])
-    if len(leaves) != count:
-        raise ValueError("a custom bwd rule must return one cotangent per argument, each "
-                         "with that argument's structure")
+            continue
+        entry_leaves, entry_tree = flatten(entry)
+        if entry_tree != subtree:
+            raise TypeError(f"the bwd rule of {name} returned a cotangent of structure "
+                            f"{describe_tree(entry_tree)} for argument {number}, whose "
+                            f"structure is {describe_tree(subtree)}.")
+        leaves.extend(entry_leaves)
+    for number, (cotangent, primal) in enumerate(zip(leaves, primals)):
+        if cotangent is not None and shape_of(cotangent) != shape_of(primal):
+            raise ValueError(f"the bwd rule of {name} returned a cotangent of shape "
+                             f"{shape_of(cotangent)} for an input of shape {shape_of(primal)} "
+                             f"(leaf {number}): each cotangent has its input's shape.")
     return leaves
+
+
+def _check_rule_tangent(output: Any, tangent_out: Any, name: str) -> list:
+    """The leaves of a ``custom_jvp`` rule's output tangent, checked against its output."""
+    out_leaves, out_tree = flatten(output)
+    tangent_leaves, tangent_tree = flatten(tangent_out)
+    if tangent_tree != out_tree:
+        raise TypeError(f"the jvp rule of {name} returned a tangent of structure "
+                        f"{describe_tree(tangent_tree)} for an output of structure "
+                        f"{describe_tree(out_tree)}; return (output, tangent_out) with "
+                        "tangent_out shaped like output.")
+    for value, tangent in zip(out_leaves, tangent_leaves):
+        if shape_of(tangent) != shape_of(value):
+            raise ValueError(f"the jvp rule of {name} returned a tangent of shape "
+                             f"{shape_of(tangent)} for an output of shape {shape_of(value)}.")
+    return tangent_leaves
+
+
+def _pair(result: Any, what: str) -> tuple:
+    if not (isinstance(result, (tuple, list)) and len(result) == 2):
+        got = (f"a {type(result).__name__} of {len(result)}"
+               if isinstance(result, (tuple, list)) else f"a {type(result).__name__}")
+        raise TypeError(f"{what}; it returned {got}.")
+    return result[0], result[1]
 
 
 class custom_vjp:
@@ -91,18 +127,21 @@ class custom_vjp:
             return self.function(*args)
         fwd, bwd = self.fwd, self.bwd
         if fwd is None or bwd is None:
-            raise NotImplementedError(f"{_name(self.function)} is a custom_vjp function without "
+            raise NotImplementedError(f"{name_of(self.function)} is a custom_vjp function without "
                                       "rules: call its defvjp(fwd, bwd) first")
         primals, parents = _unwrap(leaves, level)
-        output, residuals = fwd(*unflatten(in_tree, primals))
+        output, residuals = _pair(fwd(*unflatten(in_tree, primals)),
+                                  f"the fwd rule of {name_of(self)} must return a pair "
+                                  "(output, residuals)")
         out_leaves, out_tree = flatten(output)
         if not any(parent is not None for parent in parents) or not out_leaves:
             return output
+        name = name_of(self)
 
         def rule(g: list, ans: tuple) -> list:
             filled = [zeros_like(value) if ct is None else ct for ct, value in zip(g, ans)]
             return _leaves_of_cotangents(bwd(residuals, unflatten(out_tree, filled)),
-                                         in_tree, len(leaves))
+                                         in_tree, primals, name)
 
         results = level.record(custom_call, tuple(primals), tuple(out_leaves),
                                {"rule": rule}, tuple(parents))
@@ -130,6 +169,10 @@ class custom_jvp:
         """``rule(primals, tangents) -> (output, output_tangent)``."""
         self.rule = rule
 
+    @property
+    def _must_return(self) -> str:
+        return f"the jvp rule of {name_of(self)} must return a pair (output, tangent_out)"
+
     def __call__(self, *args: Any) -> Any:
         leaves, in_tree = flatten(args)
         level = core.top_level(leaves)
@@ -137,7 +180,7 @@ class custom_jvp:
             return self.function(*args)
         rule = self.rule
         if rule is None:
-            raise NotImplementedError(f"{_name(self.function)} is a custom_jvp function without "
+            raise NotImplementedError(f"{name_of(self.function)} is a custom_jvp function without "
                                       "a rule: call its defjvp(rule) first")
         primals, derivs = _unwrap(leaves, level)
         if all(d is None for d in derivs):
@@ -145,9 +188,10 @@ class custom_jvp:
         if isinstance(level, ReverseLevel):
             return self._transposed(rule, level, leaves, in_tree, primals, derivs)
         tangents = [zeros_like(p) if t is None else t for p, t in zip(primals, derivs)]
-        output, tangent_out = rule(unflatten(in_tree, primals), unflatten(in_tree, tangents))
+        output, tangent_out = _pair(
+            rule(unflatten(in_tree, primals), unflatten(in_tree, tangents)), self._must_return)
         out_leaves, out_tree = flatten(output)
-        tangent_leaves = flatten(tangent_out)[0]
+        tangent_leaves = _check_rule_tangent(output, tangent_out, name_of(self))
         return unflatten(out_tree, [core.new_tracer(o, level, None, t)
                                     for o, t in zip(out_leaves, tangent_leaves)])
 
@@ -160,7 +204,10 @@ class custom_jvp:
             tangents = [zeros_like(p) for p in primals]
             for i, tangent in zip(differentiated, chosen_tangents):
                 tangents[i] = tangent
-            output, tangent_out = rule(unflatten(in_tree, primals), unflatten(in_tree, tangents))
+            output, tangent_out = _pair(
+                rule(unflatten(in_tree, primals), unflatten(in_tree, tangents)),
+                self._must_return)
+            _check_rule_tangent(output, tangent_out, name_of(self))
             captured["output"] = output
             return tangent_out
 

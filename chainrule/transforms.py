@@ -3,7 +3,8 @@ hessian, hvp, elementwise_grad, deriv, stop_gradient.
 
 Each is a thin layer over the engine's two modes (``core.vjp``,
 ``core.jvp``): it picks the arguments to differentiate (``argnums``), checks
-them, and arranges the results in the shape users expect from JAX.
+them (``arguments.py``: right or loud), and arranges the results in the shape
+users expect from JAX.
 """
 
 from __future__ import annotations
@@ -14,78 +15,16 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from . import core
+from . import numpy as cnp
+from .arguments import (as_differentiable, check_argnums, check_callable, check_complex,
+                        check_cotangent, check_pair, check_scalar, check_sequences,
+                        check_tangents, match_dtype, name_of, split_args, with_aux)
 from .core import Primitive, flatten, tree_map, unflatten
 from .core.linearize import linearize as core_linearize
 from .core.linearize import push as core_push
 from .core.linearize import replayable as core_replayable
 from .core.reverse import Recording
-from .numpy import _tracer  # noqa: F401  the array tracer must be registered
-from .numpy.complex_numbers import real
-from .numpy.elementwise import astype
-from .numpy.joining import stack
-from .numpy.manipulation import reshape, transpose
 from .numpy.wrap import dtype_of, shape_of
-
-# -- inputs -----------------------------------------------------------------------
-
-
-def _as_differentiable(value: Any, argnum: Any, function: Any = None) -> Any:
-    """Check one leaf of a differentiated argument; promote Python ints to float.
-
-    ``argnum`` and ``function`` only name the argument in error messages.
-    """
-    if type(value) is float:
-        return value
-    plain = core.base_value(value)
-    dtype = getattr(plain, "dtype", None)
-    if dtype is not None and dtype.kind in "fc":
-        return value  # a float or complex array: the common case
-    if isinstance(plain, int) and not isinstance(plain, bool):
-        return float(value) if value is plain else value
-    if isinstance(plain, (float, complex)) and not isinstance(plain, np.bool_):
-        return value
-    where = (f"Argument {argnum} of {_name(function)}" if function is not None
-             else f"A primal of {argnum}")
-    if dtype is None:
-        raise TypeError(f"{where} is a {type(plain).__name__}, which chainrule cannot "
-                        "differentiate. Pass floats, arrays, or tuples/lists/dicts of them.")
-    raise TypeError(
-        f"{where} is an array of {dtype}, which has no derivative (integers and "
-        "booleans are constants).\n  Pass a float array, e.g. "
-        "np.asarray(x, dtype=float), or leave it out of argnums."
-    )
-
-
-def _split_args(function: Callable, args: tuple, argnums: Any, flat: bool = False) -> tuple:
-    """Return (differentiated args, a function of them, whether argnums was a tuple),
-    and with ``flat`` also their (leaves, tree)."""
-    many = not isinstance(argnums, int)
-    numbers = tuple(argnums) if many else (argnums,)
-    for number in numbers:
-        if not -len(args) <= number < len(args):
-            raise ValueError(f"argnums={argnums!r} but {_name(function)} was called with "
-                             f"{len(args)} positional argument(s)")
-    numbers = tuple(number % len(args) for number in numbers)
-    chosen = tuple(args[number] for number in numbers)
-    leaves, tree = flatten(chosen)
-    checked = [_as_differentiable(leaf, numbers[0] if len(numbers) == 1 else argnums, function)
-               for leaf in leaves]
-    if any(new is not old for new, old in zip(checked, leaves)):
-        chosen = unflatten(tree, checked)  # Python ints became floats
-
-    def of_chosen(*values: Any) -> Any:
-        full = list(args)
-        for number, value in zip(numbers, values):
-            full[number] = value
-        return function(*full)
-
-    if flat:
-        return chosen, of_chosen, many, (checked, tree)
-    return chosen, of_chosen, many
-
-
-def _name(function: Callable) -> str:
-    return getattr(function, "__name__", repr(function))
 
 
 def _ones_like(value: Any) -> Any:
@@ -95,60 +34,40 @@ def _ones_like(value: Any) -> Any:
     return np.ones(np.shape(plain), np.result_type(plain))
 
 
-def _match_dtype(cotangent: Any, primal: Any) -> Any:
-    """Cotangents have their primal's dtype (float32 in, float32 gradient out)."""
-    if type(cotangent) is np.ndarray and type(primal) is np.ndarray and (
-            cotangent.dtype == primal.dtype):
-        return cotangent  # the common case, decided cheaply
-    plain = core.base_value(primal)
-    if type(plain) in (float, complex) and not isinstance(cotangent, core.Tracer):
-        # Python numbers in, Python numbers out
-        return complex(cotangent) if type(plain) is complex else float(np.real(cotangent))
-    dtype = getattr(plain, "dtype", None)
-    if dtype is None or dtype_of(cotangent) == dtype:
-        return cotangent
-    if not np.issubdtype(dtype, np.complexfloating) and np.issubdtype(
-            dtype_of(cotangent), np.complexfloating):
-        cotangent = real(cotangent)  # a real input's cotangent is the real part
-    return astype(cotangent, dtype)
-
-
-def _with_aux(function: Callable, has_aux: bool, store: list) -> Callable:
-    if not has_aux:
-        return function
-
-    def main_output(*args: Any) -> Any:
-        result = function(*args)
-        if not (isinstance(result, tuple) and len(result) == 2):
-            raise TypeError("has_aux=True needs the function to return a pair (output, aux)")
-        store.append(result[1])
-        return result[0]
-
-    return main_output
-
-
 # -- reverse mode ---------------------------------------------------------------
+
+
+def _differentiable_primals(primals: Any, transform: str) -> tuple:
+    """Each leaf of each primal checked (Python ints become floats)."""
+    where = f"A primal of {transform}"
+    return tuple(tree_map(lambda leaf: as_differentiable(leaf, where), p) for p in primals)
 
 
 def vjp(function: Callable, *primals: Any, has_aux: bool = False) -> tuple:
     """Evaluate ``function(*primals)`` and return ``(output, pullback)``.
 
     ``pullback(cotangent)`` returns a tuple with one cotangent per primal and
-    may be called many times. With ``has_aux`` the result is
-    ``(output, pullback, aux)``.
+    may be called many times; the cotangent has the output's structure, shape
+    and dtype. With ``has_aux`` the result is ``(output, pullback, aux)``.
 
     >>> out, pullback = cr.vjp(lambda x, y: x * y, 3.0, 4.0)
     >>> pullback(1.0)
     (4.0, 3.0)
     """
-    primals = tuple(tree_map(lambda leaf: _as_differentiable(leaf, "vjp"), p)
-                    for p in primals)
+    check_callable(function, "vjp")
+    primals = _differentiable_primals(primals, "vjp")
     aux: list = []
-    output, core_pullback = core.vjp(_with_aux(function, has_aux, aux), *primals)
+    recording = Recording(with_aux(function, has_aux, aux, "vjp"), primals)
+    inputs = recording.inputs
 
     def pullback(cotangent: Any) -> tuple:
-        return tuple(tree_map(_match_dtype, ct, p) for ct, p in zip(core_pullback(cotangent), primals))
+        leaves = check_cotangent(cotangent, recording.output_leaves, recording.out_tree,
+                                 function)
+        cotangents = recording.pull(leaves, again=True)
+        return unflatten(recording.in_tree, [
+            match_dtype(ct, leaf) for ct, leaf in zip(cotangents, inputs)])
 
+    output = recording.output
     return (output, pullback, aux[0]) if has_aux else (output, pullback)
 
 
@@ -156,23 +75,30 @@ def value_and_grad(function: Callable, argnums: Any = 0, has_aux: bool = False) 
     """A function returning ``(f(*args), gradient of f)``; ``f`` must return a scalar.
 
     With ``has_aux`` it returns ``((value, aux), gradient)``; with a tuple
-    ``argnums`` the gradient is a tuple, one per chosen argument.
+    ``argnums`` the gradient is a tuple, one per chosen argument. Differentiated
+    arguments are passed positionally; keyword arguments reach ``f`` as constants.
 
     >>> cr.value_and_grad(lambda x: x * x)(3.0)
     (9.0, 6.0)
     """
+    return _value_and_grad(function, argnums, has_aux, "value_and_grad")
+
+
+def _value_and_grad(function: Callable, argnums: Any, has_aux: bool, transform: str) -> Callable:
+    check_callable(function, transform)
+    argnums = check_argnums(argnums, transform)
 
     @functools.wraps(function)
     def value_and_grad_function(*args: Any, **kwargs: Any) -> tuple:
-        target = functools.partial(function, **kwargs) if kwargs else function
-        chosen, of_chosen, many, flat = _split_args(target, args, argnums, flat=True)
+        chosen, of_chosen, many, flat = split_args(function, args, kwargs, argnums, transform,
+                                                   flat=True)
         aux: list = []
-        recording = Recording(_with_aux(of_chosen, has_aux, aux), chosen, flat)
+        recording = Recording(with_aux(of_chosen, has_aux, aux, transform), chosen, flat)
         output = recording.output
-        _check_scalar(output, function, "grad")
+        check_scalar(output, function, transform, has_aux)
         cotangents = recording.pull([_ones_like(leaf) for leaf in recording.output_leaves])
         gradients = unflatten(recording.in_tree, [
-            _match_dtype(ct, leaf) for ct, leaf in zip(cotangents, recording.inputs)])
+            match_dtype(ct, leaf) for ct, leaf in zip(cotangents, recording.inputs)])
         gradient = gradients if many else gradients[0]
         return ((output, aux[0]) if has_aux else output), gradient
 
@@ -182,12 +108,14 @@ def value_and_grad(function: Callable, argnums: Any = 0, has_aux: bool = False) 
 def grad(function: Callable, argnums: Any = 0, has_aux: bool = False) -> Callable:
     """The gradient of scalar-valued ``function`` with respect to argument(s) ``argnums``.
 
-    Nest it for higher derivatives: ``grad(grad(f))``.
+    Nest it for higher derivatives: ``grad(grad(f))``. Differentiated
+    arguments are passed positionally; keyword arguments reach ``function``
+    unchanged, as constants.
 
     >>> cr.grad(np.tanh)(1.0)
     0.41997434161402614
     """
-    value_and_grad_function = value_and_grad(function, argnums, has_aux)
+    value_and_grad_function = _value_and_grad(function, argnums, has_aux, "grad")
 
     @functools.wraps(function)
     def grad_function(*args: Any, **kwargs: Any) -> Any:
@@ -197,26 +125,6 @@ def grad(function: Callable, argnums: Any = 0, has_aux: bool = False) -> Callabl
     return grad_function
 
 
-def _check_scalar(output: Any, function: Callable, transform: str) -> None:
-    if type(output) in (float, np.float64, np.float32):
-        return
-    leaves, _ = flatten(output)
-    if len(leaves) == 1 and shape_of(leaves[0]) == ():
-        if np.issubdtype(dtype_of(leaves[0]), np.complexfloating):
-            raise TypeError(f"{transform} needs a real scalar output; {_name(function)} "
-                            "returned a complex one. Differentiate its real part, or use "
-                            "chainrule.vjp for the complex cotangent convention.")
-        return
-    shapes = [shape_of(leaf) for leaf in leaves]
-    raise TypeError(
-        f"{transform} needs {_name(function)} to return a scalar, but it returned "
-        f"{'a value of shape ' + str(shapes[0]) if len(shapes) == 1 else f'{len(shapes)} values'}.\n"
-        "  Use chainrule.jacobian for the full derivative of a vector output, or "
-        "chainrule.elementwise_grad when each output depends only on the input at the "
-        "same position (or sum the output yourself)."
-    )
-
-
 def elementwise_grad(function: Callable, argnums: Any = 0) -> Callable:
     """The gradient of ``sum(function(x))``: for elementwise functions, the
     derivative at every point at once.
@@ -224,12 +132,20 @@ def elementwise_grad(function: Callable, argnums: Any = 0) -> Callable:
     >>> cr.elementwise_grad(np.sin)(np.array([0.0, np.pi]))
     array([ 1., -1.])
     """
+    check_callable(function, "elementwise_grad")
+    argnums = check_argnums(argnums, "elementwise_grad")
 
     @functools.wraps(function)
-    def elementwise_grad_function(*args: Any) -> Any:
-        chosen, of_chosen, many = _split_args(function, args, argnums)
+    def elementwise_grad_function(*args: Any, **kwargs: Any) -> Any:
+        chosen, of_chosen, many = split_args(function, args, kwargs, argnums,
+                                             "elementwise_grad")
         output, pullback = core.vjp(of_chosen, *chosen)
-        gradients = tuple(tree_map(_match_dtype, ct, p)
+        if any(dtype_of(leaf).kind == "c" for leaf in flatten(output)[0]):
+            raise TypeError(f"elementwise_grad differentiates real outputs; "
+                            f"{name_of(function)} returned a complex one. Use cr.deriv for "
+                            "the complex derivative of a real input, or differentiate the "
+                            "real and imaginary parts.")
+        gradients = tuple(tree_map(match_dtype, ct, p)
                           for ct, p in zip(pullback(tree_map(_ones_like, output)), chosen))
         return gradients if many else gradients[0]
 
@@ -242,15 +158,18 @@ def elementwise_grad(function: Callable, argnums: Any = 0) -> Callable:
 def jvp(function: Callable, primals: Sequence, tangents: Sequence, has_aux: bool = False) -> tuple:
     """Forward mode: ``(function(*primals), its derivative along tangents)``.
 
+    ``primals`` and ``tangents`` are tuples (or lists) with one entry per
+    argument; each tangent has its primal's structure, shape and dtype.
+
     >>> cr.jvp(lambda x: x * x * x, (2.0,), (1.0,))
     (8.0, 12.0)
     """
-    primals = tuple(tree_map(lambda leaf: _as_differentiable(leaf, "jvp"), p)
-                    for p in primals)
-    tangents = tuple(tree_map(lambda t, p: _match_dtype(
-        float(t) if isinstance(t, int) else t, p), t, p) for t, p in zip(tangents, primals))
+    check_callable(function, "jvp")
+    check_sequences(primals, tangents, "jvp")  # first: a bare array is no tuple of primals
+    primals = _differentiable_primals(primals, "jvp")
+    tangents = check_tangents(primals, tangents, "jvp")
     aux: list = []
-    output, tangent = core.jvp(_with_aux(function, has_aux, aux), primals, tangents)
+    output, tangent = core.jvp(with_aux(function, has_aux, aux, "jvp"), primals, tangents)
     return (output, tangent, aux[0]) if has_aux else (output, tangent)
 
 
@@ -261,10 +180,16 @@ def deriv(function: Callable, argnums: int = 0) -> Callable:
     >>> cr.deriv(np.sin)(np.array([0.0, np.pi]))
     array([ 1., -1.])
     """
+    check_callable(function, "deriv")
+    argnums = check_argnums(argnums, "deriv")
+    if type(argnums) is not int:
+        raise TypeError(f"deriv differentiates one argument: argnums is an int, like "
+                        f"argnums=0, not {argnums!r}. For several, use cr.jacfwd(f, "
+                        "argnums=(0, 1)).")
 
     @functools.wraps(function)
-    def derivative(*args: Any) -> Any:
-        (chosen,), of_chosen, _ = _split_args(function, args, argnums)
+    def derivative(*args: Any, **kwargs: Any) -> Any:
+        (chosen,), of_chosen, _ = split_args(function, args, kwargs, argnums, "deriv")
         return core.jvp(of_chosen, (chosen,), (tree_map(_ones_like, chosen),))[1]
 
     return derivative
@@ -272,7 +197,8 @@ def deriv(function: Callable, argnums: int = 0) -> Callable:
 
 def linearize(function: Callable, *primals: Any) -> tuple:
     """Return ``(function(*primals), f_jvp)`` where ``f_jvp(*tangents)`` is the
-    derivative along ``tangents``.
+    derivative along ``tangents`` (one per primal, each with its primal's
+    structure, shape and dtype).
 
     The function runs once; each ``f_jvp`` call replays the recorded
     operations with their forward-mode rules, without re-running Python.
@@ -281,13 +207,12 @@ def linearize(function: Callable, *primals: Any) -> tuple:
     >>> f_jvp(np.array([2.0, 3.0]))
     array([2., 3.])
     """
-    primals = tuple(tree_map(lambda leaf: _as_differentiable(leaf, "linearize"), p)
-                    for p in primals)
+    check_callable(function, "linearize")
+    primals = _differentiable_primals(primals, "linearize")
     output, core_f_jvp = core_linearize(function, *primals)
 
     def f_jvp(*tangents: Any) -> Any:
-        return core_f_jvp(*(tree_map(lambda t, p: _match_dtype(
-            float(t) if isinstance(t, int) else t, p), t, p) for t, p in zip(tangents, primals)))
+        return core_f_jvp(*check_tangents(primals, tangents, "f_jvp (from linearize)"))
 
     return output, f_jvp
 
@@ -308,10 +233,13 @@ def _zeros(leaf: Any) -> Any:
 
 def _assemble(rows: list, leading: tuple, trailing: tuple) -> Any:
     """Stack derivative slices into an array of shape ``leading + trailing``."""
-    return reshape(stack(rows), leading + trailing) if rows else np.zeros(leading + trailing)
+    if not rows:
+        return np.zeros(leading + trailing)
+    return cnp.reshape(cnp.stack(rows), leading + trailing)
 
 
-def jacrev(function: Callable, argnums: Any = 0, has_aux: bool = False) -> Callable:
+def jacrev(function: Callable, argnums: Any = 0, has_aux: bool = False,
+           holomorphic: bool = False) -> Callable:
     """The Jacobian by reverse mode: one backward pass per output element.
 
     Its shape is ``output.shape + input.shape``; pytree outputs and inputs
@@ -321,44 +249,51 @@ def jacrev(function: Callable, argnums: Any = 0, has_aux: bool = False) -> Calla
     array([[2., 0.],
            [0., 4.]])
     """
-    return jacobian(function, argnums, "rev", has_aux)
+    return jacobian(function, argnums, "rev", has_aux, holomorphic)
 
 
-def jacfwd(function: Callable, argnums: Any = 0, has_aux: bool = False) -> Callable:
+def jacfwd(function: Callable, argnums: Any = 0, has_aux: bool = False,
+           holomorphic: bool = False) -> Callable:
     """The Jacobian by forward mode: one tangent per input element.
 
     >>> cr.jacfwd(lambda x: x ** 2)(np.array([1.0, 2.0]))
     array([[2., 0.],
            [0., 4.]])
     """
-    return jacobian(function, argnums, "fwd", has_aux)
+    return jacobian(function, argnums, "fwd", has_aux, holomorphic)
 
 
 def jacobian(function: Callable, argnums: Any = 0, mode: str = "auto",
-             has_aux: bool = False) -> Callable:
+             has_aux: bool = False, holomorphic: bool = False) -> Callable:
     """The Jacobian of ``function``: shape ``output.shape + input.shape``.
 
     The function runs once. ``mode="rev"`` then runs one backward pass per
     output element, ``"fwd"`` replays the recording once per input element,
-    ``"auto"`` picks whichever needs fewer.
+    ``"auto"`` picks whichever needs fewer. Inputs and outputs are real, or,
+    with ``holomorphic=True``, all complex (the Jacobian is then df/dz).
 
     >>> cr.jacobian(lambda x: np.sin(x) * 2)(np.zeros(2))
     array([[2., 0.],
            [0., 2.]])
     """
     if mode not in ("auto", "fwd", "rev"):
-        raise ValueError(f"mode must be 'auto', 'fwd' or 'rev', not {mode!r}")
+        raise ValueError(f"jacobian: mode must be 'auto', 'fwd' or 'rev', not {mode!r}")
+    transform = {"auto": "jacobian", "fwd": "jacfwd", "rev": "jacrev"}[mode]
+    check_callable(function, transform)
+    argnums = check_argnums(argnums, transform)
 
     @functools.wraps(function)
-    def jacobian_function(*args: Any) -> Any:
-        chosen, of_chosen, many, flat = _split_args(function, args, argnums, flat=True)
+    def jacobian_function(*args: Any, **kwargs: Any) -> Any:
+        chosen, of_chosen, many, flat = split_args(function, args, kwargs, argnums, transform,
+                                                   flat=True)
         aux: list = []
-        recording = Recording(_with_aux(of_chosen, has_aux, aux), chosen, flat)
+        recording = Recording(with_aux(of_chosen, has_aux, aux, transform), chosen, flat)
         in_leaves, out_leaves = recording.inputs, recording.output_leaves
+        check_complex(in_leaves, out_leaves, holomorphic, function, transform)
         in_size = sum(int(np.size(core.base_value(leaf))) for leaf in in_leaves)
         out_size = sum(int(np.size(core.base_value(leaf))) for leaf in out_leaves)
         forward = mode == "fwd" or (mode == "auto" and in_size <= out_size)
-        blocks = (_forward_blocks(recording, _with_aux(of_chosen, has_aux, []), chosen)
+        blocks = (_forward_blocks(recording, with_aux(of_chosen, has_aux, [], transform), chosen)
                   if forward else _reverse_blocks(recording))
         per_output = [unflatten(recording.in_tree, block) for block in blocks]
         result = unflatten(recording.out_tree, [b if many else b[0] for b in per_output])
@@ -376,7 +311,7 @@ def _reverse_blocks(recording: Recording) -> list:
             seed = [_basis(leaf, position) if k == o else _zeros(leaf)
                     for k, leaf in enumerate(out_leaves)]
             for i, cotangent in enumerate(recording.pull(seed, again=True)):
-                rows[o][i].append(_match_dtype(cotangent, in_leaves[i]))
+                rows[o][i].append(match_dtype(cotangent, in_leaves[i]))
     return [[_assemble(rows[o][i], shape_of(out_leaf), shape_of(in_leaf))
              for i, in_leaf in enumerate(in_leaves)]
             for o, out_leaf in enumerate(out_leaves)]
@@ -406,18 +341,21 @@ def _forward_blocks(recording: Recording, of_chosen: Callable, chosen: tuple) ->
             stacked = _assemble([column[o] for column in columns[i]], in_shape, out_shape)
             axes = tuple(range(len(in_shape), len(in_shape) + len(out_shape))) + tuple(
                 range(len(in_shape)))
-            per_input.append(transpose(stacked, axes))
+            per_input.append(cnp.transpose(stacked, axes))
         blocks.append(per_input)
     return blocks
 
 
-def hessian(function: Callable, argnums: Any = 0) -> Callable:
-    """The Hessian of scalar ``function``, by forward-over-reverse.
+def hessian(function: Callable, argnums: Any = 0, holomorphic: bool = False) -> Callable:
+    """The Hessian of scalar ``function``, by forward-over-reverse (``holomorphic``:
+    of a complex function of complex inputs, as for :func:`jacobian`).
 
     >>> cr.hessian(lambda x: (x ** 3).sum())(np.array([1.0, 2.0]))
     array([[ 6.,  0.],
            [ 0., 12.]])
     """
+    if holomorphic:
+        return jacfwd(jacrev(function, argnums, holomorphic=True), argnums, holomorphic=True)
     return jacfwd(grad(function, argnums), argnums)
 
 
@@ -429,7 +367,10 @@ def hvp(function: Callable, x: Any, v: Any) -> Any:
     >>> cr.hvp(lambda x: (x ** 3).sum(), np.array([1.0, 2.0]), np.array([1.0, 0.0]))
     array([6., 0.])
     """
-    return jvp(grad(function), (x,), (v,))[1]
+    check_callable(function, "hvp")
+    x = tree_map(lambda leaf: as_differentiable(leaf, "x of hvp"), x)
+    v = check_pair(x, v, "x", "v", "hvp")
+    return core.jvp(grad(function), (x,), (v,))[1]
 
 
 # -- controlling differentiation ----------------------------------------------------

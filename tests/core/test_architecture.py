@@ -81,7 +81,7 @@ def test_no_numpy_file_shadows_a_numpy_function():
 
 @pytest.mark.parametrize("path", sorted((PACKAGE / "numpy").glob("*.py")), ids=lambda p: p.name)
 def test_numpy_layer_does_not_import_the_tools_above_it(path):
-    above = ("..transforms", "..custom", "..check", "..graph", "..plot", "..optimize",
+    above = ("..transforms", "..arguments", "..custom", "..check", "..graph", "..plot", "..optimize",
              "..scalar", "..nn", "..jit")
     for name, line, _ in imports(path):
         assert not name.startswith(above), f"{path.name}:{line} imports {name}"
