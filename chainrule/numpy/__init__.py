@@ -26,11 +26,13 @@ _LAYER_ORDER = (
     "solve",
     "decompositions",
     "linalg",           # also the chainrule.numpy.linalg namespace
+    "fft",              # also the chainrule.numpy.fft namespace
     "nondiff",
     "tracer",           # the array tracer: NumPy's protocols, operators, methods
 )
 
 from . import tracer as _tracer  # noqa: F401  registers the array tracer, importing every area
+from . import fft as fft
 from . import linalg as linalg
 from .arithmetic import abs as abs  # noqa: A004
 from .arithmetic import absolute as absolute
