@@ -29,7 +29,9 @@ from typing import Any, Callable
 import numpy as np
 
 from ..core import Primitive, Tracer, base_value
-from . import nondiff, reductions, ufuncs  # noqa: F401 - their ufuncs are in UFUNCS for the table
+# every file that routes ufuncs, so that all of them are in UFUNCS when the table is built
+from . import arithmetic, complex_numbers, exp_log, nondiff, trig, ufuncs  # noqa: F401
+from . import reductions
 from .complex_numbers import conjugate
 from .indexing import getitem, scatter_add_p, setitem
 from .joining import stack
@@ -60,7 +62,8 @@ def _reduced_axes(axis: Any, ndim: int) -> tuple:
 
 def _folded(function, ufunc, x, axis, keepdims, initial):
     """``ufunc.reduce`` as a left fold of ``function``; NumPy checks the arguments first."""
-    expected = ufunc.reduce(base_value(x), axis=axis, keepdims=keepdims, initial=initial)
+    expected = ufunc.reduce(base_value(x), axis=axis, keepdims=keepdims,
+                            initial=base_value(initial))
     if not _differentiable(function) or not (isinstance(x, Tracer) or isinstance(initial, Tracer)):
         return expected
     x = x if isinstance(x, Tracer) else np.asarray(x)
@@ -171,6 +174,8 @@ def _occurrences(positions: np.ndarray) -> np.ndarray:
 
 def _at_method(ufunc: np.ufunc, function: Callable) -> Callable:
     def at(a, indices, b=None):
+        if not isinstance(a, Tracer) and not isinstance(b, Tracer):
+            return ufunc.at(a, indices, *(() if b is None else (b,)))  # nothing traced
         if not (isinstance(a, Tracer) and hasattr(a, "__setitem__")):
             raise TypeError(
                 f"chainrule cannot apply np.{ufunc.__name__}.at to a plain NumPy array with "

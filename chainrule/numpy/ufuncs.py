@@ -64,10 +64,15 @@ float_power.def_partials(lambda ans, x, y: _float_power_slope(x, y),
 # -- ldexp, frexp: x * 2**n and its inverse; the exponents are integers ---------------
 
 
+def _float_dtype(x) -> np.dtype:
+    """The floating-point type NumPy computes ``x`` in (float64 for Python numbers)."""
+    dtype = np.asarray(base_value(x)).dtype
+    return dtype if dtype.kind in "fc" else np.dtype(np.float64)
+
+
 def _powers_of_two(like, exponent):
     """2**exponent in the floating-point type of ``like``: exact, a constant."""
-    like = base_value(like)
-    return np.ldexp(np.ones_like(like, dtype=np.result_type(like, np.float16)), exponent)
+    return np.ldexp(np.ones(np.shape(base_value(like)), _float_dtype(like)), exponent)
 
 
 ldexp_p = elementwise("ldexp", np.ldexp)
@@ -169,8 +174,7 @@ def _bessel_i_series(x, order):
 def _bessel_i_impl(x, order):
     if order == 0:
         return np.i0(x)
-    dtype = np.result_type(base_value(x), np.float16)
-    return np.asarray(_bessel_i_series(x, order), dtype)
+    return np.asarray(_bessel_i_series(x, order), _float_dtype(x))
 
 
 bessel_i_p = primitive("i0.bessel_i", _bessel_i_impl)
