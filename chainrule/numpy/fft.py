@@ -76,6 +76,7 @@ def _resize_impl(x, axis, length):
 
 resize_p = primitive("fft.resize", _resize_impl)
 resize_p.def_linear(lambda g, ans, x, axis, length: resize_p(g, axis=axis, length=shape_of(x)[axis]))
+resize_p.written_doc = "Crop or zero-pad to ``length`` along ``axis`` (the n= of numpy.fft); linear.\n"
 
 
 def _resized(x: Any, axis: int, length: int) -> Any:
@@ -112,6 +113,10 @@ def _irfft_transpose(g, ans, x, axis, n, norm):
 
 irfft_p = primitive("fft.irfft", lambda x, axis, n, norm: np.fft.irfft(x, n=n, axis=axis, norm=norm))
 irfft_p.def_linear(_irfft_transpose)
+
+for _prim, _numpy_name in ((fft_p, "fft"), (ifft_p, "ifft"), (rfft_p, "rfft"), (irfft_p, "irfft")):
+    _prim.written_doc = (f"numpy.fft.{_numpy_name} along one axis, linear with its transpose; "
+                         f"np.fft.{_numpy_name}(x) on a traced x reaches it.\n")
 
 
 # -- one axis ------------------------------------------------------------------------
@@ -407,7 +412,7 @@ def ifftshift(x: Any, axes: Any = None) -> Any:
 def _frequency_options(n: Any, device: Any, function: str) -> None:
     since_numpy_2_keywords(function, device=device)
     if not isinstance(n, (int, np.integer)):
-        raise ValueError("n should be an integer")
+        raise ValueError("n should be an integer")  # noqa: TRY004 - NumPy's own error
 
 
 @handles(np.fft.fftfreq)

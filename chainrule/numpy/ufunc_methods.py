@@ -24,14 +24,15 @@ array([12.,  8.,  6.])
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
 from ..core import Primitive, Tracer, base_value
+
 # every file that routes ufuncs, so that all of them are in UFUNCS when the table is built
-from . import arithmetic, complex_numbers, exp_log, nondiff, trig, ufuncs  # noqa: F401
-from . import reductions
+from . import arithmetic, complex_numbers, exp_log, nondiff, reductions, trig, ufuncs  # noqa: F401
 from .complex_numbers import conjugate
 from .indexing import getitem, scatter_add_p, setitem
 from .joining import stack
@@ -213,15 +214,15 @@ def _at_method(ufunc: np.ufunc, function: Callable) -> Callable:
 
 # -- the table ---------------------------------------------------------------------------
 
-def method_table(ufuncs: dict) -> dict:
-    """``(ufunc, method) -> function`` for every ufunc in ``ufuncs`` and each method NumPy
+def method_table(routes: dict) -> dict:
+    """``(ufunc, method) -> function`` for every ufunc in ``routes`` and each method NumPy
     defines for it (reduce, accumulate and outer for binary ufuncs; at for all).
 
     >>> (np.add, "outer") in method_table({np.add: np.add})
     True
     """
     table = {}
-    for ufunc, function in ufuncs.items():
+    for ufunc, function in routes.items():
         if ufunc.nout != 1 or ufunc.signature is not None:
             continue
         if ufunc.nin == 2:

@@ -26,7 +26,8 @@ from .wrap import UFUNCS, handles, nondiff, primitive, registered, since_numpy
 # -- copysign: |x| with the sign of y; y only chooses a sign, so it has no derivative --
 
 copysign_p = elementwise("copysign", np.copysign)
-copysign_p.def_partials(lambda ans, x, y: _copysign_slope(x, y), None)
+# (y's partial is zero; the wrapper below passes y untraced, so it is never computed)
+copysign_p.def_partials(lambda ans, x, y: _copysign_slope(x, y), lambda ans, x, y: 0.0 * ans)
 
 
 def _copysign_slope(x, y):
@@ -76,7 +77,8 @@ def _powers_of_two(like, exponent):
 
 
 ldexp_p = elementwise("ldexp", np.ldexp)
-ldexp_p.def_partials(lambda ans, x, n: _powers_of_two(x, base_value(n)), None)
+ldexp_p.def_partials(lambda ans, x, n: _powers_of_two(x, base_value(n)), None)  # n: integers
+ldexp_p.written_doc = "numpy.ldexp(x, n) = x * 2**n: the slope in x is 2**n; n is an integer.\n"
 
 
 def ldexp(x, n, out=None):
@@ -95,16 +97,18 @@ mantissa_p = registered(Elementwise("numpy.frexp.mantissa", lambda x: np.frexp(x
 # mantissa = x / 2**exponent with the exponent piecewise constant
 mantissa_p.def_partials(lambda ans, x: _powers_of_two(x, -np.frexp(base_value(x))[1]))
 exponent_p = nondiff("frexp.exponent", lambda x: np.frexp(x)[1])
+mantissa_p.written_doc = "The mantissa of numpy.frexp: x / 2**exponent, slope 2**-exponent.\n"
+exponent_p.written_doc = "The exponent of numpy.frexp: an integer, no derivative.\n"
 
 
-def frexp(x, out1=None, out2=None, out=None):
+def frexp(x, out=None):
     """``np.frexp``: ``(mantissa, exponent)`` with ``x = mantissa * 2**exponent``; the
     mantissa is differentiable, the (integer) exponent is not.
 
     >>> frexp(np.array([8.0]))
     (array([0.5]), array([4], dtype=int32))
     """
-    _no_out(out1 if out is None else out, "frexp")
+    _no_out(out, "frexp")
     return mantissa_p(x), exponent_p(x)
 
 
@@ -115,31 +119,34 @@ UFUNCS[np.frexp] = frexp
 fractional_p = registered(Elementwise("numpy.modf.fractional", lambda x: np.modf(x)[0]))
 fractional_p.def_partials(lambda ans, x: 1.0)
 integral_p = nondiff("modf.integral", lambda x: np.modf(x)[1])
+fractional_p.written_doc = "The fractional part of numpy.modf: slope 1.\n"
+integral_p.written_doc = "The integral part of numpy.modf: piecewise constant, no derivative.\n"
 
 
-def modf(x, out1=None, out2=None, out=None):
+def modf(x, out=None):
     """``np.modf``: ``(fractional, integral)`` parts; the fractional part has slope 1.
 
     >>> cr.grad(lambda x: modf(x)[0] + modf(x)[1])(2.5)
     1.0
     """
-    _no_out(out1 if out is None else out, "modf")
+    _no_out(out, "modf")
     return fractional_p(x), integral_p(x)
 
 
 UFUNCS[np.modf] = modf
 
 quotient_p = nondiff("divmod.quotient", lambda x, y: np.divmod(x, y)[0])
+quotient_p.written_doc = "The quotient of numpy.divmod, x // y: piecewise constant.\n"
 
 
-def divmod(x, y, out1=None, out2=None, out=None):  # noqa: A001 - NumPy's name
+def divmod(x, y, out=None):  # NumPy's name
     """``np.divmod``: ``(x // y, x % y)``; the quotient is piecewise constant, the
     remainder is differentiated as ``np.remainder`` is.
 
     >>> cr.grad(lambda x: divmod(x, 2.0)[1])(5.5)
     1.0
     """
-    _no_out(out1 if out is None else out, "divmod")
+    _no_out(out, "divmod")
     return quotient_p(x, y), remainder(x, y)
 
 
@@ -180,6 +187,8 @@ def _bessel_i_impl(x, order):
 bessel_i_p = primitive("i0.bessel_i", _bessel_i_impl)
 bessel_i_p.def_partials(lambda ans, x, order: bessel_i_p(x, order=1) if order == 0 else
                         0.5 * (bessel_i_p(x, order=order - 1) + bessel_i_p(x, order=order + 1)))
+bessel_i_p.written_doc = ("The modified Bessel function I_order of integer order (np.i0 for 0); "
+                          "its slope is (I_(order-1) + I_(order+1)) / 2.\n")
 
 
 @handles(np.i0)
@@ -205,5 +214,13 @@ _INTEGER_UFUNCS = [
     "bitwise_not", "bitwise_invert", "bitwise_left_shift", "bitwise_right_shift",
     "bitwise_count",
 ]
-INTEGER_UFUNCS = {name: nondiff(name, since_numpy(np, name))
+
+
+def _integer_ufunc(name: str):
+    prim = nondiff(name, since_numpy(np, name))
+    prim.written_doc = f"numpy.{name}, of integers (or booleans, dates): no derivative.\n"
+    return prim
+
+
+INTEGER_UFUNCS = {name: _integer_ufunc(name)
                   for name in _INTEGER_UFUNCS if since_numpy(np, name) is not None}

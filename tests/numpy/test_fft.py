@@ -120,7 +120,8 @@ def test_frequencies_are_plain_and_follow_a_traced_spacing(function, n):
     # through d, k / (n d) is differentiable, with NumPy's own code and chainrule's
     expected = -function(n, 1.0) / 0.1**2
     for spelling in (function, getattr(cnp.fft, function.__name__)):
-        np.testing.assert_allclose(cr.jacobian(lambda d: spelling(n, d))(0.1), expected)
+        frequencies_of = cr.jacobian(lambda d, spelling=spelling: spelling(n, d))
+        np.testing.assert_allclose(frequencies_of(0.1), expected)
 
 
 # -- dtypes, errors, properties --------------------------------------------------------
@@ -129,7 +130,7 @@ def test_float32_follows_numpy_and_its_gradient_stays_float32(rng):
     x = rng.standard_normal(6).astype(np.float32)
     for function in (np.fft.fft, np.fft.rfft, np.fft.ihfft):
         assert getattr(cnp.fft, function.__name__)(x).dtype == function(x).dtype
-        gradient = cr.grad(lambda x: np.sum(np.abs(function(x)) ** 2))(x)
+        gradient = cr.grad(lambda x, function=function: np.sum(np.abs(function(x)) ** 2))(x)
         assert gradient.dtype == np.float32
     spectrum = np.fft.rfft(x)
     assert cnp.fft.irfft(spectrum).dtype == np.fft.irfft(spectrum).dtype
