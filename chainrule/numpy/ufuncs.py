@@ -36,7 +36,7 @@ def _copysign_slope(x, y):
     return np.where(np.signbit(base_value(y)), -slope, slope)
 
 
-def copysign(x, y, out=None):
+def copysign(x: Any, y: Any, out: Any = None) -> Any:
     """``np.copysign``: differentiable in ``x``; ``y`` chooses the sign only.
 
     >>> cr.grad(lambda x: copysign(x, -1.0))(2.0)
@@ -81,7 +81,7 @@ ldexp_p.def_partials(lambda ans, x, n: _powers_of_two(x, base_value(n)), None)  
 ldexp_p.written_doc = "numpy.ldexp(x, n) = x * 2**n: the slope in x is 2**n; n is an integer.\n"
 
 
-def ldexp(x, n, out=None):
+def ldexp(x: Any, n: Any, out: Any = None) -> Any:
     """``np.ldexp``: ``x * 2**n``, differentiable in ``x`` (``n`` is an integer).
 
     >>> ldexp(np.array([1.0, 3.0]), 2)
@@ -101,7 +101,7 @@ mantissa_p.written_doc = "The mantissa of numpy.frexp: x / 2**exponent, slope 2*
 exponent_p.written_doc = "The exponent of numpy.frexp: an integer, no derivative.\n"
 
 
-def frexp(x, out=None):
+def frexp(x: Any, out: Any = None) -> tuple:
     """``np.frexp``: ``(mantissa, exponent)`` with ``x = mantissa * 2**exponent``; the
     mantissa is differentiable, the (integer) exponent is not.
 
@@ -123,7 +123,7 @@ fractional_p.written_doc = "The fractional part of numpy.modf: slope 1.\n"
 integral_p.written_doc = "The integral part of numpy.modf: piecewise constant, no derivative.\n"
 
 
-def modf(x, out=None):
+def modf(x: Any, out: Any = None) -> tuple:
     """``np.modf``: ``(fractional, integral)`` parts; the fractional part has slope 1.
 
     >>> cr.grad(lambda x: modf(x)[0] + modf(x)[1])(2.5)
@@ -139,7 +139,7 @@ quotient_p = nondiff("divmod.quotient", lambda x, y: np.divmod(x, y)[0])
 quotient_p.written_doc = "The quotient of numpy.divmod, x // y: piecewise constant.\n"
 
 
-def divmod(x, y, out=None):  # NumPy's name
+def divmod(x: Any, y: Any, out: Any = None) -> tuple:  # NumPy's name
     """``np.divmod``: ``(x // y, x % y)``; the quotient is piecewise constant, the
     remainder is differentiated as ``np.remainder`` is.
 
