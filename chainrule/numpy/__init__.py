@@ -16,6 +16,7 @@ _LAYER_ORDER = (
     "exp_log",
     "arithmetic",
     "trig",
+    "ufuncs",           # copysign, float_power, ldexp, frexp, modf, divmod, i0, integer ufuncs
     "manipulation",     # reshape, transpose, flips, diagonals
     "indexing",
     "joining",          # concatenate, stack, split, tile, repeat, pad
@@ -26,11 +27,14 @@ _LAYER_ORDER = (
     "solve",
     "decompositions",
     "linalg",           # also the chainrule.numpy.linalg namespace
+    "fft",              # also the chainrule.numpy.fft namespace
     "nondiff",
+    "ufunc_methods",    # reduce, accumulate, outer, at: the table __array_ufunc__ reads
     "tracer",           # the array tracer: NumPy's protocols, operators, methods
 )
 
 from . import tracer as _tracer  # noqa: F401  registers the array tracer, importing every area
+from . import fft as fft
 from . import linalg as linalg
 from .arithmetic import abs as abs  # noqa: A004
 from .arithmetic import absolute as absolute
@@ -211,6 +215,17 @@ from .trig import sinc as sinc
 from .trig import sinh as sinh
 from .trig import tan as tan
 from .trig import tanh as tanh
+from .ufunc_methods import matvec as matvec
+from .ufunc_methods import vecmat as vecmat
+from .ufuncs import copysign as copysign
+from .ufuncs import divmod as divmod  # noqa: A004
+from .ufuncs import float_power as float_power
+from .ufuncs import frexp as frexp
+from .ufuncs import i0 as i0
+from .ufuncs import ldexp as ldexp
+from .ufuncs import modf as modf
+from .ufuncs import nextafter as nextafter
+from .ufuncs import spacing as spacing
 
 # NumPy's constants and types, so ``cnp`` can stand in for ``np``
 from numpy import e as e, inf as inf, nan as nan, newaxis as newaxis, pi as pi  # noqa: E402
