@@ -27,6 +27,7 @@ from . import (arithmetic, complex_numbers, elementwise, indexing, joining, lina
                nondiff, reductions)
 from .creation import LIKE_FUNCTIONS
 from .mutation import LOST_DERIVATIVE_HINT, add_view, update, write_out
+from .ufunc_methods import UFUNC_METHODS
 from .wrap import FUNCTIONS, SCALAR_TYPES, UFUNCS, unsupported_function_error
 
 class NumericTracer(Tracer):
@@ -193,7 +194,7 @@ class NumericTracer(Tracer):
         if method == "__call__":
             function = UFUNCS.get(ufunc)
         else:
-            function = _UFUNC_METHODS.get((ufunc, method))
+            function = UFUNC_METHODS.get((ufunc, method))
         if function is None:
             owner = "numpy" if getattr(np, ufunc.__name__, None) is ufunc else "the ufunc"
             where = f"{owner}.{ufunc.__name__}" + ("" if method == "__call__" else f".{method}")
@@ -265,13 +266,6 @@ def operator_index(value: Any) -> int:
     return operator.index(value)
 
 
-_UFUNC_METHODS = {
-    (np.add, "reduce"): lambda x, axis=0, keepdims=False: reductions.sum(x, axis, keepdims=keepdims),
-    (np.multiply, "reduce"): lambda x, axis=0, keepdims=False: reductions.prod(x, axis, keepdims=keepdims),
-    (np.maximum, "reduce"): lambda x, axis=0, keepdims=False: reductions.max(x, axis, keepdims=keepdims),
-    (np.minimum, "reduce"): lambda x, axis=0, keepdims=False: reductions.min(x, axis, keepdims=keepdims),
-    (np.add, "accumulate"): lambda x, axis=0: reductions.cumsum(x, axis),
-}
 
 
 register_tracer_type(np.ndarray, ArrayTracer)

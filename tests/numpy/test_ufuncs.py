@@ -319,18 +319,12 @@ def test_methods_exist_for_every_binary_ufunc():
                        for method in ("reduce", "accumulate", "outer", "at")), ufunc
 
 
-WIRED_IN_TRACER = pytest.mark.xfail(
-    strict=True, reason="tracer.py still reads its own _UFUNC_METHODS; replacing it by "
-                        "chainrule.numpy.ufunc_methods.UFUNC_METHODS routes these")
-
-
 def _added_at(x):
     y = x * 1.0
     np.add.at(y, [0, 0, 2], x[1])
     return np.sum(y * y)
 
 
-@WIRED_IN_TRACER
 @pytest.mark.parametrize("spelling", [
     lambda x: np.sum(np.add.outer(x, np.arange(3.0))),
     lambda x: np.logaddexp.reduce(x),
