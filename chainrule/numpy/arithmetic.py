@@ -170,26 +170,37 @@ def where(condition, x=None, y=None):
     return _where(base_value(condition), x, y)
 
 
-def _clip_chosen(x, lo, hi):
-    # Which of x, lo, hi each entry of np.clip(x, lo, hi) = minimum(maximum(x, lo), hi)
-    # comes from: constant boolean masks, one per argument.
+def _tie_split(x, y, wins):
+    # The weight of x in maximum/minimum(x, y): 1 where x wins, 1/2 at a tie, 0 where y does
+    return np.where(wins(x, y), 1.0, np.where(x == y, 0.5, 0.0))
+
+
+def _clip_weights(ans, x, lo, hi):
+    # np.clip(x, lo, hi) is minimum(maximum(x, lo), hi), and its weights (constants, one
+    # per argument) are those of that composition: ties split evenly, as in maximum, so
+    # at a bound x and the bound get 1/2 each. They sum to 1: clip(x + c, lo + c, hi + c)
+    # is clip(x, lo, hi) + c.
     x = base_value(x)
     shape = np.broadcast_shapes(*(np.shape(base_value(v)) for v in (x, lo, hi) if v is not None))
-    raised = np.zeros(shape, bool) if lo is None else np.broadcast_to(x < base_value(lo), shape)
-    low = x if lo is None else np.maximum(x, base_value(lo))
-    lowered = np.zeros(shape, bool) if hi is None else np.broadcast_to(low > base_value(hi), shape)
-    return ~(raised | lowered), raised & ~lowered, lowered
+    raised = x if lo is None else np.maximum(x, base_value(lo))
+    x_in_raised = 1.0 if lo is None else _tie_split(x, base_value(lo), np.greater)
+    raised_in_ans = 1.0 if hi is None else _tie_split(raised, base_value(hi), np.less)
+    dtype = dtype_of(ans)
+    return tuple(np.broadcast_to(np.asarray(weight, dtype), shape)
+                 for weight in (x_in_raised * raised_in_ans,
+                                (1.0 - x_in_raised) * raised_in_ans, 1.0 - raised_in_ans))
 
 
 clip_p = registered(Elementwise("numpy.clip", np.clip))
-clip_p.def_partials(lambda ans, x, lo, hi: _clip_chosen(x, lo, hi)[0],
-                    lambda ans, x, lo, hi: _clip_chosen(x, lo, hi)[1],
-                    lambda ans, x, lo, hi: _clip_chosen(x, lo, hi)[2])
+clip_p.def_partials(lambda ans, x, lo, hi: _clip_weights(ans, x, lo, hi)[0],
+                    lambda ans, x, lo, hi: _clip_weights(ans, x, lo, hi)[1],
+                    lambda ans, x, lo, hi: _clip_weights(ans, x, lo, hi)[2])
 
 
 @handles(np.clip)
 def clip(x, a_min=None, a_max=None, **kwargs):
-    """``np.clip``: the gradient goes to ``x`` inside the interval, to the bound where clipped.
+    """``np.clip``: the gradient goes to ``x`` inside the interval, to the bound where
+    clipped, and half to each at a bound (``minimum(maximum(x, lo), hi)``'s ties).
 
     >>> clip(np.array([-2.0, 0.5, 3.0]), -1.0, 1.0)
     array([-1. ,  0.5,  1. ])

@@ -301,6 +301,22 @@ var_p.def_partials(lambda ans, x, axis, ddof, keepdims: (
     _centered(x, axis) * _var_scale(x, ans, axis, ddof)))
 
 
+def _spread_inputs(function, a, dtype, ddof, where, mean, correction):
+    """The array and ``ddof`` that ``var``/``std`` reduce, with NumPy's keyword checks."""
+    since_numpy_2_keywords(function, mean=mean, correction=correction)
+    _unsupported(function, "compute it as np.mean((x - np.mean(x)) ** 2)" if function == "var"
+                 else "compute it as np.sqrt(np.mean((x - np.mean(x)) ** 2))",
+                 where=where, mean=mean)
+    if correction is not None and correction is not np._NoValue:
+        ddof = correction
+    x = _cast(a, dtype)
+    if isinstance(x, Tracer) and np.issubdtype(dtype_of(x), np.complexfloating):
+        raise NotImplementedError(
+            "numpy.var and numpy.std of complex traced values are not supported by chainrule "
+            "yet; use np.mean(np.abs(x - np.mean(x)) ** 2).")
+    return x, ddof
+
+
 @handles(np.var)
 def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=None, mean=None,
         correction=None):
@@ -309,32 +325,42 @@ def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=Non
     >>> var(np.array([1.0, 2.0, 3.0, 4.0]), ddof=1)
     1.6666666666666667
     """
-    since_numpy_2_keywords("var", mean=mean, correction=correction)
-    _unsupported("var", "compute it as np.mean((x - np.mean(x)) ** 2)", where=where, mean=mean)
-    if correction is not None and correction is not np._NoValue:
-        ddof = correction
-    x = _cast(a, dtype)
-    if isinstance(x, Tracer) and np.issubdtype(dtype_of(x), np.complexfloating):
-        raise NotImplementedError(
-            "numpy.var and numpy.std of complex traced values are not supported by chainrule "
-            "yet; use np.mean(np.abs(x - np.mean(x)) ** 2).")
+    x, ddof = _spread_inputs("var", a, dtype, ddof, where, mean, correction)
     result = var_p(x, axis=normalize_axis(axis, len(shape_of(x))), ddof=ddof,
                    keepdims=_keepdims(keepdims))
     return _output(result, out)
 
 
+def _std_slope(ans, x, axis: tuple, ddof, keepdims: bool):
+    """d std = sum((x - mean) dx) / ((n - ddof) std). Where std is 0 the values are all
+    equal, the apex of a cone (std is a norm of x - mean): the slope there is 0, a
+    constant, as abs's is at 0 (docs/numpy.md, "Values at kinks")."""
+    spread = expand_to(ans, shape_of(x), axis, keepdims)
+    scale = 0.5 * _var_scale(x, ans, axis, ddof)  # 1 / (n - ddof)
+    apex = base_value(spread) == 0
+    if not np.any(apex):
+        return _centered(x, axis) * scale / spread
+    safe = arithmetic.where(apex, 1.0, spread)
+    return arithmetic.where(apex, 0.0, _centered(x, axis) * scale / safe)
+
+
+std_p = weighted_reduction("std", lambda x, axis, ddof, keepdims: np.std(
+    x, axis=axis, ddof=ddof, keepdims=keepdims))
+std_p.def_partials(_std_slope)
+
+
 @handles(np.std)
 def std(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=None, mean=None,
         correction=None):
-    """``np.std``: the square root of ``var`` (its derivative is infinite where it is 0).
+    """``np.std``, the square root of ``var``; where all values are equal its gradient
+    is 0 (a cone's apex: see docs/numpy.md, "Values at kinks").
 
-    >>> std(np.array([1.0, 3.0]))
-    1.0
+    >>> std(np.array([1.0, 3.0])), cr.grad(std)(np.array([2.0, 2.0]))
+    (1.0, array([0., 0.]))
     """
-    since_numpy_2_keywords("std", mean=mean, correction=correction)
-    _unsupported("std", "compute it as np.sqrt(np.mean((x - np.mean(x)) ** 2))",
-                 where=where, mean=mean)
-    result = arithmetic.sqrt(var(a, axis, dtype, None, ddof, keepdims, correction=correction))
+    x, ddof = _spread_inputs("std", a, dtype, ddof, where, mean, correction)
+    result = std_p(x, axis=normalize_axis(axis, len(shape_of(x))), ddof=ddof,
+                   keepdims=_keepdims(keepdims))
     return _output(result, out)
 
 
