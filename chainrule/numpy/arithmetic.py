@@ -58,8 +58,17 @@ def _power_slope(x, y):
     if type(y) in (int, float) or (np.ndim(base_value(y)) == 0 and not isinstance(y, Tracer)):
         if y == 2:
             return 2 * x
-        return y * x ** (y - 1) if y != 0 else 0 * x
+        return y * _scalar_power(x, y - 1) if y != 0 else 0 * x
     return y * x ** where(y == 0, 1, y - 1)
+
+
+def _scalar_power(x, exponent):
+    # NumPy's x**exponent: a Python float's own ** raises at 0.0 ** -0.5 and turns
+    # (-1.0) ** 0.5 complex, where NumPy gives inf and nan. A Python number stays one.
+    if type(x) not in (int, float):
+        return x ** exponent
+    result = np.power(float(x), exponent)
+    return float(result) if np.isrealobj(result) else result
 
 
 power = elementwise("power", np.power)
