@@ -111,12 +111,17 @@ fabs = elementwise("fabs", np.fabs)
 fabs.def_partials(lambda ans, x: np.sign(base_value(x)))
 
 
+def _tie_split(x, y, wins):
+    # The weight of x in maximum/minimum(x, y): 1 where x wins, 1/2 at a tie, 0 where y does
+    return np.where(wins(x, y), 1.0, np.where(x == y, 0.5, 0.0))
+
+
 def _chosen(x, y, ans, wins, skip_nan=False):
     # The constant weight of x in maximum/minimum-like ops: 1 where x is chosen, 0 where
     # y is; ties split evenly, as JAX and autograd do, so the gradient stays symmetric.
     # fmax/fmin (skip_nan) choose the other argument where one is NaN.
     x, y = base_value(x), base_value(y)
-    weight = np.where(wins(x, y), 1, np.where(x == y, 0.5, 0))
+    weight = _tie_split(x, y, wins)
     if skip_nan:
         weight = np.where(np.isnan(y), 1, np.where(np.isnan(x), 0, weight))
     return weight.astype(dtype_of(ans))
@@ -177,11 +182,6 @@ def where(condition, x=None, y=None):
     if x is None and y is None:
         return np.nonzero(base_value(condition))
     return _where(base_value(condition), x, y)
-
-
-def _tie_split(x, y, wins):
-    # The weight of x in maximum/minimum(x, y): 1 where x wins, 1/2 at a tie, 0 where y does
-    return np.where(wins(x, y), 1.0, np.where(x == y, 0.5, 0.0))
 
 
 def _clip_weights(ans, x, lo, hi):

@@ -6,6 +6,7 @@ fill value; and ``linspace``/``logspace``/``geomspace`` between traced ends."""
 from __future__ import annotations
 
 import operator
+from typing import Any, Callable
 
 import numpy as np
 
@@ -111,7 +112,8 @@ def full_like(x, fill_value, dtype=None, order="K", subok=True, shape=None):
         np.full_like(base_value(x), fill_value, dtype=dtype, shape=shape), x)
 
 
-def full(shape, fill_value, dtype=None, order="C", *, like=None, **kwargs):
+def full(shape: Any, fill_value: Any, dtype: Any = None, order: str = "C", *, like: Any = None,
+         **kwargs: Any) -> Any:
     """``np.full``; a traced fill value (or ``like=`` a traced array) gives a traced
     array, differentiable in the fill value. Plain ``np.full(shape, t)`` cannot be
     intercepted (NumPy converts ``t`` first): spell it ``np.full(shape, t, like=t)``.
@@ -145,8 +147,8 @@ def _along_first(mask_positions, num: int, ndim: int):
 
 
 @handles(np.linspace)
-def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0, *,
-             device=None):
+def linspace(start: Any, stop: Any, num: int = 50, endpoint: bool = True, retstep: bool = False,
+             dtype: Any = None, axis: int = 0, *, device: Any = None) -> Any:
     """``np.linspace``, differentiable in ``start`` and ``stop`` (scalars or arrays).
 
     Computed as NumPy does (``start + i * step``, the last point ``stop``), so the
@@ -200,7 +202,8 @@ def _at_least_ndim(x, ndim: int):
 
 
 @handles(np.logspace)
-def logspace(start, stop, num=50, endpoint=True, base=10.0, dtype=None, axis=0):
+def logspace(start: Any, stop: Any, num: int = 50, endpoint: bool = True, base: Any = 10.0,
+             dtype: Any = None, axis: int = 0) -> Any:
     """``np.logspace``: ``base ** linspace(start, stop)``, differentiable in ``start``,
     ``stop`` and ``base``.
 
@@ -216,7 +219,8 @@ def logspace(start, stop, num=50, endpoint=True, base=10.0, dtype=None, axis=0):
 
 
 @handles(np.geomspace)
-def geomspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
+def geomspace(start: Any, stop: Any, num: int = 50, endpoint: bool = True, dtype: Any = None,
+              axis: int = 0) -> Any:
     """``np.geomspace``: a geometric sequence, differentiable in real ``start`` and
     ``stop`` (of either sign, not zero); its ends are exactly ``start`` and ``stop``.
 
@@ -260,7 +264,7 @@ def _creation_like(numpy_function):
 # NumPy calls these through ``like.__array_function__`` without passing ``like``
 # on; the array tracer adds it back. (linspace and friends take no ``like=``: they
 # dispatch on their arguments, through ``handles`` above.)
-LIKE_FUNCTIONS = {
+LIKE_FUNCTIONS: dict[Any, Callable] = {
     np.zeros: _creation_like(np.zeros),
     np.ones: _creation_like(np.ones),
     np.empty: _creation_like(np.zeros),

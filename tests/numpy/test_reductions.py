@@ -72,8 +72,8 @@ def test_reduction_float32(name, fn, np_fn, domain, rng):
 @pytest.mark.parametrize("name, fn, np_fn, domain", REDUCTIONS, ids=[r[0] for r in REDUCTIONS])
 def test_reduction_of_scalars_and_vectors(name, fn, np_fn, domain, rng):
     for shape in [(), (5,)]:
-        if shape == () and name.startswith(("var_", "std")):
-            continue  # ddof=1 of one value is undefined; std'(0) is infinite
+        if shape == () and name.endswith("_ddof"):
+            continue  # ddof=1 of one value is undefined (NaN); std of one value has slope 0
         x = rng.uniform(*domain, size=shape)
         cr.check_grads(fn, (x,), modes=("fwd", "rev"), order=2)
         np.testing.assert_array_equal(fn(x), np_fn(x))
@@ -280,6 +280,20 @@ def test_lists_of_traced_values():
     gradient = cr.grad(lambda a, b: red.prod([a, b, 2.0]), argnums=(0, 1))(3.0, 4.0)
     assert gradient == (8.0, 6.0)
     assert cr.grad(lambda a: red.average([1.0, 2.0], weights=[a, 1.0]))(1.0) == -0.25
+
+
+def test_std_where_all_values_are_equal():
+    # a cone's apex (docs/numpy.md, "Values at kinks"): slope 0, not NaN, in both modes
+    x = np.array([[1.0, 2.0, 3.0], [2.0, 2.0, 2.0]])
+    for ddof in (0, 1):
+        gradient = cr.grad(lambda x: red.std(x, axis=1, ddof=ddof).sum())(x)
+        np.testing.assert_allclose(gradient[0], (x[0] - 2.0) / ((3 - ddof) * np.std(x[0], ddof=ddof)))
+        np.testing.assert_array_equal(gradient[1], 0.0)
+        _, tangent = cr.jvp(lambda x: np.std(x, axis=1, ddof=ddof), (x,), (np.ones((2, 3)),))
+        np.testing.assert_allclose(tangent, [0.0, 0.0], atol=1e-15)
+        # elsewhere it is smooth: both modes to second order
+        cr.check_grads(lambda x: np.std(x, axis=1, ddof=ddof, keepdims=True), (x[:1],),
+                       modes=("fwd", "rev"), order=2)
 
 
 def test_errors():
