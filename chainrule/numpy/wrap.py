@@ -170,6 +170,10 @@ UNSUPPORTED_HINTS: dict[str, str] = {
                        "or call it per element and stack: cnp.array([f(t) for t in x])",
     "numpy.frompyfunc": "write the function with array operations (np.where for branches), "
                         "or call it per element and stack: cnp.array([f(t) for t in x])",
+    "numpy.copyto": "a plain array cannot hold a traced value (np.full(shape, t, dtype=...) "
+                    "and np.full_like(plain, t) copy into one): create the array from the "
+                    "traced value, cnp.full(shape, t), np.full(shape, t, like=t) or "
+                    "cnp.full_like(a, t)",
     "numpy.sort": "index with the (non-differentiable) order: x[np.argsort(x)] (1-D)",
     "numpy.median": "sort by indexing and average the middle: s = x[np.argsort(x)]; "
                     "(s[(n - 1) // 2] + s[n // 2]) / 2",
