@@ -112,8 +112,13 @@ fabs.def_partials(lambda ans, x: np.sign(base_value(x)))
 
 
 def _tie_split(x, y, wins):
-    # The weight of x in maximum/minimum(x, y): 1 where x wins, 1/2 at a tie, 0 where y does
-    return np.where(wins(x, y), 1.0, np.where(x == y, 0.5, 0.0))
+    # The weight of x in maximum/minimum(x, y): 1 where x wins, 1/2 at a tie, 0 where y
+    # does. NaN propagates, and so does the gradient: to the NaN argument (half each if both).
+    weight = np.where(wins(x, y), 1.0, np.where(x == y, 0.5, 0.0))
+    x_nan, y_nan = np.isnan(x), np.isnan(y)
+    if np.any(x_nan) or np.any(y_nan):
+        weight = np.where(x_nan, np.where(y_nan, 0.5, 1.0), np.where(y_nan, 0.0, weight))
+    return weight
 
 
 def _chosen(x, y, ans, wins, skip_nan=False):
