@@ -141,8 +141,9 @@ def _cofactor_change(t, a):
     n = shape_of(a)[-1]
     if n <= 1:
         return 0.0 * t  # the cofactor of a 1x1 matrix is the constant [[1]]
-    plain = np.asarray(base_value(a))
-    if np.all(np.linalg.cond(plain) < _WELL_CONDITIONED):
+    with np.errstate(all="ignore"):  # a singular matrix's condition number is inf
+        well_conditioned = np.all(np.linalg.cond(np.asarray(base_value(a))) < _WELL_CONDITIONED)
+    if well_conditioned:
         # d(det(a) inv(a).T) = tr(inv(a) t) cof(a) - cof(a) t.T inv(a).T
         cofactor, inv_t = cofactor_p(a), _inv_transposed(a)
         return cofactor * _expand2(_sum(inv_t * t, (-2, -1))) - matmul(
