@@ -172,6 +172,7 @@ from .reductions import min as min  # noqa: A004
 from .reductions import nanmean as nanmean
 from .reductions import nansum as nansum
 from .reductions import prod as prod
+from .reductions import sort as sort
 from .reductions import std as std
 from .reductions import sum as sum  # noqa: A004
 from .reductions import trace as trace

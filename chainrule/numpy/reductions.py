@@ -552,3 +552,64 @@ def trace(x, offset=0, axis1=0, axis2=1, dtype=None, out=None):
         raise NotImplementedError("np.trace(..., out=...) is not supported on traced values; "
                                   "assign the result instead.")
     return sum(diagonal(x, offset, axis1, axis2), axis=-1, dtype=dtype)
+
+
+# -- sort ----------------------------------------------------------------------------------
+# sort(x) is x gathered by the sorting permutation, a constant: linear in x. Where values
+# tie, the permutation is a choice; the rules average over each run of tied values instead
+# (ties split evenly, as in max), so the derivative does not depend on the choice.
+
+
+def _gather(v, index, axis: int):
+    """``v`` gathered along ``axis`` by the constant ``index`` (take_along_axis)."""
+    where = list(np.indices(index.shape, sparse=True))
+    where[axis] = index
+    return indexing.getitem(v, tuple(where))
+
+
+def _tie_mean(v, sorted_values, axis: int):
+    """``v`` averaged over each run of equal entries of ``sorted_values`` along ``axis``."""
+    starts = np.ones(sorted_values.shape, bool)
+    starts[_along(axis, slice(1, None))] = (sorted_values[_along(axis, slice(1, None))]
+                                            != sorted_values[_along(axis, slice(None, -1))])
+    if np.all(starts):
+        return v
+    position = np.arange(sorted_values.shape[axis]).reshape(
+        (-1,) + (1,) * (sorted_values.ndim - axis - 1))
+    first = np.maximum.accumulate(np.where(starts, position, 0), axis=axis)
+    stops = np.roll(starts, -1, axis=axis)
+    stops[_along(axis, -1)] = True
+    last = np.flip(np.minimum.accumulate(np.flip(np.where(stops, position, position.size), axis),
+                                         axis=axis), axis)
+    total = cumsum_p(v, axis=axis)  # a run's sum: total at its last minus before its first
+    before = _gather(total, np.maximum(first - 1, 0), axis) * (first > 0)
+    mean = (_gather(total, last, axis) - before) / (last - first + 1)
+    return arithmetic.where(last == first, v, mean)
+
+
+def _sorting(x, axis: int):
+    return np.argsort(base_value(x), axis=axis, kind="stable")
+
+
+sort_p = primitive("sort", lambda x, axis: np.sort(x, axis=axis))
+sort_p.def_jvp(lambda t, ans, x, axis: _tie_mean(
+    _gather(t, _sorting(x, axis), axis), base_value(ans), axis))
+sort_p.def_vjp(lambda g, ans, x, axis: _gather(
+    _tie_mean(g, base_value(ans), axis), np.argsort(_sorting(x, axis), axis=axis), axis))
+
+
+@handles(np.sort)
+def sort(a, axis=-1, kind=None, order=None, *, stable=None):
+    """``np.sort``; where values tie, their derivatives are averaged (ties split evenly).
+
+    >>> cr.grad(lambda x: sort(x)[0])(np.array([3.0, 1.0, 1.0]))
+    array([0. , 0.5, 0.5])
+    """
+    if order is not None:
+        raise NotImplementedError("np.sort(..., order=) of structured arrays is not "
+                                  "differentiable; sort plain arrays.")
+    a = _array(a)
+    if axis is None:
+        a, axis = manipulation.reshape(a, (-1,)), 0
+    (axis,) = _axis_tuple(axis, len(shape_of(a)))
+    return sort_p(a, axis=axis)

@@ -174,13 +174,12 @@ UNSUPPORTED_HINTS: dict[str, str] = {
                     "and np.full_like(plain, t) copy into one): create the array from the "
                     "traced value, cnp.full(shape, t), np.full(shape, t, like=t) or "
                     "cnp.full_like(a, t)",
-    "numpy.sort": "index with the (non-differentiable) order: x[np.argsort(x)] (1-D)",
-    "numpy.median": "sort by indexing and average the middle: s = x[np.argsort(x)]; "
+    "numpy.median": "sort and average the middle: s = np.sort(x); "
                     "(s[(n - 1) // 2] + s[n // 2]) / 2",
-    "numpy.percentile": "sort by indexing, s = x[np.argsort(x)], and interpolate between "
-                        "the two neighbouring entries of s with array operations",
-    "numpy.quantile": "sort by indexing, s = x[np.argsort(x)], and interpolate between "
-                      "the two neighbouring entries of s with array operations",
+    "numpy.percentile": "sort, s = np.sort(x), and interpolate between the two "
+                        "neighbouring entries of s with array operations",
+    "numpy.quantile": "sort, s = np.sort(x), and interpolate between the two "
+                      "neighbouring entries of s with array operations",
     "numpy.nanmax": "np.max(np.where(np.isnan(x), -np.inf, x), axis)",
     "numpy.nanmin": "np.min(np.where(np.isnan(x), np.inf, x), axis)",
     "numpy.nanprod": "np.prod(np.where(np.isnan(x), 1.0, x), axis)",

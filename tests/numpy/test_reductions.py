@@ -379,3 +379,40 @@ def test_spellings_agree(method, np_spelling, cr_spelling, rng):
         np.testing.assert_allclose(cr.grad(scalar(spelling))(x), expected, rtol=1e-12)
         np.testing.assert_allclose(cr.jvp(spelling, (x,), (x,))[1],
                                    cr.jvp(cr_spelling, (x,), (x,))[1], rtol=1e-12)
+
+
+# -- sort -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("axis", [None, 0, 1, -1])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_sort(axis, dtype, rng):
+    x = rng.normal(size=(3, 4)).astype(dtype)
+    for spelling in (lambda x: np.sort(x, axis=axis), lambda x: red.sort(x, axis=axis, kind="stable")):
+        out, _ = cr.vjp(spelling, x)
+        np.testing.assert_array_equal(out, np.sort(x, axis=axis))
+        assert out.dtype == dtype
+    if dtype == np.float64:
+        cr.check_grads(lambda x: np.sort(x, axis=axis), (x,), modes=("fwd", "rev"), order=2)
+
+
+def test_sort_splits_ties_evenly_lane_by_lane():
+    # row 0 has no ties, row 1 a tie of two, row 2 a tie of three
+    x = np.array([[3.0, 1.0, 2.0], [2.0, 0.0, 2.0], [5.0, 5.0, 5.0]])
+    weights = np.array([1.0, 10.0, 100.0])
+    expected = [[100.0, 1.0, 10.0], [55.0, 1.0, 55.0], [37.0, 37.0, 37.0]]
+    gradient = cr.grad(lambda x: (np.sort(x, axis=1) @ weights).sum())(x)
+    np.testing.assert_allclose(gradient, expected)
+    jacobian = cr.jacfwd(lambda x: np.sort(x, axis=1) @ weights)(x)
+    np.testing.assert_allclose(np.einsum("iij->ij", jacobian), expected)
+
+
+def test_sort_with_a_nan_sends_its_gradient_to_the_nan():
+    x = np.array([2.0, np.nan, 1.0])
+    assert np.isnan(red.sort(x)[-1])
+    np.testing.assert_array_equal(cr.grad(lambda x: np.sort(x)[-1])(x), [0.0, 1.0, 0.0])
+
+
+def test_sort_refuses_order():
+    with pytest.raises(NotImplementedError, match="order="):
+        cr.grad(lambda x: np.sort(x, order="a").sum())(np.ones(2))

@@ -16,7 +16,7 @@ W = np.array([1.0, -2.0, 0.5])
 # (call on a traced 1-D x, the name the message starts with, words of its alternative)
 CALLS = [
     (lambda x: np.diff(x),                           "numpy.diff",              "x[1:] - x[:-1]"),
-    (lambda x: np.median(x),                         "numpy.median",            "np.argsort"),
+    (lambda x: np.median(x),                         "numpy.median",            "np.sort(x)"),
     (lambda x: np.interp(x, [0.0, 1.0], [0.0, 2.0]), "numpy.interp",            "searchsorted"),
     (lambda x: np.nanmax(x),                         "numpy.nanmax",            "np.isnan"),
     (lambda x: np.ptp(x),                            "numpy.ptp",               "np.max(x, axis)"),
@@ -81,7 +81,7 @@ def _horner(p, x):
 
 
 def _median(x):
-    s = x[np.argsort(x)]
+    s = np.sort(x)
     n = len(x)
     return (s[(n - 1) // 2] + s[n // 2]) / 2
 
