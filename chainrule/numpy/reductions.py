@@ -1,5 +1,6 @@
 """Reductions: sum, mean, prod, max, min, var, std, cumsum, cumprod, average,
-nansum, nanmean, with NumPy's ``axis`` (None, int, negative, tuple) and ``keepdims``.
+nansum, nanmean, with NumPy's ``axis`` (None, int, negative, tuple) and ``keepdims``;
+and sort, whose ties are treated as max's are.
 
 One stanza per primitive. ``axis`` is normalized to a sorted tuple before it
 reaches a primitive, so the rules see one spelling. Rules use wrapped
@@ -11,7 +12,9 @@ operations, so every order works. Two choices worth knowing:
   wrapped multiplications and shifts), so zeros in the input get exact
   derivatives of every order.
 - ``max``/``min`` send the gradient to the positions equal to the result,
-  split evenly among ties (as JAX and autograd do).
+  split evenly among ties (as JAX and autograd do); ``sort`` averages it over
+  each run of tied values, and ``std`` gives 0 where all values are equal
+  (docs/numpy.md, "Values at kinks").
 """
 
 from __future__ import annotations
