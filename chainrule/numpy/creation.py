@@ -128,6 +128,7 @@ def full(shape: Any, fill_value: Any, dtype: Any = None, order: str = "C", *, li
     if dtype is not None:
         fill = astype(fill, dtype)
     zeros = np.zeros(shape, dtype=np.result_type(base_value(fill)), order=order)
+    np.broadcast_to(base_value(fill), zeros.shape)  # NumPy's error where the fill does not fit
     return add(constant_like(zeros, like), fill)
 
 
@@ -187,11 +188,12 @@ def linspace(start: Any, stop: Any, num: int = 50, endpoint: bool = True, retste
     return (y, step) if retstep else y
 
 
-def _as_dtype(y, dtype):
+def _as_dtype(y, dtype, floor: bool = True):
     if dtype is None:
         return y
-    if np.issubdtype(np.dtype(dtype), np.integer):  # NumPy floors first; no derivative
-        return np.floor(base_value(y)).astype(dtype)
+    if np.issubdtype(np.dtype(dtype), np.integer):  # no derivative; linspace floors first
+        plain = base_value(y)
+        return (np.floor(plain) if floor else plain).astype(dtype)
     return astype(y, dtype)
 
 
@@ -215,7 +217,7 @@ def logspace(start: Any, stop: Any, num: int = 50, endpoint: bool = True, base: 
     ndim = np.broadcast(*(base_value(asarray(v)) for v in (start, stop, base))).ndim
     start, stop, base = (_at_least_ndim(v, ndim) for v in (start, stop, base))
     y = linspace(start, stop, num=num, endpoint=endpoint, axis=axis)
-    return _as_dtype(power(expand_dims(base, axis), y), dtype)
+    return _as_dtype(power(expand_dims(base, axis), y), dtype, floor=False)
 
 
 @handles(np.geomspace)
@@ -249,7 +251,7 @@ def geomspace(start: Any, stop: Any, num: int = 50, endpoint: bool = True, dtype
     result = sign * result
     if axis != 0:
         result = moveaxis(result, 0, axis)
-    return _as_dtype(result, inexact if dtype is None else dtype)
+    return _as_dtype(result, inexact if dtype is None else dtype, floor=False)
 
 
 def _creation_like(numpy_function):

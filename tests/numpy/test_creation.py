@@ -58,9 +58,11 @@ def test_linspace_retstep_and_integer_dtype():
     np.testing.assert_array_equal(y, np.linspace(1.0, 3.0, 5))
     assert step == 0.5
     assert cr.grad(lambda x: np.linspace(x, 3.0, 5, retstep=True)[1])(1.0) == -0.25
-    integers = cr.vjp(lambda x: np.linspace(x, 9.0, 4, dtype=int), 0.5)[0]
-    np.testing.assert_array_equal(integers, np.linspace(0.5, 9.0, 4, dtype=int))
-    assert integers.dtype == np.linspace(0.5, 9.0, 4, dtype=int).dtype
+    for function, ends in [(np.linspace, (-4.5, 9.0)), (np.geomspace, (-1.5, -9.0)),
+                           (np.logspace, (0.5, 1.5))]:
+        integers = cr.vjp(lambda x: function(x, ends[1], 4, dtype=int), ends[0])[0]
+        np.testing.assert_array_equal(integers, function(*ends, 4, dtype=int))
+        assert integers.dtype == function(*ends, 4, dtype=int).dtype
 
 
 def test_logspace_in_its_base():
@@ -84,6 +86,13 @@ def test_full_with_a_traced_fill_value(spelling, slope):
     assert out.shape == (2, 3)
     assert cr.grad(lambda v: spelling((2, 3), v).sum())(1.5) == slope
     cr.check_grads(lambda v: spelling((2, 3), v), (1.5,), modes=("fwd", "rev"), order=2)
+
+
+def test_full_refuses_a_fill_that_does_not_fit_as_numpy_does():
+    with pytest.raises(ValueError):
+        np.full(3, np.ones((2, 3)))
+    with pytest.raises(ValueError):
+        cr.grad(lambda v: cnp.full(3, v).sum())(np.ones((2, 3)))
 
 
 def test_full_keeps_the_dtype_asked_for():
