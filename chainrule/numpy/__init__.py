@@ -71,7 +71,11 @@ from .creation import array as array
 from .elementwise import astype as astype
 from .creation import asarray as asarray
 from .creation import empty_like as empty_like
+from .creation import full as full
 from .creation import full_like as full_like
+from .creation import geomspace as geomspace
+from .creation import linspace as linspace
+from .creation import logspace as logspace
 from .creation import ones_like as ones_like
 from .creation import zeros_like as zeros_like
 from .exp_log import exp as exp
@@ -145,6 +149,7 @@ from .nondiff import result_type as result_type
 from .nondiff import rint as rint
 from .nondiff import round as round  # noqa: A004
 from .nondiff import searchsorted as searchsorted
+from .nondiff import shape as shape
 from .nondiff import sign as sign
 from .nondiff import signbit as signbit
 from .nondiff import size as size
@@ -171,6 +176,7 @@ from .reductions import min as min  # noqa: A004
 from .reductions import nanmean as nanmean
 from .reductions import nansum as nansum
 from .reductions import prod as prod
+from .reductions import sort as sort
 from .reductions import std as std
 from .reductions import sum as sum  # noqa: A004
 from .reductions import trace as trace

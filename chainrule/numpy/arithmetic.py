@@ -58,8 +58,17 @@ def _power_slope(x, y):
     if type(y) in (int, float) or (np.ndim(base_value(y)) == 0 and not isinstance(y, Tracer)):
         if y == 2:
             return 2 * x
-        return y * x ** (y - 1) if y != 0 else 0 * x
+        return y * _scalar_power(x, y - 1) if y != 0 else 0 * x
     return y * x ** where(y == 0, 1, y - 1)
+
+
+def _scalar_power(x, exponent):
+    # NumPy's x**exponent: a Python float's own ** raises at 0.0 ** -0.5 and turns
+    # (-1.0) ** 0.5 complex, where NumPy gives inf and nan. A Python number stays one.
+    if type(x) not in (int, float):
+        return x ** exponent
+    result = np.power(float(x), exponent)
+    return float(result) if np.isrealobj(result) else result
 
 
 power = elementwise("power", np.power)
@@ -102,12 +111,22 @@ fabs = elementwise("fabs", np.fabs)
 fabs.def_partials(lambda ans, x: np.sign(base_value(x)))
 
 
+def _tie_split(x, y, wins):
+    # The weight of x in maximum/minimum(x, y): 1 where x wins, 1/2 at a tie, 0 where y
+    # does. NaN propagates, and so does the gradient: to the NaN argument (half each if both).
+    weight = np.where(wins(x, y), 1.0, np.where(x == y, 0.5, 0.0))
+    x_nan, y_nan = np.isnan(x), np.isnan(y)
+    if np.any(x_nan) or np.any(y_nan):
+        weight = np.where(x_nan, np.where(y_nan, 0.5, 1.0), np.where(y_nan, 0.0, weight))
+    return weight
+
+
 def _chosen(x, y, ans, wins, skip_nan=False):
     # The constant weight of x in maximum/minimum-like ops: 1 where x is chosen, 0 where
     # y is; ties split evenly, as JAX and autograd do, so the gradient stays symmetric.
     # fmax/fmin (skip_nan) choose the other argument where one is NaN.
     x, y = base_value(x), base_value(y)
-    weight = np.where(wins(x, y), 1, np.where(x == y, 0.5, 0))
+    weight = _tie_split(x, y, wins)
     if skip_nan:
         weight = np.where(np.isnan(y), 1, np.where(np.isnan(x), 0, weight))
     return weight.astype(dtype_of(ans))
@@ -170,26 +189,32 @@ def where(condition, x=None, y=None):
     return _where(base_value(condition), x, y)
 
 
-def _clip_chosen(x, lo, hi):
-    # Which of x, lo, hi each entry of np.clip(x, lo, hi) = minimum(maximum(x, lo), hi)
-    # comes from: constant boolean masks, one per argument.
+def _clip_weights(ans, x, lo, hi):
+    # np.clip(x, lo, hi) is minimum(maximum(x, lo), hi), and its weights (constants, one
+    # per argument) are those of that composition: ties split evenly, as in maximum, so
+    # at a bound x and the bound get 1/2 each. They sum to 1: clip(x + c, lo + c, hi + c)
+    # is clip(x, lo, hi) + c.
     x = base_value(x)
     shape = np.broadcast_shapes(*(np.shape(base_value(v)) for v in (x, lo, hi) if v is not None))
-    raised = np.zeros(shape, bool) if lo is None else np.broadcast_to(x < base_value(lo), shape)
-    low = x if lo is None else np.maximum(x, base_value(lo))
-    lowered = np.zeros(shape, bool) if hi is None else np.broadcast_to(low > base_value(hi), shape)
-    return ~(raised | lowered), raised & ~lowered, lowered
+    raised = x if lo is None else np.maximum(x, base_value(lo))
+    x_in_raised = 1.0 if lo is None else _tie_split(x, base_value(lo), np.greater)
+    raised_in_ans = 1.0 if hi is None else _tie_split(raised, base_value(hi), np.less)
+    dtype = dtype_of(ans)
+    return tuple(np.broadcast_to(np.asarray(weight, dtype), shape)
+                 for weight in (x_in_raised * raised_in_ans,
+                                (1.0 - x_in_raised) * raised_in_ans, 1.0 - raised_in_ans))
 
 
 clip_p = registered(Elementwise("numpy.clip", np.clip))
-clip_p.def_partials(lambda ans, x, lo, hi: _clip_chosen(x, lo, hi)[0],
-                    lambda ans, x, lo, hi: _clip_chosen(x, lo, hi)[1],
-                    lambda ans, x, lo, hi: _clip_chosen(x, lo, hi)[2])
+clip_p.def_partials(lambda ans, x, lo, hi: _clip_weights(ans, x, lo, hi)[0],
+                    lambda ans, x, lo, hi: _clip_weights(ans, x, lo, hi)[1],
+                    lambda ans, x, lo, hi: _clip_weights(ans, x, lo, hi)[2])
 
 
 @handles(np.clip)
 def clip(x, a_min=None, a_max=None, **kwargs):
-    """``np.clip``: the gradient goes to ``x`` inside the interval, to the bound where clipped.
+    """``np.clip``: the gradient goes to ``x`` inside the interval, to the bound where
+    clipped, and half to each at a bound (``minimum(maximum(x, lo), hi)``'s ties).
 
     >>> clip(np.array([-2.0, 0.5, 3.0]), -1.0, 1.0)
     array([-1. ,  0.5,  1. ])

@@ -1,15 +1,21 @@
-"""Creating arrays that stay traced: ``array``/``asarray`` of traced values, and
+"""Creating arrays that stay traced: ``array``/``asarray`` of traced values,
 ``zeros(n, like=x)``, ``zeros_like(x)`` and friends, whose results can then be
-filled by item assignment without losing the derivative."""
+filled by item assignment without losing the derivative; ``full`` with a traced
+fill value; and ``linspace``/``logspace``/``geomspace`` between traced ends."""
 
 from __future__ import annotations
+
+import operator
+from typing import Any, Callable
 
 import numpy as np
 
 from ..core import Tracer, base_value, new_tracer
-from .arithmetic import add
+from .arithmetic import add, power, where
 from .elementwise import astype
+from .exp_log import log10
 from .joining import stack
+from .manipulation import expand_dims, moveaxis, reshape
 from .wrap import handles
 
 
@@ -106,6 +112,148 @@ def full_like(x, fill_value, dtype=None, order="K", subok=True, shape=None):
         np.full_like(base_value(x), fill_value, dtype=dtype, shape=shape), x)
 
 
+def full(shape: Any, fill_value: Any, dtype: Any = None, order: str = "C", *, like: Any = None,
+         **kwargs: Any) -> Any:
+    """``np.full``; a traced fill value (or ``like=`` a traced array) gives a traced
+    array, differentiable in the fill value. Plain ``np.full(shape, t)`` cannot be
+    intercepted (NumPy converts ``t`` first): spell it ``np.full(shape, t, like=t)``.
+
+    >>> cr.grad(lambda v: full((2, 3), v).sum())(2.0)
+    6.0
+    """
+    if not _contains_tracer(fill_value):
+        options = dict(kwargs) if like is None or isinstance(like, Tracer) else dict(kwargs, like=like)
+        return constant_like(np.full(shape, fill_value, dtype=dtype, order=order, **options), like)
+    fill = asarray(fill_value)
+    if dtype is not None:
+        fill = astype(fill, dtype)
+    zeros = np.zeros(shape, dtype=np.result_type(base_value(fill)), order=order)
+    np.broadcast_to(base_value(fill), zeros.shape)  # NumPy's error where the fill does not fit
+    return add(constant_like(zeros, like), fill)
+
+
+def _plain_call(*values) -> bool:
+    return not any(_contains_tracer(value) for value in values)
+
+
+def _device(device) -> dict:
+    return {} if device is None else {"device": device}
+
+
+def _along_first(mask_positions, num: int, ndim: int):
+    """A constant boolean (num, 1, ..., 1): True at the given positions along axis 0."""
+    mask = np.zeros(num, bool)
+    mask[list(mask_positions)] = True
+    return mask.reshape((num,) + (1,) * ndim)
+
+
+@handles(np.linspace)
+def linspace(start: Any, stop: Any, num: int = 50, endpoint: bool = True, retstep: bool = False,
+             dtype: Any = None, axis: int = 0, *, device: Any = None) -> Any:
+    """``np.linspace``, differentiable in ``start`` and ``stop`` (scalars or arrays).
+
+    Computed as NumPy does (``start + i * step``, the last point ``stop``), so the
+    values are NumPy's to the bit.
+
+    >>> cr.grad(lambda x: linspace(x, 3.4, 5).sum())(1.2)
+    2.5
+    """
+    if _plain_call(start, stop):
+        return np.linspace(start, stop, num, endpoint, retstep, dtype, axis, **_device(device))
+    num = operator.index(num)
+    if num < 0:
+        raise ValueError(f"Number of samples, {num}, must be non-negative.")
+    start, stop = asarray(start), asarray(stop)
+    inexact = np.result_type(base_value(start), base_value(stop), float(num))
+    start, stop = astype(start, inexact), astype(stop, inexact)
+    delta = stop - start
+    ndim = np.ndim(base_value(delta))
+    steps = np.arange(0, num, dtype=inexact).reshape((-1,) + (1,) * ndim)
+    div = num - 1 if endpoint else num
+    if div > 0:
+        step = delta / div
+        if np.any(base_value(step) == 0):  # NumPy's care for denormal steps
+            y = (steps / div) * delta
+        else:
+            y = steps * step
+    else:  # no step: zero samples, or one with endpoint
+        step = np.nan
+        y = steps * delta
+    y = y + start
+    if endpoint and num > 1:
+        y = where(_along_first([-1], num, ndim), stop, y)
+    if axis != 0:
+        y = moveaxis(y, 0, axis)
+    y = _as_dtype(y, dtype)
+    return (y, step) if retstep else y
+
+
+def _as_dtype(y, dtype, floor: bool = True):
+    if dtype is None:
+        return y
+    if np.issubdtype(np.dtype(dtype), np.integer):  # no derivative; linspace floors first
+        plain = base_value(y)
+        return (np.floor(plain) if floor else plain).astype(dtype)
+    return astype(y, dtype)
+
+
+def _at_least_ndim(x, ndim: int):
+    x = asarray(x)
+    shape = np.shape(base_value(x))
+    return reshape(x, (1,) * (ndim - len(shape)) + shape) if len(shape) < ndim else x
+
+
+@handles(np.logspace)
+def logspace(start: Any, stop: Any, num: int = 50, endpoint: bool = True, base: Any = 10.0,
+             dtype: Any = None, axis: int = 0) -> Any:
+    """``np.logspace``: ``base ** linspace(start, stop)``, differentiable in ``start``,
+    ``stop`` and ``base``.
+
+    >>> cr.grad(lambda x: logspace(0.0, x, 2).sum())(1.0) == np.log(10) * 10
+    True
+    """
+    if _plain_call(start, stop, base):
+        return np.logspace(start, stop, num, endpoint, base, dtype, axis)
+    ndim = np.broadcast(*(base_value(asarray(v)) for v in (start, stop, base))).ndim
+    start, stop, base = (_at_least_ndim(v, ndim) for v in (start, stop, base))
+    y = linspace(start, stop, num=num, endpoint=endpoint, axis=axis)
+    return _as_dtype(power(expand_dims(base, axis), y), dtype, floor=False)
+
+
+@handles(np.geomspace)
+def geomspace(start: Any, stop: Any, num: int = 50, endpoint: bool = True, dtype: Any = None,
+              axis: int = 0) -> Any:
+    """``np.geomspace``: a geometric sequence, differentiable in real ``start`` and
+    ``stop`` (of either sign, not zero); its ends are exactly ``start`` and ``stop``.
+
+    >>> round(cr.grad(lambda x: geomspace(x, 8.0, 4)[1])(1.0), 12)  # (x**2 * 8) ** (1/3)
+    1.333333333333
+    """
+    if _plain_call(start, stop):
+        return np.geomspace(start, stop, num, endpoint, dtype, axis)
+    start, stop = asarray(start), asarray(stop)
+    if np.any(base_value(start) == 0) or np.any(base_value(stop) == 0):
+        raise ValueError("Geometric sequence cannot include zero")
+    inexact = np.result_type(base_value(start), base_value(stop), float(num), np.zeros((), dtype))
+    if np.issubdtype(inexact, np.complexfloating):
+        raise NotImplementedError(
+            "numpy.geomspace of complex traced values is not supported by chainrule; write "
+            "it as start * (stop / start) ** np.linspace(0, 1, num).")
+    start, stop = astype(start, inexact), astype(stop, inexact)
+    sign = np.sign(base_value(start))  # a constant: the sequence keeps start's sign
+    start, stop = start / sign, stop / sign
+    result = logspace(log10(start), log10(stop), num=num, endpoint=endpoint, dtype=inexact)
+    ndim = np.ndim(base_value(result)) - 1
+    if num > 0:  # exactly the ends given: 10 ** log10(x) need not be x
+        result = where(_along_first([0], num, ndim), start, result)
+        if num > 1 and endpoint:
+            result = where(_along_first([-1], num, ndim), stop, result)
+    result = sign * result
+    if axis != 0:
+        result = moveaxis(result, 0, axis)
+    return _as_dtype(result, inexact if dtype is None else dtype, floor=False)
+
+
 def _creation_like(numpy_function):
     def create(*args, like, **kwargs):
         return constant_like(numpy_function(*args, **kwargs), like)
@@ -116,16 +264,16 @@ def _creation_like(numpy_function):
 
 
 # NumPy calls these through ``like.__array_function__`` without passing ``like``
-# on; the array tracer adds it back.
-LIKE_FUNCTIONS = {
+# on; the array tracer adds it back. (linspace and friends take no ``like=``: they
+# dispatch on their arguments, through ``handles`` above.)
+LIKE_FUNCTIONS: dict[Any, Callable] = {
     np.zeros: _creation_like(np.zeros),
     np.ones: _creation_like(np.ones),
     np.empty: _creation_like(np.zeros),
-    np.full: _creation_like(np.full),
+    np.full: full,
     np.eye: _creation_like(np.eye),
     np.identity: _creation_like(np.identity),
     np.arange: _creation_like(np.arange),
-    np.linspace: _creation_like(np.linspace),
     np.array: lambda value, *args, like, **kwargs: array(value, *args, **kwargs),
     np.asarray: lambda value, *args, like, **kwargs: asarray(value, *args, **kwargs),
 }

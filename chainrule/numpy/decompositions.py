@@ -2,8 +2,9 @@
 
 Each rule holds where the decomposition is smooth: distinct eigenvalues or
 singular values, constant rank. Cholesky and eigh read one triangle of their
-input, as NumPy does; their derivatives are those of the symmetric matrix
-(the perturbation is symmetrized), as in JAX. Real inputs.
+input, as NumPy does. eigh's derivatives are those of that function (the
+gradient flows into the triangle ``UPLO`` names); cholesky's are those of the
+symmetric matrix (the perturbation is symmetrized), as in JAX. Real inputs.
 """
 
 from __future__ import annotations
@@ -102,19 +103,35 @@ def _eigh_f(w):
     return (1.0 - eye) / (gaps + eye)
 
 
+def _strict_triangle(n, like, UPLO):
+    """The mask of the triangle ``UPLO`` names, without the diagonal."""
+    ones = np.ones((n, n), dtype=dtype_of(like))
+    return np.tril(ones, -1) if UPLO.upper() == "L" else np.triu(ones, 1)
+
+
 def _eigh_vjp(g, ans, a, UPLO):
+    # eigh reads S = T + T.T - diag(T) from the triangle T that UPLO names; with M the
+    # cotangent of S's entries (V middle V^T), T's is M + M.T off the diagonal, M on it,
+    # and the other triangle's is 0: the gradient of the function NumPy evaluates.
     w, v = ans
     gw, gv = g
     middle = None if gw is None else _diag_embed(gw)
     if gv is not None:
         rotated = _eigh_f(w) * matmul(_swap_last(v), gv)
         middle = rotated if middle is None else middle + rotated
-    return (_sym(matmul(v, matmul(middle, _swap_last(v)))),)
+    m = matmul(v, matmul(middle, _swap_last(v)))
+    n = shape_of(a)[-1]
+    return ((m + _swap_last(m)) * _strict_triangle(n, m, UPLO) + m * _eye(n, m),)
 
 
 def _eigh_jvp(tangents, ans, a, UPLO):
+    # the change of S = T + T.T - diag(T) (see _eigh_vjp) along the tangent of a
     w, v = ans
-    rotated = matmul(_swap_last(v), matmul(_sym(tangents[0]), v))
+    t = tangents[0]
+    n = shape_of(a)[-1]
+    strict = t * _strict_triangle(n, t, UPLO)
+    symmetric = strict + _swap_last(strict) + t * _eye(n, t)
+    rotated = matmul(_swap_last(v), matmul(symmetric, v))
     return _diagonal(rotated), matmul(v, _eigh_f(w) * rotated)
 
 
@@ -126,10 +143,13 @@ eigh_p.def_jvp_joint(_real_only(_eigh_jvp))
 
 @handles(np.linalg.eigh)
 def eigh(a, UPLO="L"):
-    """``np.linalg.eigh``: ``(eigenvalues, eigenvectors)`` of a symmetric matrix.
+    """``np.linalg.eigh``: ``(eigenvalues, eigenvectors)`` of the symmetric matrix that
+    the triangle ``UPLO`` names ("L": the lower, NumPy's default).
 
-    Derivatives are those of the symmetric matrix and need distinct eigenvalues
-    (eigenvectors are defined up to sign: differentiate sign-free quantities).
+    As NumPy, it reads only that triangle, and its derivatives are those of the
+    function NumPy evaluates: the other triangle's gradient is 0, and the
+    diagonal's counts once. They need distinct eigenvalues (eigenvectors are
+    defined up to sign: differentiate sign-free quantities).
 
     >>> eigh(np.array([[2.0, 0.0], [0.0, 1.0]])).eigenvalues
     array([1., 2.])
@@ -140,7 +160,8 @@ def eigh(a, UPLO="L"):
 
 @handles(np.linalg.eigvalsh)
 def eigvalsh(a, UPLO="L"):
-    """``np.linalg.eigvalsh``: the eigenvalues of a symmetric matrix, ascending.
+    """``np.linalg.eigvalsh``: the eigenvalues of the symmetric matrix the triangle
+    ``UPLO`` names, ascending; differentiable in that triangle (see ``eigh``).
 
     >>> eigvalsh(np.array([[2.0, 0.0], [0.0, 1.0]]))
     array([1., 2.])

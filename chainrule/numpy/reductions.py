@@ -1,5 +1,6 @@
 """Reductions: sum, mean, prod, max, min, var, std, cumsum, cumprod, average,
-nansum, nanmean, with NumPy's ``axis`` (None, int, negative, tuple) and ``keepdims``.
+nansum, nanmean, with NumPy's ``axis`` (None, int, negative, tuple) and ``keepdims``;
+and sort, whose ties are treated as max's are.
 
 One stanza per primitive. ``axis`` is normalized to a sorted tuple before it
 reaches a primitive, so the rules see one spelling. Rules use wrapped
@@ -11,7 +12,9 @@ operations, so every order works. Two choices worth knowing:
   wrapped multiplications and shifts), so zeros in the input get exact
   derivatives of every order.
 - ``max``/``min`` send the gradient to the positions equal to the result,
-  split evenly among ties (as JAX and autograd do).
+  split evenly among ties (as JAX and autograd do); ``sort`` averages it over
+  each run of tied values, and ``std`` gives 0 where all values are equal
+  (docs/numpy.md, "Values at kinks").
 """
 
 from __future__ import annotations
@@ -301,6 +304,22 @@ var_p.def_partials(lambda ans, x, axis, ddof, keepdims: (
     _centered(x, axis) * _var_scale(x, ans, axis, ddof)))
 
 
+def _spread_inputs(function, a, dtype, ddof, where, mean, correction):
+    """The array and ``ddof`` that ``var``/``std`` reduce, with NumPy's keyword checks."""
+    since_numpy_2_keywords(function, mean=mean, correction=correction)
+    _unsupported(function, "compute it as np.mean((x - np.mean(x)) ** 2)" if function == "var"
+                 else "compute it as np.sqrt(np.mean((x - np.mean(x)) ** 2))",
+                 where=where, mean=mean)
+    if correction is not None and correction is not np._NoValue:
+        ddof = correction
+    x = _cast(a, dtype)
+    if isinstance(x, Tracer) and np.issubdtype(dtype_of(x), np.complexfloating):
+        raise NotImplementedError(
+            "numpy.var and numpy.std of complex traced values are not supported by chainrule "
+            "yet; use np.mean(np.abs(x - np.mean(x)) ** 2).")
+    return x, ddof
+
+
 @handles(np.var)
 def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=None, mean=None,
         correction=None):
@@ -309,32 +328,42 @@ def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=Non
     >>> var(np.array([1.0, 2.0, 3.0, 4.0]), ddof=1)
     1.6666666666666667
     """
-    since_numpy_2_keywords("var", mean=mean, correction=correction)
-    _unsupported("var", "compute it as np.mean((x - np.mean(x)) ** 2)", where=where, mean=mean)
-    if correction is not None and correction is not np._NoValue:
-        ddof = correction
-    x = _cast(a, dtype)
-    if isinstance(x, Tracer) and np.issubdtype(dtype_of(x), np.complexfloating):
-        raise NotImplementedError(
-            "numpy.var and numpy.std of complex traced values are not supported by chainrule "
-            "yet; use np.mean(np.abs(x - np.mean(x)) ** 2).")
+    x, ddof = _spread_inputs("var", a, dtype, ddof, where, mean, correction)
     result = var_p(x, axis=normalize_axis(axis, len(shape_of(x))), ddof=ddof,
                    keepdims=_keepdims(keepdims))
     return _output(result, out)
 
 
+def _std_slope(ans, x, axis: tuple, ddof, keepdims: bool):
+    """d std = sum((x - mean) dx) / ((n - ddof) std). Where std is 0 the values are all
+    equal, the apex of a cone (std is a norm of x - mean): the slope there is 0, a
+    constant, as abs's is at 0 (docs/numpy.md, "Values at kinks")."""
+    spread = expand_to(ans, shape_of(x), axis, keepdims)
+    scale = 0.5 * _var_scale(x, ans, axis, ddof)  # 1 / (n - ddof)
+    apex = base_value(spread) == 0
+    if not np.any(apex):
+        return _centered(x, axis) * scale / spread
+    safe = arithmetic.where(apex, 1.0, spread)
+    return arithmetic.where(apex, 0.0, _centered(x, axis) * scale / safe)
+
+
+std_p = weighted_reduction("std", lambda x, axis, ddof, keepdims: np.std(
+    x, axis=axis, ddof=ddof, keepdims=keepdims))
+std_p.def_partials(_std_slope)
+
+
 @handles(np.std)
 def std(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=None, mean=None,
         correction=None):
-    """``np.std``: the square root of ``var`` (its derivative is infinite where it is 0).
+    """``np.std``, the square root of ``var``; where all values are equal its gradient
+    is 0 (a cone's apex: see docs/numpy.md, "Values at kinks").
 
-    >>> std(np.array([1.0, 3.0]))
-    1.0
+    >>> std(np.array([1.0, 3.0])), cr.grad(std)(np.array([2.0, 2.0]))
+    (1.0, array([0., 0.]))
     """
-    since_numpy_2_keywords("std", mean=mean, correction=correction)
-    _unsupported("std", "compute it as np.sqrt(np.mean((x - np.mean(x)) ** 2))",
-                 where=where, mean=mean)
-    result = arithmetic.sqrt(var(a, axis, dtype, None, ddof, keepdims, correction=correction))
+    x, ddof = _spread_inputs("std", a, dtype, ddof, where, mean, correction)
+    result = std_p(x, axis=normalize_axis(axis, len(shape_of(x))), ddof=ddof,
+                   keepdims=_keepdims(keepdims))
     return _output(result, out)
 
 
@@ -526,3 +555,64 @@ def trace(x, offset=0, axis1=0, axis2=1, dtype=None, out=None):
         raise NotImplementedError("np.trace(..., out=...) is not supported on traced values; "
                                   "assign the result instead.")
     return sum(diagonal(x, offset, axis1, axis2), axis=-1, dtype=dtype)
+
+
+# -- sort ----------------------------------------------------------------------------------
+# sort(x) is x gathered by the sorting permutation, a constant: linear in x. Where values
+# tie, the permutation is a choice; the rules average over each run of tied values instead
+# (ties split evenly, as in max), so the derivative does not depend on the choice.
+
+
+def _gather(v, index, axis: int):
+    """``v`` gathered along ``axis`` by the constant ``index`` (take_along_axis)."""
+    where = list(np.indices(index.shape, sparse=True))
+    where[axis] = index
+    return indexing.getitem(v, tuple(where))
+
+
+def _tie_mean(v, sorted_values, axis: int):
+    """``v`` averaged over each run of equal entries of ``sorted_values`` along ``axis``."""
+    starts = np.ones(sorted_values.shape, bool)
+    starts[_along(axis, slice(1, None))] = (sorted_values[_along(axis, slice(1, None))]
+                                            != sorted_values[_along(axis, slice(None, -1))])
+    if np.all(starts):
+        return v
+    position = np.arange(sorted_values.shape[axis]).reshape(
+        (-1,) + (1,) * (sorted_values.ndim - axis - 1))
+    first = np.maximum.accumulate(np.where(starts, position, 0), axis=axis)
+    stops = np.roll(starts, -1, axis=axis)
+    stops[_along(axis, -1)] = True
+    last = np.flip(np.minimum.accumulate(np.flip(np.where(stops, position, position.size), axis),
+                                         axis=axis), axis)
+    total = cumsum_p(v, axis=axis)  # a run's sum: total at its last minus before its first
+    before = _gather(total, np.maximum(first - 1, 0), axis) * (first > 0)
+    mean = (_gather(total, last, axis) - before) / (last - first + 1)
+    return arithmetic.where(last == first, v, mean)
+
+
+def _sorting(x, axis: int):
+    return np.argsort(base_value(x), axis=axis, kind="stable")
+
+
+sort_p = primitive("sort", lambda x, axis: np.sort(x, axis=axis))
+sort_p.def_jvp(lambda t, ans, x, axis: _tie_mean(
+    _gather(t, _sorting(x, axis), axis), base_value(ans), axis))
+sort_p.def_vjp(lambda g, ans, x, axis: _gather(
+    _tie_mean(g, base_value(ans), axis), np.argsort(_sorting(x, axis), axis=axis), axis))
+
+
+@handles(np.sort)
+def sort(a, axis=-1, kind=None, order=None, *, stable=None):
+    """``np.sort``; where values tie, their derivatives are averaged (ties split evenly).
+
+    >>> cr.grad(lambda x: sort(x)[0])(np.array([3.0, 1.0, 1.0]))
+    array([0. , 0.5, 0.5])
+    """
+    if order is not None:
+        raise NotImplementedError("np.sort(..., order=) of structured arrays is not "
+                                  "differentiable; sort plain arrays.")
+    a = _array(a)
+    if axis is None:
+        a, axis = manipulation.reshape(a, (-1,)), 0
+    (axis,) = _axis_tuple(axis, len(shape_of(a)))
+    return sort_p(a, axis=axis)

@@ -102,33 +102,109 @@ def _inv_transposed(a):
     return _swap_last(inv_p(a))
 
 
+# -- det: its derivative is the cofactor matrix, at every matrix -----------------------
+
+
+def _others_product(s):
+    """``prod_{j != i} s[..., j]`` for each i, without dividing (zeros welcome)."""
+    ones = np.ones(s.shape[:-1] + (1,), s.dtype)
+    before = np.cumprod(np.concatenate([ones, s[..., :-1]], axis=-1), axis=-1)
+    after = np.cumprod(np.concatenate([ones, s[..., :0:-1]], axis=-1), axis=-1)[..., ::-1]
+    return before * after
+
+
+def _cofactor_impl(a):
+    # cof(a) = adj(a).T = d det(a) / d a, for every rank: with a = U S Vh,
+    # adj(a) = adj(Vh) adj(S) adj(U), adj(Q) = det(Q) Q^H for unitary Q and
+    # adj(S) = diag(prod_{j != i} s_j), so cof(a) = det(U) det(Vh) conj(U) adj(S) conj(Vh).
+    # (det(a) inv(a).T is the same matrix where a is invertible, and fails where it is not.)
+    a = np.asarray(a)
+    if a.shape[-1] == 0:
+        return np.zeros_like(a, dtype=np.result_type(a, 1.0))
+    u, s, vh = np.linalg.svd(a)
+    phase = np.linalg.det(u) * np.linalg.det(vh)
+    cofactor = np.matmul(np.conj(u) * _others_product(s)[..., None, :].astype(u.dtype),
+                         np.conj(vh))
+    return phase[..., None, None] * cofactor
+
+
+def _minors(x):
+    """``x[..., i, j, :, :]``: the matrix without row i and column j, for every i, j."""
+    n = shape_of(x)[-1]
+    kept = np.array([[k for k in range(n) if k != i] for i in range(n)], dtype=np.intp)
+    return x[..., kept[:, None, :, None], kept[None, :, None, :]]
+
+
+def _cofactor_change(t, a):
+    """The derivative of cof(a) along t: det's second derivative applied to t. It is
+    symmetric in (a-entry, t-entry), so the same map is cof's JVP and its VJP."""
+    n = shape_of(a)[-1]
+    if n <= 1:
+        return 0.0 * t  # the cofactor of a 1x1 matrix is the constant [[1]]
+    with np.errstate(all="ignore"):  # a singular matrix's condition number is inf
+        well_conditioned = np.all(np.linalg.cond(np.asarray(base_value(a))) < _WELL_CONDITIONED)
+    if well_conditioned:
+        # d(det(a) inv(a).T) = tr(inv(a) t) cof(a) - cof(a) t.T inv(a).T
+        cofactor, inv_t = cofactor_p(a), _inv_transposed(a)
+        return cofactor * _expand2(_sum(inv_t * t, (-2, -1))) - matmul(
+            cofactor, matmul(_swap_last(t), inv_t))
+    # any rank: d cof_ij = (-1)^(i+j) sum(cof(M_ij(a)) * M_ij(t)), M_ij the minors
+    signs = (-1.0) ** np.add.outer(np.arange(n), np.arange(n))
+    return signs * _sum(cofactor_p(_minors(a)) * _minors(t), (-2, -1))
+
+
+# Beyond this condition number the inverse's rounding would show in det's second
+# derivative, and the minors (exact at every rank, O(n^4) memory) are used instead.
+_WELL_CONDITIONED = 1e7
+
+cofactor_p = primitive("linalg.cofactor", _cofactor_impl)
+cofactor_p.def_vjp(lambda g, ans, a: _cofactor_change(g, a))
+cofactor_p.def_jvp(lambda t, ans, a: _cofactor_change(t, a))
+
 det_p = primitive("linalg.det", np.linalg.det)
-det_p.def_vjp(lambda g, ans, a: _expand2(g * ans) * _inv_transposed(a))
-det_p.def_jvp(lambda t, ans, a: ans * _sum(_inv_transposed(a) * t, (-2, -1)))
+det_p.def_vjp(lambda g, ans, a: _expand2(g) * cofactor_p(a))
+det_p.def_jvp(lambda t, ans, a: _sum(cofactor_p(a) * t, (-2, -1)))
 
 
 @handles(np.linalg.det)
 def det(a):
-    """``np.linalg.det``; its gradient is ``det(a) * inv(a).T``.
+    """``np.linalg.det``; its gradient is the cofactor matrix ``adj(a).T`` (``det(a) *
+    inv(a).T`` where ``a`` is invertible), at singular matrices too, to every order.
 
-    >>> round(float(det(np.array([[2.0, 1.0], [1.0, 3.0]]))), 6)
-    5.0
+    >>> cr.grad(det)(np.array([[1.0, 2.0], [2.0, 4.0]]))
+    array([[ 4., -2.],
+           [-2.,  1.]])
     """
     return det_p(a)
+
+
+def _nonsingular(ans):
+    if np.any(base_value(ans[0]) == 0):
+        raise np.linalg.LinAlgError(
+            "numpy.linalg.slogdet of a singular matrix (sign 0, logabsdet -inf) has no "
+            "derivative: log|det a| tends to -inf there and its gradient inv(a).T does not "
+            "exist.\n  Differentiate np.linalg.det(a) instead (its gradient, the cofactor "
+            "matrix, exists at every matrix), or move a off the singular set "
+            "(a + eps * np.eye(n)).")
 
 
 def _slogdet_vjp(g, ans, a):
     g_logabsdet = g[1]
     if g_logabsdet is None:
         return (None,)
+    _nonsingular(ans)
     return (_expand2(_real(g_logabsdet)) * _inv_transposed(a),)
+
+
+def _slogdet_jvp(tangents, ans, a):
+    _nonsingular(ans)
+    return None, _real(_sum(_inv_transposed(a) * tangents[0], (-2, -1)))
 
 
 slogdet_p = primitive("linalg.slogdet", lambda a: tuple(np.linalg.slogdet(a)),
                       multiple_results=True)
 slogdet_p.def_vjp_joint(_slogdet_vjp)
-slogdet_p.def_jvp_joint(
-    lambda tangents, ans, a: (None, _real(_sum(_inv_transposed(a) * tangents[0], (-2, -1)))))
+slogdet_p.def_jvp_joint(_slogdet_jvp)
 
 
 def _real(x):  # log|det| is real: only the real part of a complex tangent counts

@@ -42,8 +42,20 @@ arctan.def_partials(lambda ans, x: 1.0 / (1.0 + x * x))
 arctan2 = elementwise("arctan2", np.arctan2)
 arctan2.def_partials(lambda ans, y, x: x / (x * x + y * y), lambda ans, y, x: -y / (x * x + y * y))
 
+
+
+def _hypot_slope(ans, x):
+    # d hypot(x, y) / dx = x / hypot(x, y). At the origin hypot is a cone (|x| along each
+    # axis): the slope there is 0, a constant, as abs's is at 0 (docs/numpy.md, "Values
+    # at kinks"), so hypot(x, 0) and |x| agree at every order.
+    at_origin = base_value(ans) == 0
+    if not np.any(at_origin):
+        return x / ans
+    return where(at_origin, 0.0, x / where(at_origin, 1.0, ans))
+
+
 hypot = elementwise("hypot", np.hypot)
-hypot.def_partials(lambda ans, x, y: x / ans, lambda ans, x, y: y / ans)
+hypot.def_partials(lambda ans, x, y: _hypot_slope(ans, x), lambda ans, x, y: _hypot_slope(ans, y))
 
 sinh = elementwise("sinh", np.sinh)
 sinh.def_partials(lambda ans, x: cosh(x))

@@ -162,10 +162,116 @@ def nondiff(name: str, function: Callable) -> Primitive:
     return prim
 
 
+# What to write instead of a NumPy function chainrule has no rule for, by qualified
+# name (a module name covers its functions). Only unsupported functions are looked
+# up here: a hint for a function that gains a rule is never shown.
+UNSUPPORTED_HINTS: dict[str, str] = {
+    "numpy.vectorize": "write the function with array operations (np.where for branches), "
+                       "or call it per element and stack: cnp.array([f(t) for t in x])",
+    "numpy.frompyfunc": "write the function with array operations (np.where for branches), "
+                        "or call it per element and stack: cnp.array([f(t) for t in x])",
+    "numpy.copyto": "a plain array cannot hold a traced value (np.full(shape, t, dtype=...) "
+                    "and np.full_like(plain, t) copy into one): create the array from the "
+                    "traced value, cnp.full(shape, t), np.full(shape, t, like=t) or "
+                    "cnp.full_like(a, t)",
+    "numpy.median": "sort and average the middle: s = np.sort(x); "
+                    "(s[(n - 1) // 2] + s[n // 2]) / 2",
+    "numpy.percentile": "sort, s = np.sort(x), and interpolate between the two "
+                        "neighbouring entries of s with array operations",
+    "numpy.quantile": "sort, s = np.sort(x), and interpolate between the two "
+                      "neighbouring entries of s with array operations",
+    "numpy.nanmax": "np.max(np.where(np.isnan(x), -np.inf, x), axis)",
+    "numpy.nanmin": "np.min(np.where(np.isnan(x), np.inf, x), axis)",
+    "numpy.nanprod": "np.prod(np.where(np.isnan(x), 1.0, x), axis)",
+    "numpy.nanvar": "m = np.nanmean(x, axis, keepdims=True); "
+                    "np.nanmean((x - m) ** 2, axis)",
+    "numpy.nanstd": "m = np.nanmean(x, axis, keepdims=True); "
+                    "np.sqrt(np.nanmean((x - m) ** 2, axis))",
+    "numpy.nan_to_num": "np.where(np.isnan(x), 0.0, x)",
+    "numpy.ptp": "np.max(x, axis) - np.min(x, axis)",
+    "numpy.diff": "slicing: x[1:] - x[:-1] (x[..., 1:] - x[..., :-1] along the last axis)",
+    "numpy.ediff1d": "slicing: np.ravel(x)[1:] - np.ravel(x)[:-1]",
+    "numpy.cumulative_sum": "np.cumsum(x, axis) (np.concatenate a zero first for "
+                            "include_initial=True)",
+    "numpy.cumulative_prod": "np.cumprod(x, axis) (np.concatenate a one first for "
+                             "include_initial=True)",
+    "numpy.interp": "find the intervals with i = np.searchsorted(xp, x) (no derivative), "
+                    "then fp[i-1] + (x - xp[i-1]) * (fp[i] - fp[i-1]) / (xp[i] - xp[i-1])",
+    "numpy.convolve": "a matrix product with the sliding windows: "
+                      "np.stack([x[i:i + len(w)] for i in range(len(x) - len(w) + 1)]) "
+                      "@ w[::-1] ('valid'; np.pad x first for 'full')",
+    "numpy.correlate": "a matrix product with the sliding windows: "
+                       "np.stack([x[i:i + len(w)] for i in range(len(x) - len(w) + 1)]) @ w",
+    "numpy.polyval": "Horner's rule: y = 0.0; then for c in p: y = y * x + c",
+    "numpy.trapezoid": "np.sum((y[1:] + y[:-1]) * (x[1:] - x[:-1])) / 2",
+    "numpy.trapz": "np.sum((y[1:] + y[:-1]) * (x[1:] - x[:-1])) / 2",
+    "numpy.gradient": "central differences by slicing: (y[2:] - y[:-2]) / (2 * dx) inside, "
+                      "one-sided differences at the ends, joined with np.concatenate",
+    "numpy.piecewise": "np.where(condition, f(x), g(x)), nested for more pieces",
+    "numpy.select": "nested np.where: np.where(c1, x1, np.where(c2, x2, default))",
+    "numpy.apply_along_axis": "a Python loop over the slices, stacked: "
+                              "np.stack([f(x[..., i]) for i in range(n)], axis=-1)",
+    "numpy.meshgrid": "broadcasting: np.broadcast_to(x[None, :], (len(y), len(x))) and "
+                      "np.broadcast_to(y[:, None], (len(y), len(x)))",
+    "numpy.copysign": "np.abs(x) * np.where(np.signbit(y), -1.0, 1.0)",
+    "numpy.frexp": "compute the mantissa as x / 2**np.floor(np.log2(np.abs(x)) + 1)",
+    "numpy.take_along_axis": "advanced indexing with the indices of the other axes, e.g. "
+                             "x[np.arange(len(x))[:, None], i] for a 2-D x along axis 1",
+    "numpy.histogram": "the counts have no derivative: "
+                       "np.histogram(chainrule.stop_gradient(x))",
+    "numpy.linalg.lstsq": "np.linalg.pinv(a) @ b, or np.linalg.solve(a.T @ a, a.T @ b) "
+                          "for a of full column rank",
+    "numpy.linalg.matrix_rank": "the rank has no derivative: "
+                                "np.linalg.matrix_rank(chainrule.stop_gradient(a))",
+    "numpy.fft": "the discrete Fourier transform is a matrix product: "
+                 "np.exp(-2j * np.pi * np.outer(k, k) / n) @ x with k = np.arange(n)",
+}
+
+# ufunc methods: numpy.<ufunc>.<method>
+UNSUPPORTED_METHOD_HINTS: dict[str, str] = {
+    "accumulate": "np.cumsum / np.cumprod for add / multiply; for other ufuncs a Python loop "
+                  "over the entries, stacked with np.stack",
+    "reduce": "np.sum, np.prod, np.max, np.min, np.all, np.any; for other ufuncs a Python "
+              "loop (functools.reduce) over the entries",
+    "outer": "broadcasting: f(x[:, None], y[None, :])",
+    "at": "np.add.at(y, i, v) adds v once per repetition of i: "
+          "y + (np.arange(len(y))[:, None] == i).astype(float) @ v",
+    "reduceat": "sums of slices, stacked: np.stack([x[a:b].sum() for a, b in spans])",
+}
+
+
+def unsupported_hint(qualified_name: str) -> str | None:
+    """What to write instead of ``qualified_name``, where a table above knows.
+
+    >>> unsupported_hint("numpy.ptp")
+    'np.max(x, axis) - np.min(x, axis)'
+    """
+    if qualified_name.endswith("(vectorized)"):  # a ufunc made by np.frompyfunc
+        return UNSUPPORTED_HINTS["numpy.frompyfunc"]
+    name = qualified_name
+    while name:
+        if name in UNSUPPORTED_HINTS:
+            return UNSUPPORTED_HINTS[name]
+        name = name.rpartition(".")[0]
+    method = qualified_name.rpartition(".")[2]
+    if qualified_name.count(".") >= 2 and method in UNSUPPORTED_METHOD_HINTS:
+        return UNSUPPORTED_METHOD_HINTS[method]
+    return None
+
+
 def unsupported_function_error(qualified_name: str) -> NotImplementedError:
+    """The error for a NumPy function with no rule, naming it and what to write instead.
+
+    >>> print(unsupported_function_error("numpy.diff"))  # doctest: +ELLIPSIS
+    numpy.diff is not supported on traced values by chainrule yet (no rule in either mode).
+      Instead: slicing: x[1:] - x[:-1] ...
+    """
+    hint = unsupported_hint(qualified_name)
+    instead = f"  Instead: {hint}.\n  Or w" if hint is not None else "  W"
     return NotImplementedError(
         f"{qualified_name} is not supported on traced values by chainrule yet "
         "(no rule in either mode).\n"
-        "  Write it with supported NumPy functions, wrap it with chainrule.custom_vjp / "
-        "custom_jvp, or add a primitive in chainrule/numpy/."
+        f"{instead}rite it with supported NumPy functions (python -m chainrule rules lists "
+        "them), wrap it with chainrule.custom_vjp / custom_jvp, or add a primitive in "
+        "chainrule/numpy/."
     )

@@ -2,7 +2,8 @@
 NumPy's, derivatives match finite differences in both modes to second order.
 
 Cholesky and eigh read one triangle, so their inputs are symmetrized first
-(their derivatives are those of the symmetric matrix). Singular vectors and
+(cholesky's derivatives are those of the symmetric matrix; eigh's, those of the
+function of the triangle it reads, checked on non-symmetric inputs too). Singular vectors and
 eigenvectors are defined up to sign, so the checked functions of them are
 sign-free (squares, outer products of matching columns).
 """
@@ -78,10 +79,13 @@ def test_results_are_numpys_named_tuples(rng):
 
 def test_known_gradients(rng):
     a = positive_definite(rng, (3, 3))
-    # the largest eigenvalue's gradient is the projector on its eigenvector
+    # the largest eigenvalue's gradient is the projector on its eigenvector, folded into
+    # the lower triangle that eigh reads (off-diagonal entries count twice)
     w, v = np.linalg.eigh(a)
+    projector = np.outer(v[:, -1], v[:, -1])
     np.testing.assert_allclose(cr.grad(lambda m: np.linalg.eigh(m)[0][-1])(a),
-                               np.outer(v[:, -1], v[:, -1]), atol=1e-12)
+                               np.tril(2 * projector, -1) + np.diag(np.diag(projector)),
+                               atol=1e-12)
     # the nuclear norm's gradient is u @ vh
     x = rng.standard_normal((4, 3))
     u, s, vh = np.linalg.svd(x, full_matrices=False)
@@ -90,6 +94,38 @@ def test_known_gradients(rng):
     np.testing.assert_allclose(
         cr.grad(lambda m: 2 * np.log(np.diagonal(np.linalg.cholesky(symmetric(m)))).sum())(a),
         np.linalg.inv(a), atol=1e-12)
+
+
+def numeric_gradient(f, x, step=1e-6):
+    """Central differences of scalar ``f``, entry by entry."""
+    gradient = np.zeros_like(x)
+    for index in np.ndindex(x.shape):
+        e = np.zeros_like(x)
+        e[index] = step
+        gradient[index] = (f(x + e) - f(x - e)) / (2 * step)
+    return gradient
+
+
+@pytest.mark.parametrize("UPLO", ["L", "U"])
+def test_eigh_of_a_non_symmetric_input_is_numpys_function(UPLO, rng):
+    # NumPy reads one triangle; value and derivative describe that one function: the
+    # gradient flows into the triangle UPLO names, and the other gets none
+    a = rng.standard_normal((4, 4))
+    weights = np.arange(1.0, 5.0)
+
+    def weighted(m):
+        return np.linalg.eigvalsh(m, UPLO) @ weights
+
+    gradient = cr.grad(weighted)(a)
+    np.testing.assert_allclose(gradient, numeric_gradient(weighted, a), atol=1e-6)
+    other = np.triu(np.ones((4, 4)), 1) if UPLO == "L" else np.tril(np.ones((4, 4)), -1)
+    assert np.all(gradient[other == 1] == 0)
+    tangent = rng.standard_normal((4, 4))
+    _, change = cr.jvp(weighted, (a,), (tangent,))
+    np.testing.assert_allclose(change, np.sum(gradient * tangent), rtol=1e-10)
+    cr.check_grads(weighted, (a,), modes=("fwd", "rev"), order=2)
+    cr.check_grads(lambda m: np.linalg.eigh(m, UPLO).eigenvectors ** 2, (a,),
+                   modes=("fwd", "rev"), order=2)
 
 
 def test_full_matrices_of_a_non_square_matrix_has_no_derivative(rng):

@@ -97,6 +97,44 @@ def test_det_and_slogdet_of_negative_determinants(rng):
     cr.check_grads(lambda m: np.linalg.slogdet(m)[1], (a,), modes=("fwd", "rev"), order=2)
 
 
+def cofactors(a):
+    """The cofactor matrix by its definition: signed determinants of the minors."""
+    n = a.shape[-1]
+    return np.array([[(-1) ** (i + j) * np.linalg.det(np.delete(np.delete(a, i, 0), j, 1))
+                      for j in range(n)] for i in range(n)])
+
+
+@pytest.mark.parametrize("n, rank", [(2, 1), (2, 0), (3, 2), (3, 1), (4, 3)])
+def test_det_at_singular_matrices(n, rank, rng):
+    # the derivative of det is the cofactor matrix at every matrix; at rank n - 2 it is
+    # zero while the second derivative is not
+    a = rng.normal(size=(n, rank)) @ rng.normal(size=(rank, n))
+    np.testing.assert_allclose(cr.grad(np.linalg.det)(a), cofactors(a), atol=1e-12)
+    tangent = rng.normal(size=(n, n))
+    _, change = cr.jvp(np.linalg.det, (a,), (tangent,))
+    np.testing.assert_allclose(change, np.sum(cofactors(a) * tangent), atol=1e-12)
+    cr.check_grads(np.linalg.det, (a,), modes=("fwd", "rev"), order=2)
+    if n <= 3:
+        cr.check_grads(np.linalg.det, (a,), modes=("fwd", "rev"), order=3)
+
+
+def test_det_of_a_batch_with_a_singular_matrix(rng):
+    a = np.stack([well_conditioned(rng, (3, 3)), np.outer([1.0, 2.0, 3.0], [1.0, -1.0, 0.5])])
+    np.testing.assert_allclose(cr.grad(lambda m: np.linalg.det(m).sum())(a),
+                               [cofactors(m) for m in a], atol=1e-12)
+    cr.check_grads(np.linalg.det, (a,), modes=("fwd", "rev"), order=2)
+
+
+def test_slogdet_of_a_singular_matrix_says_what_to_do():
+    a = np.array([[1.0, 2.0], [2.0, 4.0]])
+    sign, logabsdet = clinalg.slogdet(a)
+    assert sign == 0 and logabsdet == -np.inf  # NumPy's values
+    for derivative in (cr.grad(lambda m: np.linalg.slogdet(m)[1]),
+                       lambda m: cr.jvp(lambda m: np.linalg.slogdet(m)[1], (m,), (m,))):
+        with pytest.raises(np.linalg.LinAlgError, match=r"(?s)singular.*np\.linalg\.det"):
+            derivative(a)
+
+
 def test_matrix_power_zero_and_values(rng):
     a = rng.standard_normal((2, 3, 3)) / 3
     for n in (0, 1, 2, 3, 4, 5, 7, -1, -2, -5):

@@ -72,8 +72,8 @@ def test_reduction_float32(name, fn, np_fn, domain, rng):
 @pytest.mark.parametrize("name, fn, np_fn, domain", REDUCTIONS, ids=[r[0] for r in REDUCTIONS])
 def test_reduction_of_scalars_and_vectors(name, fn, np_fn, domain, rng):
     for shape in [(), (5,)]:
-        if shape == () and name.startswith(("var_", "std")):
-            continue  # ddof=1 of one value is undefined; std'(0) is infinite
+        if shape == () and name.endswith("_ddof"):
+            continue  # ddof=1 of one value is undefined (NaN); std of one value has slope 0
         x = rng.uniform(*domain, size=shape)
         cr.check_grads(fn, (x,), modes=("fwd", "rev"), order=2)
         np.testing.assert_array_equal(fn(x), np_fn(x))
@@ -282,6 +282,20 @@ def test_lists_of_traced_values():
     assert cr.grad(lambda a: red.average([1.0, 2.0], weights=[a, 1.0]))(1.0) == -0.25
 
 
+def test_std_where_all_values_are_equal():
+    # a cone's apex (docs/numpy.md, "Values at kinks"): slope 0, not NaN, in both modes
+    x = np.array([[1.0, 2.0, 3.0], [2.0, 2.0, 2.0]])
+    for ddof in (0, 1):
+        gradient = cr.grad(lambda x: red.std(x, axis=1, ddof=ddof).sum())(x)
+        np.testing.assert_allclose(gradient[0], (x[0] - 2.0) / ((3 - ddof) * np.std(x[0], ddof=ddof)))
+        np.testing.assert_array_equal(gradient[1], 0.0)
+        _, tangent = cr.jvp(lambda x: np.std(x, axis=1, ddof=ddof), (x,), (np.ones((2, 3)),))
+        np.testing.assert_allclose(tangent, [0.0, 0.0], atol=1e-15)
+        # elsewhere it is smooth: both modes to second order
+        cr.check_grads(lambda x: np.std(x, axis=1, ddof=ddof, keepdims=True), (x[:1],),
+                       modes=("fwd", "rev"), order=2)
+
+
 def test_errors():
     x = np.ones((2, 3))
     with pytest.raises(np.exceptions.AxisError):
@@ -365,3 +379,40 @@ def test_spellings_agree(method, np_spelling, cr_spelling, rng):
         np.testing.assert_allclose(cr.grad(scalar(spelling))(x), expected, rtol=1e-12)
         np.testing.assert_allclose(cr.jvp(spelling, (x,), (x,))[1],
                                    cr.jvp(cr_spelling, (x,), (x,))[1], rtol=1e-12)
+
+
+# -- sort -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("axis", [None, 0, 1, -1])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_sort(axis, dtype, rng):
+    x = rng.normal(size=(3, 4)).astype(dtype)
+    for spelling in (lambda x: np.sort(x, axis=axis), lambda x: red.sort(x, axis=axis, kind="stable")):
+        out, _ = cr.vjp(spelling, x)
+        np.testing.assert_array_equal(out, np.sort(x, axis=axis))
+        assert out.dtype == dtype
+    if dtype == np.float64:
+        cr.check_grads(lambda x: np.sort(x, axis=axis), (x,), modes=("fwd", "rev"), order=2)
+
+
+def test_sort_splits_ties_evenly_lane_by_lane():
+    # row 0 has no ties, row 1 a tie of two, row 2 a tie of three
+    x = np.array([[3.0, 1.0, 2.0], [2.0, 0.0, 2.0], [5.0, 5.0, 5.0]])
+    weights = np.array([1.0, 10.0, 100.0])
+    expected = [[100.0, 1.0, 10.0], [55.0, 1.0, 55.0], [37.0, 37.0, 37.0]]
+    gradient = cr.grad(lambda x: (np.sort(x, axis=1) @ weights).sum())(x)
+    np.testing.assert_allclose(gradient, expected)
+    jacobian = cr.jacfwd(lambda x: np.sort(x, axis=1) @ weights)(x)
+    np.testing.assert_allclose(np.einsum("iij->ij", jacobian), expected)
+
+
+def test_sort_with_a_nan_sends_its_gradient_to_the_nan():
+    x = np.array([2.0, np.nan, 1.0])
+    assert np.isnan(red.sort(x)[-1])
+    np.testing.assert_array_equal(cr.grad(lambda x: np.sort(x)[-1])(x), [0.0, 1.0, 0.0])
+
+
+def test_sort_refuses_order():
+    with pytest.raises(NotImplementedError, match="order="):
+        cr.grad(lambda x: np.sort(x, order="a").sum())(np.ones(2))
