@@ -213,8 +213,6 @@ UNSUPPORTED_HINTS: dict[str, str] = {
                               "np.stack([f(x[..., i]) for i in range(n)], axis=-1)",
     "numpy.meshgrid": "broadcasting: np.broadcast_to(x[None, :], (len(y), len(x))) and "
                       "np.broadcast_to(y[:, None], (len(y), len(x)))",
-    "numpy.copysign": "np.abs(x) * np.where(np.signbit(y), -1.0, 1.0)",
-    "numpy.frexp": "compute the mantissa as x / 2**np.floor(np.log2(np.abs(x)) + 1)",
     "numpy.take_along_axis": "advanced indexing with the indices of the other axes, e.g. "
                              "x[np.arange(len(x))[:, None], i] for a 2-D x along axis 1",
     "numpy.histogram": "the counts have no derivative: "
@@ -223,19 +221,10 @@ UNSUPPORTED_HINTS: dict[str, str] = {
                           "for a of full column rank",
     "numpy.linalg.matrix_rank": "the rank has no derivative: "
                                 "np.linalg.matrix_rank(chainrule.stop_gradient(a))",
-    "numpy.fft": "the discrete Fourier transform is a matrix product: "
-                 "np.exp(-2j * np.pi * np.outer(k, k) / n) @ x with k = np.arange(n)",
 }
 
 # ufunc methods: numpy.<ufunc>.<method>
 UNSUPPORTED_METHOD_HINTS: dict[str, str] = {
-    "accumulate": "np.cumsum / np.cumprod for add / multiply; for other ufuncs a Python loop "
-                  "over the entries, stacked with np.stack",
-    "reduce": "np.sum, np.prod, np.max, np.min, np.all, np.any; for other ufuncs a Python "
-              "loop (functools.reduce) over the entries",
-    "outer": "broadcasting: f(x[:, None], y[None, :])",
-    "at": "np.add.at(y, i, v) adds v once per repetition of i: "
-          "y + (np.arange(len(y))[:, None] == i).astype(float) @ v",
     "reduceat": "sums of slices, stacked: np.stack([x[a:b].sum() for a, b in spans])",
 }
 
