@@ -24,7 +24,9 @@ _LAYER_ORDER = (
     "reductions",
     "products",
     "solve",
-    "decompositions",
+    "decompositions",   # cholesky, eigh, svd, pinv
+    "eigen",            # eig, eigvals of general matrices
+    "least_squares",    # qr, lstsq
     "linalg",           # also the chainrule.numpy.linalg namespace
     "nondiff",
     "tracer",           # the array tracer: NumPy's protocols, operators, methods
