@@ -325,8 +325,8 @@ def cond(x, p=None):
     if not np.all(np.isfinite(plain)):
         return plain
     if p is None or p in (2, -2):
-        s = svdvals_p(x, hermitian=False)
-        largest, smallest = s[..., 0], s[..., -1]
+        s = svdvals_p(x, hermitian=False)  # descending
+        largest, smallest = _reduce("max", s, -1, False), _reduce("min", s, -1, False)
         return smallest / largest if p == -2 else largest / smallest
     return norm(x, p, axis=(-2, -1)) * norm(inv(x), p, axis=(-2, -1))
 
