@@ -27,24 +27,19 @@ array([[1., 0.],
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 try:  # NumPy's own result type, as NumPy 2 keeps it
     from numpy.linalg._linalg import EigResult
 except ImportError:  # and as NumPy 1.x does
     from numpy.linalg.linalg import EigResult
 
-from .complex_numbers import conj, real
-from .products import _reshape, _sum, _swap_last, einsum, matmul
+from .complex_numbers import real
+from .decompositions import _conj, _diag_embed, _diagonal, _is_complex
+from .products import _reshape, _sum, _swap_last, matmul
 from .solve import solve_p
 from .wrap import dtype_of, handles, primitive, shape_of
-
-
-def _is_complex(x) -> bool:
-    return np.issubdtype(dtype_of(x), np.complexfloating)
-
-
-def _diagonal(x):  # (..., n, n) -> (..., n)
-    return einsum("...ii->...i", x)
 
 
 def _row(w):  # (..., n) -> (..., 1, n)
@@ -63,13 +58,9 @@ def _cotangent_of(a, ct):  # a real matrix's cotangent is real
     return ct if _is_complex(a) or not _is_complex(ct) else real(ct)
 
 
-def _rotated(a, v, t):  # V^-1 dA V
-    return matmul(solve_p(v, t), v)
-
-
 def _eig_jvp(tangents, ans, a):
     w, v = ans
-    rotated = _rotated(a, v, tangents[0])
+    rotated = matmul(solve_p(v, tangents[0]), v)  # X = V^-1 dA V
     du = matmul(v, _gaps_inverse(w) * rotated)
     dv = du - v * _sum(_conj(v) * du, -2, keepdims=True)
     return _diagonal(rotated), dv
@@ -78,8 +69,7 @@ def _eig_jvp(tangents, ans, a):
 def _eig_vjp(g, ans, a):
     w, v = ans
     gw, gv = g
-    middle = None if gw is None else _reshape(gw, shape_of(gw)[:-1] + (1, shape_of(gw)[-1])) * (
-        np.eye(shape_of(w)[-1], dtype=dtype_of(w)))
+    middle = None if gw is None else _diag_embed(gw)
     if gv is not None:
         # the transpose of dv = du - v diag(v^H du), then of du = V (F * X)
         g_du = gv - _conj(v) * _sum(gv * v, -2, keepdims=True)
@@ -90,17 +80,13 @@ def _eig_vjp(g, ans, a):
     return (_cotangent_of(a, solve_p(v_t, matmul(middle, v_t))),)
 
 
-def _conj(x):
-    return conj(x) if _is_complex(x) else x
-
-
 eig_p = primitive("linalg.eig", lambda a: tuple(np.linalg.eig(a)), multiple_results=True)
 eig_p.def_vjp_joint(_eig_vjp)
 eig_p.def_jvp_joint(_eig_jvp)
 
 
 @handles(np.linalg.eig)
-def eig(a):
+def eig(a: Any) -> EigResult:
     """``np.linalg.eig``: ``(eigenvalues, eigenvectors)`` of a square matrix (a batch of
     them); complex where NumPy's are. Eigenvectors are unit columns defined up to a
     phase: differentiate phase-free quantities (see the module's note).
@@ -132,7 +118,7 @@ eigvals_p.def_jvp(_eigvals_jvp)
 
 
 @handles(np.linalg.eigvals)
-def eigvals(a):
+def eigvals(a: Any) -> Any:
     """``np.linalg.eigvals``: the eigenvalues of a square matrix (a batch of them),
     complex where NumPy's are. Differentiable wherever the matrix is
     diagonalizable, repeated eigenvalues included.

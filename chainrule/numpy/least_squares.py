@@ -20,6 +20,8 @@ in ``decompositions.py``.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 try:  # NumPy's own result type, as NumPy 2 keeps it
     from numpy.linalg._linalg import QRResult
@@ -28,9 +30,20 @@ except ImportError:  # and as NumPy 1.x does
 
 from ..core import base_value
 from .complex_numbers import conj, real
-from .decompositions import _complement_cotangent, _complement_tangent, _conjugate_convention
-from .decompositions import _diag_embed, _diagonal, _herm, _is_complex, _pinv_jvp, _pinv_vjp
-from .decompositions import pinv_p, svdvals_p
+from .decompositions import (
+    _complement_cotangent,
+    _complement_tangent,
+    _conjugate_convention,
+    _diag_embed,
+    _diagonal,
+    _herm,
+    _is_complex,
+    _pinv_jvp,
+    _pinv_vjp,
+    _real_part,
+    pinv_p,
+    svdvals_p,
+)
 from .elementwise import astype
 from .joining import concatenate
 from .manipulation import tril, triu
@@ -58,10 +71,6 @@ def _upper_part_transpose(m):
     triangle and the real part of its diagonal."""
     upper = triu(m, 1)
     return upper + _herm(upper) + _diag_embed(_real_part(_diagonal(m)))
-
-
-def _real_part(x):
-    return real(x) if _is_complex(x) else x
 
 
 def _qr_tall_jvp(q, r, t):  # m >= n, reduced: (dQ, dR)
@@ -125,7 +134,7 @@ qr_p.def_jvp_joint(_qr_jvp)
 
 
 @handles(np.linalg.qr)
-def qr(a, mode="reduced"):
+def qr(a: Any, mode: str = "reduced") -> Any:
     """``np.linalg.qr``: ``(Q, R)`` with ``mode='reduced'`` or ``'complete'``, ``R`` alone
     with ``mode='r'``; differentiable for full-rank matrices, tall or wide, real or
     complex, batched. ``mode='raw'`` (Householder reflectors) has no derivative.
@@ -195,7 +204,7 @@ lstsq_p.def_jvp_joint(_lstsq_jvp)
 
 
 @handles(np.linalg.lstsq)
-def lstsq(a, b, rcond=np._NoValue):
+def lstsq(a: Any, b: Any, rcond: Any = np._NoValue) -> tuple:
     """``np.linalg.lstsq``: ``(x, residuals, rank, s)``. The solution, the residuals
     (where NumPy gives them: full column rank and ``m > n``) and the singular values
     are differentiable; the rank is NumPy's integer.

@@ -12,6 +12,8 @@ convention.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from ..core import base_value
@@ -227,7 +229,7 @@ def matrix_transpose(x, /):
 
 
 @handles(since_numpy(np.linalg, "diagonal"))
-def diagonal(x, /, *, offset=0):
+def diagonal(x: Any, /, *, offset: int = 0) -> Any:
     """``np.linalg.diagonal``: the diagonals of the last two axes.
 
     >>> diagonal(np.array([[1.0, 2.0], [3.0, 4.0]]))
@@ -237,7 +239,7 @@ def diagonal(x, /, *, offset=0):
 
 
 @handles(since_numpy(np.linalg, "trace"))
-def trace(x, /, *, offset=0, dtype=None):
+def trace(x: Any, /, *, offset: int = 0, dtype: Any = None) -> Any:
     """``np.linalg.trace``: the traces of the last two axes.
 
     >>> trace(np.ones((2, 3, 3)))
@@ -250,7 +252,7 @@ def trace(x, /, *, offset=0, dtype=None):
 
 
 @handles(np.linalg.tensorsolve)
-def tensorsolve(a, b, axes=None):
+def tensorsolve(a: Any, b: Any, axes: Any = None) -> Any:
     """``np.linalg.tensorsolve``: ``x`` with ``tensordot(a, x, x.ndim) == b``, as NumPy
     computes it (a reshaped ``solve``), differentiable in ``a`` and ``b``.
 
@@ -276,7 +278,7 @@ def tensorsolve(a, b, axes=None):
 
 
 @handles(np.linalg.tensorinv)
-def tensorinv(a, ind=2):
+def tensorinv(a: Any, ind: int = 2) -> Any:
     """``np.linalg.tensorinv``: the inverse of ``a`` read as a matrix of its first ``ind``
     axes by the rest, shaped back as NumPy shapes it.
 
@@ -300,7 +302,7 @@ matrix_rank_p = nondiff("linalg.matrix_rank", _matrix_rank_impl)
 
 
 @handles(np.linalg.matrix_rank)
-def matrix_rank(A, tol=None, hermitian=False, *, rtol=None):
+def matrix_rank(A: Any, tol: Any = None, hermitian: bool = False, *, rtol: Any = None) -> Any:
     """``np.linalg.matrix_rank``: an integer, so without derivative.
 
     >>> int(matrix_rank(np.array([[1.0, 2.0], [2.0, 4.0]])))
@@ -311,7 +313,7 @@ def matrix_rank(A, tol=None, hermitian=False, *, rtol=None):
 
 
 @handles(np.linalg.cond)
-def cond(x, p=None):
+def cond(x: Any, p: Any = None) -> Any:
     """``np.linalg.cond``: the condition number, from the singular values (``p`` None,
     2, -2) or from ``norm(x, p) * norm(inv(x), p)`` (``'fro'``, ``'nuc'``, 1, -1, inf,
     -inf). Where it is infinite (a singular matrix) it is NumPy's value, without a

@@ -74,10 +74,17 @@ MATRICES = {
     "spd":           lambda rng, shape: positive_definite(rng, shape),
     "hpd":           lambda rng, shape: positive_definite(rng, shape, complex_=True),
     "general":       lambda rng, shape: rng.standard_normal(shape),
-    "complex":       lambda rng, shape: rng.standard_normal(shape) + 1j * rng.standard_normal(shape),
+    "complex":       lambda rng, shape: (rng.standard_normal(shape)
+                                         + 1j * rng.standard_normal(shape)),
     "float32":       lambda rng, shape: (rng.standard_normal(shape)
                                          + 3 * np.eye(*shape[-2:])).astype(np.float32),
+    "complex64":     lambda rng, shape: (rng.standard_normal(shape) + 1j * rng.standard_normal(
+                                         shape) + 3 * np.eye(*shape[-2:])).astype(np.complex64),
 }
+
+
+def first_singular_pair(u, s, vh):
+    return u[..., :, :1] * vh[..., :1, :]
 
 CASES = [
     #  function                                                matrices   shapes
@@ -110,6 +117,9 @@ CASES = [
     pytest.param(SVDVALS,                                      "general", [(3, 4)],
                  marks=pytest.mark.skipif(SVDVALS is None, reason="NumPy 2 only (svdvals)")),
     (lambda x: np.linalg.svd(symmetric(x), hermitian=True)[1], "general", [(3, 3)]),
+    (lambda x: np.linalg.svd(hermitian_part(x), hermitian=True)[1], "complex", [(3, 3)]),
+    (lambda x: first_singular_pair(*np.linalg.svd(hermitian_part(x), hermitian=True)),
+                                                               "complex", [(3, 3)]),
     (np.linalg.pinv,                                           "general", [(3, 3), (4, 3), (3, 4),
                                                                            (2, 4, 3)]),
     (np.linalg.pinv,                                           "complex", [(3, 2), (2, 2, 3)]),
@@ -126,6 +136,8 @@ CASES = [
     (gauge_free_svd,                                           "float32", [(3, 3)]),
     (np.linalg.eigvals,                                        "float32", [(3, 3)]),
     (lambda x: tuple(np.linalg.qr(x)),                         "float32", [(3, 3)]),
+    (gauge_free_svd,                                           "complex64", [(3, 2)]),
+    (np.linalg.eigvals,                                        "complex64", [(3, 3)]),
 ]
 
 
@@ -134,7 +146,7 @@ def test_decomposition(function, matrices, shapes, rng):
     for shape in shapes:
         x = MATRICES[matrices](rng, shape)
         out, _ = cr.vjp(function, x)
-        tolerance = 1e-5 if matrices == "float32" else 1e-12
+        tolerance = 1e-5 if matrices in ("float32", "complex64") else 1e-12
         for got, want in zip(*(o if isinstance(o, tuple) else (o,) for o in (out, function(x)))):
             np.testing.assert_allclose(got, want, rtol=tolerance, atol=tolerance)
             assert np.asarray(got).dtype == np.asarray(want).dtype

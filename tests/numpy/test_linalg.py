@@ -307,8 +307,8 @@ def test_tensorsolve_and_tensorinv(rng):
     for shape, ind in (((4, 2, 2), 1), ((2, 2, 4), 2)):
         c = complex_matrix(rng, shape) + 3 * np.eye(4).reshape(shape)
         np.testing.assert_allclose(clinalg.tensorinv(c, ind=ind), np.linalg.tensorinv(c, ind=ind))
-        cr.check_grads(lambda m: np.linalg.tensorinv(m, ind=ind), (c,), modes=("fwd", "rev"),
-                       order=2)
+        cr.check_grads(lambda m, ind=ind: np.linalg.tensorinv(m, ind=ind), (c,),
+                       modes=("fwd", "rev"), order=2)
     with pytest.raises(ValueError, match="Invalid ind"):
         clinalg.tensorinv(c, ind=0)
 
@@ -383,3 +383,18 @@ def test_float32_lstsq_and_qr(rng):
     cr.check_grads(lambda m, v: np.linalg.lstsq(m, v)[0], (a, b), modes=("fwd", "rev"), order=2)
     q, r = clinalg.qr(a)
     assert q.dtype == r.dtype == np.float32
+
+
+@pytest.mark.parametrize("name, call", [
+    ("qr",          lambda linalg, m: linalg.qr(m)[1].sum()),
+    ("eig",         lambda linalg, m: linalg.eig(m)[0].sum().real),
+    ("eigvals",     lambda linalg, m: (linalg.eigvals(m) ** 2).sum().real),
+    ("lstsq",       lambda linalg, m: linalg.lstsq(m, m[:, 0] + 1.0, rcond=None)[0].sum()),
+    ("cond",        lambda linalg, m: linalg.cond(m, "fro")),
+    ("tensorinv",   lambda linalg, m: linalg.tensorinv(m, ind=1).sum()),
+    ("tensorsolve", lambda linalg, m: linalg.tensorsolve(m, m[0]).sum()),
+])
+def test_cnp_linalg_spelling_matches_numpys(name, call, rng):
+    a = well_conditioned(rng, (3, 3))
+    np.testing.assert_allclose(cr.grad(lambda m: call(np.linalg, m))(a),
+                               cr.grad(lambda m: call(cnp.linalg, m))(a), rtol=1e-12)
