@@ -163,6 +163,8 @@ def _cutoff_ratio(rcond, a, b):
     eps = np.finfo(common if np.issubdtype(common, np.inexact) else np.float64).eps
     if rcond is None:
         return eps * max(shape_of(a)[-2:])
+    if isinstance(rcond, str):  # NumPy 1.x's rcond="warn" means -1
+        rcond = -1
     return eps if rcond < 0 else rcond  # LAPACK reads a negative rcond as machine precision
 
 

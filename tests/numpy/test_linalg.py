@@ -377,7 +377,8 @@ def test_every_numpy_linalg_function_is_wrapped():
 
 
 def test_float32_lstsq_and_qr(rng):
-    a, b = rng.standard_normal((4, 3)).astype(np.float32), rng.standard_normal(4).astype(np.float32)
+    a = (rng.standard_normal((4, 3)) / 2 + 2 * np.eye(4, 3)).astype(np.float32)  # well-conditioned
+    b = rng.standard_normal(4).astype(np.float32)
     x, residuals, rank, s = clinalg.lstsq(a, b)
     assert x.dtype == residuals.dtype == s.dtype == np.float32
     cr.check_grads(lambda m, v: np.linalg.lstsq(m, v)[0], (a, b), modes=("fwd", "rev"), order=2)
