@@ -1,7 +1,8 @@
-"""``numpy.linalg``: solve, inv, det, slogdet, norms, matrix_power, multi_dot.
-Values equal NumPy's, derivatives match finite differences in both modes to
-second order (batched, both operands of solve), and ``np.linalg.<f>`` on traced
-values reaches the same rules."""
+"""``numpy.linalg``: solve, inv, det, slogdet, norms, matrix_power, multi_dot,
+lstsq, tensorsolve, tensorinv, cond, matrix_rank. Values equal NumPy's,
+derivatives match finite differences in both modes to second order (batched,
+complex, both operands of solve and lstsq), and ``np.linalg.<f>`` on traced
+values reaches the same rules as ``cnp.linalg.<f>``."""
 
 import numpy as np
 import pytest
@@ -142,17 +143,17 @@ def norm_id(case):
 @pytest.mark.parametrize("case", NORM_CASES, ids=norm_id)
 def test_norm(case, rng):
     kwargs, shapes = case
+
+    def norm(v):
+        return np.linalg.norm(v, **kwargs)
+
     for shape in shapes:
-        x = rng.standard_normal(shape)
-
-        def norm(v):
-            return np.linalg.norm(v, **kwargs)
-
-        out, _ = cr.vjp(norm, x)
-        expected = np.linalg.norm(x, **kwargs)
-        np.testing.assert_allclose(out, expected, rtol=1e-13)
-        assert np.shape(out) == np.shape(expected)
-        cr.check_grads(norm, (x,), modes=("fwd", "rev"), order=2)
+        for x in (rng.standard_normal(shape), complex_matrix(rng, shape)):
+            out, _ = cr.vjp(norm, x)
+            expected = np.linalg.norm(x, **kwargs)
+            np.testing.assert_allclose(out, expected, rtol=1e-12)
+            assert np.shape(out) == np.shape(expected)
+            cr.check_grads(norm, (x,), modes=("fwd", "rev"), order=2)
 
 
 def test_norm_of_order_zero_counts_nonzeros():
