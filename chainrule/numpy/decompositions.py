@@ -370,8 +370,9 @@ def svd(a, full_matrices=True, compute_uv=True, hermitian=False):
     alone need neither). Singular vectors are defined up to a sign (a phase for
     complex ``a``): differentiate quantities free of it, such as ``s``,
     ``U[:, i:i+1] @ Vh[i:i+1]`` or ``abs(U)``. With ``full_matrices=True`` the
-    extra columns of U (rows of Vh) of a non-square matrix are not unique: they
-    turn with the leading ones (see the note above ``_svd_f``).
+    extra columns of U (rows of Vh) of a non-square matrix are not unique: their
+    derivative is the one that turns them with the leading ones,
+    ``dU2 = -U1 dU1^H U2``, exact for ``U2 @ U2^H`` (see docs/numpy.md).
 
     >>> svd(np.array([[3.0, 0.0], [0.0, -4.0]]), compute_uv=False)
     array([4., 3.])
