@@ -25,7 +25,9 @@ _LAYER_ORDER = (
     "reductions",
     "products",
     "solve",
-    "decompositions",
+    "decompositions",   # cholesky, eigh, svd, pinv
+    "eigen",            # eig, eigvals of general matrices
+    "least_squares",    # qr, lstsq
     "linalg",           # also the chainrule.numpy.linalg namespace
     "fft",              # also the chainrule.numpy.fft namespace
     "nondiff",

@@ -1,27 +1,36 @@
-"""``numpy.linalg``: norms, matrix_power, multi_dot, and NumPy's names for the rest.
+"""``numpy.linalg``: norms, matrix_power, multi_dot, tensorsolve, tensorinv, cond,
+matrix_rank, and NumPy's names for the rest.
 
 The module doubles as ``chainrule.numpy.linalg``, named like ``np.linalg``:
 the products and decompositions that ``np.linalg`` also holds (matmul,
-tensordot, cholesky, eigh, svd, ...) are re-exported here from
-``products.py``, ``solve.py`` and ``decompositions.py``. Every rule is written with the
-wrapped operations, so it differentiates again. Complex inputs follow JAX's
-convention where the function is holomorphic (solve, inv, det); the norms
-take real inputs.
+tensordot, cholesky, eigh, eig, svd, qr, lstsq, ...) are re-exported here from
+``products.py``, ``solve.py``, ``decompositions.py``, ``eigen.py`` and
+``least_squares.py``. The functions here are compositions of those, so they
+differentiate in both modes to any order. Complex inputs follow JAX's
+convention.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import numpy as np
 
 from ..core import base_value
 from . import reductions
 from .arithmetic import absolute, sqrt
+from .decompositions import svdvals_p
 from .decompositions import cholesky as cholesky
 from .decompositions import eigh as eigh
 from .decompositions import eigvalsh as eigvalsh
 from .decompositions import pinv as pinv
 from .decompositions import svd as svd
 from .decompositions import svdvals as svdvals
+from .eigen import eig as eig
+from .eigen import eigvals as eigvals
+from .least_squares import lstsq as lstsq
+from .least_squares import qr as qr
+from .manipulation import diagonal as _diagonal
 from .manipulation import moveaxis, transpose
 from .products import _array, _no_out, _reshape, _sum, _swap_last
 from .products import cross as cross
@@ -34,7 +43,8 @@ from .solve import det as det
 from .solve import inv as inv
 from .solve import slogdet as slogdet
 from .solve import solve as solve
-from .wrap import dtype_of, handles, shape_of, since_numpy
+from .solve import solve_p
+from .wrap import dtype_of, handles, nondiff, shape_of, since_numpy, since_numpy_2_keywords
 
 
 # -- numpy.linalg: norms ----------------------------------------------------------------
@@ -218,9 +228,116 @@ def matrix_transpose(x, /):
     return _swap_last(x)
 
 
+@handles(since_numpy(np.linalg, "diagonal"))
+def diagonal(x: Any, /, *, offset: int = 0) -> Any:
+    """``np.linalg.diagonal``: the diagonals of the last two axes.
+
+    >>> diagonal(np.array([[1.0, 2.0], [3.0, 4.0]]))
+    array([1., 4.])
+    """
+    return _diagonal(x, offset, -2, -1)
+
+
+@handles(since_numpy(np.linalg, "trace"))
+def trace(x: Any, /, *, offset: int = 0, dtype: Any = None) -> Any:
+    """``np.linalg.trace``: the traces of the last two axes.
+
+    >>> trace(np.ones((2, 3, 3)))
+    array([3., 3.])
+    """
+    return reductions.trace(x, offset, -2, -1, dtype=dtype)
+
+
+# -- numpy.linalg: tensor equations, condition numbers, rank ----------------------------
+
+
+@handles(np.linalg.tensorsolve)
+def tensorsolve(a: Any, b: Any, axes: Any = None) -> Any:
+    """``np.linalg.tensorsolve``: ``x`` with ``tensordot(a, x, x.ndim) == b``, as NumPy
+    computes it (a reshaped ``solve``), differentiable in ``a`` and ``b``.
+
+    >>> tensorsolve(2.0 * np.eye(4).reshape(2, 2, 2, 2), np.ones((2, 2)))
+    array([[0.5, 0.5],
+           [0.5, 0.5]])
+    """
+    a, b = _array(a), _array(b)
+    a_ndim, b_ndim = len(shape_of(a)), len(shape_of(b))
+    if axes is not None:
+        order = list(range(a_ndim))
+        for k in axes:
+            order.remove(k)
+            order.insert(a_ndim, k)
+        a = transpose(a, tuple(order))
+    old_shape = shape_of(a)[-(a_ndim - b_ndim):]
+    size = int(np.prod(old_shape))
+    if int(np.prod(shape_of(a))) != size ** 2:
+        raise np.linalg.LinAlgError(
+            "Input arrays must satisfy the requirement "
+            "prod(a.shape[b.ndim:]) == prod(a.shape[:b.ndim])")
+    return _reshape(solve_p(_reshape(a, (size, size)), _reshape(b, (size,))), old_shape)
+
+
+@handles(np.linalg.tensorinv)
+def tensorinv(a: Any, ind: int = 2) -> Any:
+    """``np.linalg.tensorinv``: the inverse of ``a`` read as a matrix of its first ``ind``
+    axes by the rest, shaped back as NumPy shapes it.
+
+    >>> tensorinv(2.0 * np.eye(4).reshape(4, 2, 2), ind=1).shape
+    (2, 2, 4)
+    """
+    a = _array(a)
+    shape = shape_of(a)
+    if ind <= 0:
+        raise ValueError("Invalid ind argument.")
+    size = int(np.prod(shape[ind:]))
+    return _reshape(inv(_reshape(a, (size, -1))), shape[ind:] + shape[:ind])
+
+
+def _matrix_rank_impl(a, tol, hermitian, rtol):
+    options = {} if rtol is None else {"rtol": rtol}
+    return np.linalg.matrix_rank(a, tol, hermitian, **options)
+
+
+matrix_rank_p = nondiff("linalg.matrix_rank", _matrix_rank_impl)
+
+
+@handles(np.linalg.matrix_rank)
+def matrix_rank(A: Any, tol: Any = None, hermitian: bool = False, *, rtol: Any = None) -> Any:
+    """``np.linalg.matrix_rank``: an integer, so without derivative.
+
+    >>> int(matrix_rank(np.array([[1.0, 2.0], [2.0, 4.0]])))
+    1
+    """
+    since_numpy_2_keywords("matrix_rank", rtol=rtol)
+    return matrix_rank_p(A, tol, hermitian, rtol)
+
+
+@handles(np.linalg.cond)
+def cond(x: Any, p: Any = None) -> Any:
+    """``np.linalg.cond``: the condition number, from the singular values (``p`` None,
+    2, -2) or from ``norm(x, p) * norm(inv(x), p)`` (``'fro'``, ``'nuc'``, 1, -1, inf,
+    -inf). Where it is infinite (a singular matrix) it is NumPy's value, without a
+    derivative.
+
+    >>> float(cond(np.array([[2.0, 0.0], [0.0, 0.5]])))
+    4.0
+    """
+    x = _array(x)
+    plain = np.linalg.cond(base_value(x), p)
+    if not np.all(np.isfinite(plain)):
+        return plain
+    if p is None or p in (2, -2):
+        s = svdvals_p(x, hermitian=False)  # descending
+        largest, smallest = _reduce("max", s, -1, False), _reduce("min", s, -1, False)
+        return smallest / largest if p == -2 else largest / smallest
+    return norm(x, p, axis=(-2, -1)) * norm(inv(x), p, axis=(-2, -1))
+
+
 # what ``chainrule.numpy.linalg`` offers, as ``np.linalg`` names it
 __all__ = [
-    "cholesky", "cross", "det", "eigh", "eigvalsh", "inv", "matmul", "matrix_norm",
-    "matrix_power", "matrix_transpose", "multi_dot", "norm", "outer", "pinv", "slogdet",
-    "solve", "svd", "svdvals", "tensordot", "vecdot", "vector_norm",
+    "cholesky", "cond", "cross", "det", "diagonal", "eig", "eigh", "eigvals", "eigvalsh",
+    "inv", "lstsq", "matmul", "matrix_norm", "matrix_power", "matrix_rank",
+    "matrix_transpose", "multi_dot", "norm", "outer", "pinv", "qr", "slogdet", "solve",
+    "svd", "svdvals", "tensordot", "tensorinv", "tensorsolve", "trace", "vecdot",
+    "vector_norm",
 ]

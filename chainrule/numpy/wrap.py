@@ -217,10 +217,6 @@ UNSUPPORTED_HINTS: dict[str, str] = {
                              "x[np.arange(len(x))[:, None], i] for a 2-D x along axis 1",
     "numpy.histogram": "the counts have no derivative: "
                        "np.histogram(chainrule.stop_gradient(x))",
-    "numpy.linalg.lstsq": "np.linalg.pinv(a) @ b, or np.linalg.solve(a.T @ a, a.T @ b) "
-                          "for a of full column rank",
-    "numpy.linalg.matrix_rank": "the rank has no derivative: "
-                                "np.linalg.matrix_rank(chainrule.stop_gradient(a))",
 }
 
 # ufunc methods: numpy.<ufunc>.<method>

@@ -1,7 +1,8 @@
-"""``numpy.linalg``: solve, inv, det, slogdet, norms, matrix_power, multi_dot.
-Values equal NumPy's, derivatives match finite differences in both modes to
-second order (batched, both operands of solve), and ``np.linalg.<f>`` on traced
-values reaches the same rules."""
+"""``numpy.linalg``: solve, inv, det, slogdet, norms, matrix_power, multi_dot,
+lstsq, tensorsolve, tensorinv, cond, matrix_rank. Values equal NumPy's,
+derivatives match finite differences in both modes to second order (batched,
+complex, both operands of solve and lstsq), and ``np.linalg.<f>`` on traced
+values reaches the same rules as ``cnp.linalg.<f>``."""
 
 import numpy as np
 import pytest
@@ -180,17 +181,17 @@ def norm_id(case):
 @pytest.mark.parametrize("case", NORM_CASES, ids=norm_id)
 def test_norm(case, rng):
     kwargs, shapes = case
+
+    def norm(v):
+        return np.linalg.norm(v, **kwargs)
+
     for shape in shapes:
-        x = rng.standard_normal(shape)
-
-        def norm(v):
-            return np.linalg.norm(v, **kwargs)
-
-        out, _ = cr.vjp(norm, x)
-        expected = np.linalg.norm(x, **kwargs)
-        np.testing.assert_allclose(out, expected, rtol=1e-13)
-        assert np.shape(out) == np.shape(expected)
-        cr.check_grads(norm, (x,), modes=("fwd", "rev"), order=2)
+        for x in (rng.standard_normal(shape), complex_matrix(rng, shape)):
+            out, _ = cr.vjp(norm, x)
+            expected = np.linalg.norm(x, **kwargs)
+            np.testing.assert_allclose(out, expected, rtol=1e-12)
+            assert np.shape(out) == np.shape(expected)
+            cr.check_grads(norm, (x,), modes=("fwd", "rev"), order=2)
 
 
 def test_norm_of_order_zero_counts_nonzeros():
@@ -281,3 +282,159 @@ def test_complex_matrices(function, rng):
     b = rng.standard_normal(3) + 1j * rng.standard_normal(3)
     np.testing.assert_allclose(cr.vjp(function, a, b)[0], function(a, b), rtol=1e-13)
     cr.check_grads(function, (a, b), modes=("fwd", "rev"), order=2)
+
+
+# -- lstsq, tensorsolve, tensorinv, cond, matrix_rank --------------------------------------
+
+def complex_matrix(rng, shape):
+    return rng.standard_normal(shape) + 1j * rng.standard_normal(shape)
+
+
+def lstsq_outputs(a, b, rcond=None):
+    x, residuals, rank, s = np.linalg.lstsq(a, b, rcond=rcond)
+    return x, residuals, s
+
+
+LSTSQ_CASES = [
+    #  a          b        complex  rcond
+    ((5, 3),     (5,),     False,   None),
+    ((5, 3),     (5, 2),   False,   None),
+    ((3, 5),     (3,),     False,   None),   # underdetermined: the minimum-norm solution
+    ((3, 3),     (3, 2),   False,   1e-3),
+    ((4, 2),     (4, 2),   True,    None),
+    ((2, 3),     (2,),     True,    None),
+]
+
+
+@pytest.mark.parametrize("a_shape, b_shape, complex_, rcond", LSTSQ_CASES)
+def test_lstsq(a_shape, b_shape, complex_, rcond, rng):
+    make = complex_matrix if complex_ else (lambda rng, shape: rng.standard_normal(shape))
+    a, b = make(rng, a_shape), make(rng, b_shape)
+    x, residuals, rank, s = clinalg.lstsq(a, b, rcond=rcond)
+    want = np.linalg.lstsq(a, b, rcond=rcond)
+    for got, expected in zip((x, residuals, s), (want[0], want[1], want[3])):
+        np.testing.assert_allclose(got, expected, rtol=1e-10, atol=1e-12)
+        assert np.shape(got) == np.shape(expected) and np.asarray(got).dtype == expected.dtype
+    assert rank == want[2]
+    cr.check_grads(lambda m, v: lstsq_outputs(m, v, rcond), (a, b), modes=("fwd", "rev"), order=2)
+
+
+def test_lstsq_of_a_rank_deficient_matrix(rng):
+    # rank 2 of 3 columns: the minimum-norm solution, differentiable while the rank holds
+    a = rng.standard_normal((5, 2)) @ rng.standard_normal((2, 3))
+    b = rng.standard_normal(5)
+    x, residuals, rank, s = clinalg.lstsq(a, b)
+    assert rank == 2 and residuals.shape == (0,)
+    np.testing.assert_allclose(x, np.linalg.pinv(a) @ b, rtol=1e-10)
+    cr.check_grads(lambda v: np.linalg.lstsq(a, v)[0], (b,), modes=("fwd", "rev"), order=2)
+    # along a path that keeps the rank: (I + e d1) a (I + e d2)
+    d1, d2 = rng.standard_normal((5, 5)) / 10, rng.standard_normal((3, 3)) / 10
+    cr.check_grads(lambda e: np.linalg.lstsq((np.eye(5) + e * d1) @ a @ (np.eye(3) + e * d2),
+                                             b)[0], (0.0,), modes=("fwd", "rev"), order=2)
+
+
+def test_tensorsolve_and_tensorinv(rng):
+    a = rng.standard_normal((2, 3, 6)) + 3 * np.eye(6).reshape(2, 3, 6)
+    b = rng.standard_normal((2, 3))
+    np.testing.assert_allclose(clinalg.tensorsolve(a, b), np.linalg.tensorsolve(a, b))
+    cr.check_grads(np.linalg.tensorsolve, (a, b), modes=("fwd", "rev"), order=2)
+    a_axes = np.moveaxis(a, 2, 0)  # (6, 2, 3): the axes argument moves it back
+    np.testing.assert_allclose(clinalg.tensorsolve(a_axes, b, axes=(0,)),
+                               np.linalg.tensorsolve(a_axes, b, axes=(0,)))
+    cr.check_grads(lambda m, v: np.linalg.tensorsolve(m, v, axes=(0,)), (a_axes, b),
+                   modes=("fwd", "rev"), order=2)
+    for shape, ind in (((4, 2, 2), 1), ((2, 2, 4), 2)):
+        c = complex_matrix(rng, shape) + 3 * np.eye(4).reshape(shape)
+        np.testing.assert_allclose(clinalg.tensorinv(c, ind=ind), np.linalg.tensorinv(c, ind=ind))
+        cr.check_grads(lambda m, ind=ind: np.linalg.tensorinv(m, ind=ind), (c,),
+                       modes=("fwd", "rev"), order=2)
+    with pytest.raises(ValueError, match="Invalid ind"):
+        clinalg.tensorinv(c, ind=0)
+
+
+@pytest.mark.parametrize("p", [None, 2, -2, "fro", "nuc", 1, -1, np.inf, -np.inf])
+def test_cond(p, rng):
+    for a in (well_conditioned(rng, (2, 3, 3)) / 3, complex_matrix(rng, (3, 3)) + 2 * np.eye(3)):
+        out, _ = cr.vjp(lambda m: np.linalg.cond(m, p), a)
+        np.testing.assert_allclose(out, np.linalg.cond(a, p), rtol=1e-12)
+        cr.check_grads(lambda m: np.linalg.cond(m, p), (a,), modes=("fwd", "rev"), order=2)
+
+
+def test_cond_of_a_singular_matrix_is_numpys_infinity():
+    singular = np.array([[1.0, 2.0], [2.0, 4.0]])
+    with np.errstate(divide="ignore"):
+        assert cr.vjp(lambda m: np.linalg.cond(m, 1), singular)[0] == np.linalg.cond(singular, 1)
+
+
+def test_matrix_rank_has_no_derivative(rng):
+    a = rng.standard_normal((4, 2)) @ rng.standard_normal((2, 3))
+    assert clinalg.matrix_rank(a) == np.linalg.matrix_rank(a) == 2
+    assert clinalg.matrix_rank(a, tol=1e3) == 0
+    gradient = cr.grad(lambda m: np.linalg.matrix_rank(m) * m.sum())(a)
+    np.testing.assert_array_equal(gradient, np.full_like(a, 2.0))
+
+
+LINALG_COMPLEX_CASES = [
+    #  function                                             shape
+    (lambda a: np.linalg.matrix_power(a, -2),              (3, 3)),
+    (lambda a: np.linalg.matrix_power(a, 5),               (2, 2, 2)),
+    (lambda a: np.linalg.multi_dot([a, a.T, a]),           (3, 3)),
+    (lambda a: np.linalg.norm(a, "nuc"),                   (3, 2)),
+    (lambda a: np.linalg.norm(a, 2, axis=(1, 2)),          (2, 3, 2)),
+    (lambda a: np.linalg.norm(a, -2),                      (3, 3)),
+    (lambda a: np.linalg.norm(a, 1),                       (3, 2)),
+    (lambda a: np.linalg.norm(a, np.inf, axis=(0, 1)),     (3, 2)),
+    (lambda a: np.linalg.norm(a, "fro"),                   (3, 2)),
+    (lambda a: np.linalg.norm(a, 3, axis=0),               (3, 2)),
+    (np.linalg.inv,                                        (2, 3, 3)),
+    (lambda a: np.linalg.slogdet(a).logabsdet,             (2, 3, 3)),
+    (lambda a: np.linalg.pinv(a) @ a,                      (3, 2)),
+]
+
+
+@pytest.mark.parametrize("function, shape", LINALG_COMPLEX_CASES)
+def test_complex_linalg(function, shape, rng):
+    a = complex_matrix(rng, shape) + (2 * np.eye(shape[-1]) if shape[-1] == shape[-2] else 0)
+    np.testing.assert_allclose(cr.vjp(function, a)[0], function(a), rtol=1e-12)
+    cr.check_grads(function, (a,), modes=("fwd", "rev"), order=2)
+
+
+@pytest.mark.skipif(not NUMPY_2, reason="NumPy 2 only (linalg.trace, linalg.diagonal)")
+def test_linalg_trace_and_diagonal(rng):
+    a = rng.standard_normal((2, 3, 3))
+    for function in (np.linalg.trace, np.linalg.diagonal,
+                     lambda m: np.linalg.diagonal(m, offset=1)):
+        np.testing.assert_allclose(cr.vjp(function, a)[0], function(a))
+        cr.check_grads(function, (a,), modes=("fwd", "rev"), order=2)
+
+
+def test_every_numpy_linalg_function_is_wrapped():
+    wrapped = {name for name in np.linalg.__all__ if name != "LinAlgError"}
+    assert wrapped <= set(clinalg.__all__) | {"vecdot", "outer", "cross", "tensordot"}
+    for name in wrapped:
+        assert hasattr(cnp.linalg, name), name
+
+
+def test_float32_lstsq_and_qr(rng):
+    a = (rng.standard_normal((4, 3)) / 2 + 2 * np.eye(4, 3)).astype(np.float32)  # well-conditioned
+    b = rng.standard_normal(4).astype(np.float32)
+    x, residuals, rank, s = clinalg.lstsq(a, b)
+    assert x.dtype == residuals.dtype == s.dtype == np.float32
+    cr.check_grads(lambda m, v: np.linalg.lstsq(m, v)[0], (a, b), modes=("fwd", "rev"), order=2)
+    q, r = clinalg.qr(a)
+    assert q.dtype == r.dtype == np.float32
+
+
+@pytest.mark.parametrize("name, call", [
+    ("qr",          lambda linalg, m: linalg.qr(m)[1].sum()),
+    ("eig",         lambda linalg, m: linalg.eig(m)[0].sum().real),
+    ("eigvals",     lambda linalg, m: (linalg.eigvals(m) ** 2).sum().real),
+    ("lstsq",       lambda linalg, m: linalg.lstsq(m, m[:, 0] + 1.0, rcond=None)[0].sum()),
+    ("cond",        lambda linalg, m: linalg.cond(m, "fro")),
+    ("tensorinv",   lambda linalg, m: linalg.tensorinv(m, ind=1).sum()),
+    ("tensorsolve", lambda linalg, m: linalg.tensorsolve(m, m[0]).sum()),
+])
+def test_cnp_linalg_spelling_matches_numpys(name, call, rng):
+    a = well_conditioned(rng, (3, 3))
+    np.testing.assert_allclose(cr.grad(lambda m: call(np.linalg, m))(a),
+                               cr.grad(lambda m: call(cnp.linalg, m))(a), rtol=1e-12)
