@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..core import Tracer, base_value
+from .complex_numbers import real
 from .elementwise import unbroadcast
 from .manipulation import reshape
 from .wrap import dtype_of, handles, primitive, shape_of
@@ -38,7 +39,16 @@ def _plain_index(index):
     return index
 
 
+def _real_cotangent(g, dtype):
+    """A real array's cotangent pairs with its tangent by the real part alone."""
+    if np.issubdtype(dtype, np.complexfloating) or not np.iscomplexobj(base_value(g)):
+        return g
+    return real(g)
+
+
 def _scatter_add_impl(g, index, shape, dtype):
+    if np.iscomplexobj(g) and not np.issubdtype(dtype, np.complexfloating):
+        g = np.real(g)  # see _real_cotangent
     out = np.zeros(shape, dtype)
     if is_basic_index(index):
         out[index] = g
@@ -52,7 +62,8 @@ scatter_add_p = primitive("scatter_add", _scatter_add_impl)
 
 getitem_p.def_linear(
     lambda g, ans, x, index: scatter_add_p(g, index=index, shape=shape_of(x), dtype=dtype_of(x)))
-scatter_add_p.def_linear(lambda g, ans, u, index, shape, dtype: getitem_p(g, index=index))
+scatter_add_p.def_linear(
+    lambda g, ans, u, index, shape, dtype: getitem_p(_real_cotangent(g, dtype), index=index))
 
 
 def getitem(x, index):

@@ -18,7 +18,7 @@ import numpy as np
 
 from ..core import base_value
 from . import reductions
-from .arithmetic import absolute, sqrt
+from .arithmetic import absolute, sqrt, where
 from .decompositions import svdvals_p
 from .decompositions import cholesky as cholesky
 from .decompositions import eigh as eigh
@@ -61,13 +61,22 @@ def _sum_squares(x, axis, keepdims):
     return _sum(squares, axis, keepdims)
 
 
+def _root(squares):
+    """sqrt of a sum of squares; where it is 0, the apex of a cone, the slope is 0
+    (docs/numpy.md, "Values at kinks"), not 0 * inf = NaN."""
+    apex = base_value(squares) == 0
+    if not np.any(apex):
+        return sqrt(squares)
+    return where(apex, 0.0, sqrt(where(apex, 1.0, squares)))
+
+
 def _reduce(name, x, axis, keepdims):
     return getattr(reductions, name)(x, axis=axis, keepdims=keepdims)
 
 
 def _vector_norm(x, ord, axis, keepdims):
     if ord is None or ord == 2:
-        return sqrt(_sum_squares(x, axis, keepdims))
+        return _root(_sum_squares(x, axis, keepdims))
     if isinstance(ord, str):
         raise ValueError(f"Invalid norm order '{ord}' for vectors")
     if ord == np.inf:
@@ -85,7 +94,7 @@ def _vector_norm(x, ord, axis, keepdims):
 def _matrix_norm(x, ord, axis, keepdims):
     row, col = axis
     if ord is None or ord in ("fro", "f"):
-        return sqrt(_sum_squares(x, axis, keepdims))
+        return _root(_sum_squares(x, axis, keepdims))
     if ord in (1, -1, np.inf, -np.inf):
         summed, reduced = (row, col) if ord in (1, -1) else (col, row)
         sums = _sum(_abs(x), summed, keepdims=True)
@@ -121,7 +130,7 @@ def norm(x, ord=None, axis=None, keepdims=False):
                 squares = _sum_squares(flat, (0,), False)
             else:
                 squares = matmul(flat, flat)
-            result = sqrt(squares)
+            result = _root(squares)
             return _reshape(result, (1,) * ndim) if keepdims else result
         if ndim not in (1, 2):
             raise ValueError("Improper number of dimensions to norm.")

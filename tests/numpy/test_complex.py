@@ -37,3 +37,8 @@ def test_real_input_through_complex_intermediates_gets_a_real_gradient():
 def test_grad_of_a_complex_output_is_an_error():
     with pytest.raises(TypeError, match="complex"):
         cr.grad(lambda z: z * z)(1.0 + 1.0j)
+
+
+def test_a_real_array_indexed_in_complex_code_has_a_real_cotangent_at_second_order():
+    z = np.array([1 + 2j, 0.5 - 1j])
+    cr.check_grads(lambda z: (np.abs(z)[0] * z).real.sum(), (z,), modes=("fwd", "rev"), order=2)

@@ -92,3 +92,16 @@ def test_no_nan_where_the_table_promises_a_number():
         gradient = derivative(x)
         assert not np.any(np.isnan(gradient))
         np.testing.assert_array_equal(gradient, [1.0, 0.5, 0.5, 0.5])
+
+
+@pytest.mark.parametrize("norm", [
+    lambda x: np.linalg.norm(x),
+    lambda x: np.linalg.norm(x, "fro"),
+    lambda x: np.linalg.norm(x, axis=0),
+])
+def test_the_norm_at_zero_has_slope_zero_in_both_modes(norm):
+    x = np.zeros((2, 3))
+    gradient = cr.grad(lambda x: np.sum(norm(x)))(x)
+    _, tangent = cr.jvp(norm, (x,), (np.ones_like(x),))
+    np.testing.assert_array_equal(gradient, 0 * x)
+    np.testing.assert_array_equal(tangent, 0 * tangent)
