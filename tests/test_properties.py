@@ -1,5 +1,7 @@
 """Random programs (hypothesis): reverse mode, forward mode and finite
-differences must agree on every program built from the primitive set."""
+differences must agree on every program built from the primitive set. The
+operations are drawn from every area of the NumPy layer; each keeps the
+(2, 3) shape of its inputs so that any two can be combined."""
 
 import numpy as np
 from hypothesis import HealthCheck, given, settings
@@ -20,6 +22,32 @@ UNARY = {
     "row_sum": lambda v: np.sum(v, axis=0, keepdims=True),  # broadcasts back when combined
     "transpose_twice": lambda v: v.T.T,
     "first_row": lambda v: v[:1],
+    # exp_log, trig, ufuncs
+    "arctan": np.arctan,
+    "logaddexp": lambda v: np.logaddexp(v, 0.5 * v),
+    "hypot_one": lambda v: np.hypot(v, 1.0),
+    # reductions
+    "mean_keepdims": lambda v: v - np.mean(v, axis=1, keepdims=True),
+    "cumsum": lambda v: np.cumsum(v, axis=1) / 3.0,
+    "prod_rows": lambda v: v * np.prod(1.0 + 0.1 * v * v, axis=0),
+    "var_columns": lambda v: v * np.var(v, axis=0, keepdims=True),
+    # manipulation, indexing, joining
+    "flip_roll": lambda v: np.roll(np.flip(v, axis=1), 1, axis=0),
+    "reshape_round_trip": lambda v: np.reshape(np.ravel(v)[::-1], (2, 3)),
+    "fancy_index": lambda v: v[[1, 0]][:, [2, 0, 1]],
+    "concatenate_half": lambda v: np.concatenate([v, 2.0 * v], axis=1)[:, 1:4],
+    "scatter": lambda v: v.copy() * 1.0 + np.zeros_like(v),
+    # products and linear algebra
+    "gram": lambda v: (v @ v.T) @ v / 3.0,
+    "einsum": lambda v: np.einsum("ij,kj->ik", v, v) @ v / 3.0,
+    "solve": lambda v: np.linalg.solve(3.0 * np.eye(2) + v @ v.T, v),
+    "eigvalsh": lambda v: v * np.linalg.eigvalsh(v @ v.T + np.diag([1.0, 3.0]))[:, None],
+    "det": lambda v: v * np.linalg.det(np.eye(3) + 0.3 * v.T @ v),
+    "norm": lambda v: v / np.sqrt(1.0 + np.linalg.norm(v) ** 2),
+    # fft
+    "fft_filter": lambda v: np.fft.ifft(np.fft.fft(v, axis=1) * np.array([1.0, 0.5, 0.5]),
+                                        axis=1).real,
+    "rfft_round_trip": lambda v: np.fft.irfft(np.fft.rfft(v, axis=0), n=2, axis=0),
 }
 BINARY = {
     "add": lambda a, b: a + b,
