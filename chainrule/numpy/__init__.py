@@ -19,10 +19,14 @@ _LAYER_ORDER = (
     "manipulation",     # reshape, transpose, flips, diagonals
     "indexing",
     "joining",          # concatenate, stack, split, tile, repeat, pad
+    "sorting",          # sort, partition, take_along_axis
     "creation",         # array/asarray of tracers, zeros_like, like=
     "mutation",         # item assignment as functional updates, views
     "reductions",
     "products",
+    "statistics",       # median, quantiles, NaN-aware reductions, ptp, put_along_axis
+    "distributions",    # cov, corrcoef, histogram, bincount
+    "differences",      # diff, ediff1d, gradient, trapezoid
     "solve",
     "decompositions",
     "linalg",           # also the chainrule.numpy.linalg namespace
@@ -64,12 +68,22 @@ from .complex_numbers import conjugate as conjugate
 from .complex_numbers import imag as imag
 from .complex_numbers import real as real
 from .creation import array as array
+from .differences import diff as diff
+from .differences import ediff1d as ediff1d
+from .differences import gradient as gradient
+from .differences import trapezoid as trapezoid
+from .differences import trapz as trapz
 from .elementwise import astype as astype
 from .creation import asarray as asarray
 from .creation import empty_like as empty_like
 from .creation import full_like as full_like
 from .creation import ones_like as ones_like
 from .creation import zeros_like as zeros_like
+from .distributions import bincount as bincount
+from .distributions import corrcoef as corrcoef
+from .distributions import cov as cov
+from .distributions import histogram as histogram
+from .distributions import histogram_bin_edges as histogram_bin_edges
 from .exp_log import exp as exp
 from .exp_log import exp2 as exp2
 from .exp_log import expm1 as expm1
@@ -192,6 +206,28 @@ from .manipulation import swapaxes as swapaxes
 from .manipulation import transpose as transpose
 from .manipulation import tril as tril
 from .manipulation import triu as triu
+from .sorting import msort as msort
+from .sorting import partition as partition
+from .sorting import sort as sort
+from .sorting import sort_complex as sort_complex
+from .sorting import take_along_axis as take_along_axis
+from .statistics import median as median
+from .statistics import nanargmax as nanargmax
+from .statistics import nanargmin as nanargmin
+from .statistics import nancumprod as nancumprod
+from .statistics import nancumsum as nancumsum
+from .statistics import nanmax as nanmax
+from .statistics import nanmedian as nanmedian
+from .statistics import nanmin as nanmin
+from .statistics import nanpercentile as nanpercentile
+from .statistics import nanprod as nanprod
+from .statistics import nanquantile as nanquantile
+from .statistics import nanstd as nanstd
+from .statistics import nanvar as nanvar
+from .statistics import percentile as percentile
+from .statistics import ptp as ptp
+from .statistics import put_along_axis as put_along_axis
+from .statistics import quantile as quantile
 from .trig import arccos as arccos
 from .trig import arccosh as arccosh
 from .trig import arcsin as arcsin
