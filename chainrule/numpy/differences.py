@@ -94,7 +94,10 @@ def _flat_edge(value, ary) -> list:
     if not np.can_cast(np.result_type(base_value(value)), dtype_of(ary), casting="same_kind"):
         raise TypeError("dtype of `to_begin` or `to_end` must be compatible with input `ary` "
                         "under the `same_kind` rule.")
-    return [reshape(value, (-1,))]
+    value = reshape(value, (-1,))
+    if isinstance(value, Tracer):
+        return [astype(value, dtype_of(ary)) if dtype_of(value) != dtype_of(ary) else value]
+    return [np.asarray(value, dtype_of(ary))]  # NumPy writes them into an array of ary's dtype
 
 
 # -- gradient -------------------------------------------------------------------------
