@@ -191,11 +191,11 @@ def gradient(f, *varargs, axis=None, edge_order=1):
         raise ValueError("'edge_order' greater than 2 not supported")
     dtype = dtype_of(f) if np.issubdtype(dtype_of(f), np.inexact) else np.dtype(np.float64)
     results = []
-    for axis, spacing in zip(axes, spacings):
-        if shape[axis] < edge_order + 1:
+    for along, spacing in zip(axes, spacings):
+        if shape[along] < edge_order + 1:
             raise ValueError("Shape of array too small to calculate a numerical gradient, "
                              "at least (edge_order + 1) elements are required.")
-        result = _gradient_along(f, spacing, axis, edge_order)
+        result = _gradient_along(f, spacing, along, edge_order)
         results.append(astype(result, dtype) if dtype_of(result) != dtype else result)
     if len(axes) == 1:
         return results[0]

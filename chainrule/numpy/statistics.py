@@ -30,8 +30,7 @@ from .creation import asarray
 from .indexing import getitem, setitem
 from .manipulation import reshape, transpose
 from .mutation import LOST_DERIVATIVE_HINT, update
-from .reductions import (_output, cumprod, cumsum, max, mean, min, normalize_axis, prod, sum,
-                         var)
+from .reductions import _output, cumprod, cumsum, max, mean, min, normalize_axis, prod, sum, var
 from .sorting import along_axis_index, sort
 from .wrap import dtype_of, handles, shape_of, since_numpy_2_keywords
 
@@ -134,7 +133,8 @@ QUANTILE_METHODS = tuple(_CONTINUOUS) + tuple(_DISCRETE)
 def _lerp(below, above, gamma, one_minus_gamma):
     """NumPy's interpolation, with its two formulas (exact at either end)."""
     step = above - below
-    return arithmetic.where(base_value(gamma) >= 0.5, above - step * one_minus_gamma, below + step * gamma)
+    return arithmetic.where(base_value(gamma) >= 0.5, above - step * one_minus_gamma,
+                            below + step * gamma)
 
 
 def _interpolated(x, n, q, method: str, weak: bool):
@@ -286,7 +286,8 @@ def _median(a, axis, keepdims, ignore_nan):
     if np.all(odd):
         result = single
     else:
-        result = mean(middle, axis=0) if not np.any(odd) else arithmetic.where(odd, single, mean(middle, axis=0))
+        pair = mean(middle, axis=0)
+        result = arithmetic.where(odd, single, pair) if np.any(odd) else pair
     if np.any(has_nan) or np.any(n == 0):
         result = arithmetic.where(has_nan | (n == 0), np.nan, result)
     return _reshaped(result, a_shape, axes, (), keepdims)
@@ -410,7 +411,8 @@ def nanvar(a, axis=None, dtype=None, out=None, ddof=0, keepdims=np._NoValue, *,
         x = asarray(x, np.float64)
     real_dtype = np.finfo(dtype_of(x)).dtype
     count = np.sum(counted, axis=axis, keepdims=True).astype(real_dtype)
-    centred = arithmetic.where(counted, x - sum(arithmetic.where(counted, x, 0), axis, keepdims=True) / count, 0)
+    total = sum(arithmetic.where(counted, x, 0), axis, keepdims=True)
+    centred = arithmetic.where(counted, x - total / count, 0)
     squares = real(centred * conjugate(centred)) if np.iscomplexobj(plain) else centred * centred
     dof = np.sum(counted, axis=axis, keepdims=keepdims).astype(real_dtype) - ddof
     result = sum(squares, axis, keepdims=keepdims) / np.where(dof > 0, dof, np.nan)

@@ -49,7 +49,7 @@ def _case_id(case):
 @pytest.mark.parametrize("method", METHODS)
 @pytest.mark.parametrize("case", QUANTILES, ids=_case_id)
 def test_quantile_values_equal_numpy(case, method, rng):
-    function, scale, ignores_nans = case
+    function, scale, _ = case
     ours = getattr(cnp, function.__name__)
     x = rng.standard_normal((3, 4, 5))
     inputs = [x, x.astype(np.float32), _with_nans(x)]
@@ -57,7 +57,7 @@ def test_quantile_values_equal_numpy(case, method, rng):
         for q in QS:
             for axis in AXES:
                 for keepdims in (False, True):
-                    kwargs = dict(axis=axis, method=method, keepdims=keepdims)
+                    kwargs = {"axis": axis, "method": method, "keepdims": keepdims}
                     expected = _quiet(function, a, q * scale, **kwargs)
                     got = ours(a, q * scale, **kwargs)
                     np.testing.assert_array_equal(got, expected)
@@ -147,7 +147,7 @@ def _reduction_id(case):
 
 @pytest.mark.parametrize("case", REDUCTIONS, ids=_reduction_id)
 def test_reduction_values_equal_numpy(case, rng):
-    function, kwargs, ignores_nans = case
+    function, kwargs, _ = case
     ours = getattr(cnp, function.__name__)
     x = rng.standard_normal((3, 4, 6))
     inputs = [x, x.astype(np.float32), _with_nans(x), rng.standard_normal((3, 5, 1))]
