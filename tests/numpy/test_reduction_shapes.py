@@ -135,8 +135,8 @@ def test_complex_input(name, fn, np_fn, domain, rng):
         call = (lambda z: fn(z, axis)) if cumulative else (lambda z: fn(z, axis=axis))
         expected = np_fn(z, axis) if cumulative else np_fn(z, axis=axis)
         np.testing.assert_allclose(call(z), expected, rtol=1e-13)
-        assert cr.jvp(call, (z,), (z,))[1].dtype == np.complex128
+        assert cr.jvp(call, (z,), (z,))[1].dtype == np.result_type(expected)
         cr.check_grads(call, (z,), modes=("fwd", "rev"), order=2)
     z64 = z.astype(np.complex64)
     assert cr.jvp(lambda z: fn(z, axis=-1) if not cumulative else fn(z, -1), (z64,),
-                  (z64,))[1].dtype == np.complex64
+                  (z64,))[1].dtype == np.result_type(np_fn(z64, axis=-1))
