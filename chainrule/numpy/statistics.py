@@ -172,24 +172,28 @@ def _quantile(name, a, q, axis, method, keepdims, ignore_nan, weights, weak):
     if method not in QUANTILE_METHODS:
         raise ValueError(f"{method!r} is not a valid method. Use one of: {QUANTILE_METHODS}")
     a_shape = shape_of(a)
+    if 0 in a_shape:  # nothing to differentiate: NumPy's result, or its error
+        function = getattr(np, name)
+        return function(base_value(a), q_plain * (1 if name.endswith("quantile") else 100),
+                        axis, method=method, keepdims=keepdims)
     x, axes = _sorted_slices(a, axis)
     slices = shape_of(x)[:-1]
-    if weights is not None:
-        return _reshaped(_weighted(x, a, axes, q_plain, method, weights, name),
-                         a_shape, axes, q_plain.shape, keepdims)
     n, has_nan = _valid_counts(x, ignore_nan)
-    if not isinstance(q, Tracer):
-        q = q_plain
-    q = reshape(q, q_plain.shape + (1,) * len(slices)) if slices else q
-    if not np.issubdtype(dtype_of(x), np.inexact):
-        x = asarray(x, np.float64)
-    result = _interpolated(x, n, q, method, weak)
+    if weights is not None:
+        result = _weighted(x, a, axes, q_plain, method, weights, ignore_nan)
+    else:
+        if not isinstance(q, Tracer):
+            q = q_plain
+        q = reshape(q, q_plain.shape + (1,) * len(slices)) if slices else q
+        if not np.issubdtype(dtype_of(x), np.inexact):
+            x = asarray(x, np.float64)
+        result = _interpolated(x, n, q, method, weak)
     if np.any(has_nan) or np.any(n == 0):
         result = arithmetic.where(has_nan | (n == 0), np.nan, result)
     return _reshaped(result, a_shape, axes, q_plain.shape, keepdims)
 
 
-def _weighted(x, a, axes, q, method, weights, name):
+def _weighted(x, a, axes, q, method, weights, ignore_nan):
     """``weights=`` (method inverted_cdf only): the first sorted entry whose cumulative
     weight reaches ``q``. The choice is piecewise constant in the weights, so only
     ``a`` is differentiated."""
@@ -201,6 +205,8 @@ def _weighted(x, a, axes, q, method, weights, name):
             d for d in range(a_plain.ndim) if d not in axes)), a_plain.shape)
     if np.any(weights < 0):
         raise ValueError("Weights must be non-negative.")
+    if ignore_nan:  # NumPy leaves out the NaNs and their weights
+        weights = np.where(np.isnan(a_plain), 0.0, weights)
     kept = tuple(d for d in range(a_plain.ndim) if d not in axes)
     flat = lambda v: np.transpose(v, kept + axes).reshape(shape_of(x))  # noqa: E731
     order = np.argsort(flat(a_plain), axis=-1, kind="stable")
@@ -277,6 +283,9 @@ def nanpercentile(a, q, axis=None, out=None, overwrite_input=False, method="line
 def _median(a, axis, keepdims, ignore_nan):
     a = _array(a)
     a_shape = shape_of(a)
+    if 0 in a_shape:  # nothing to differentiate: NumPy's NaNs (and warning), or its error
+        function = np.nanmedian if ignore_nan else np.median
+        return function(base_value(a), axis, keepdims=keepdims)
     x, axes = _sorted_slices(a, axis)
     n, has_nan = _valid_counts(x, ignore_nan)
     # NumPy's median is the mean of the one or two middle entries

@@ -120,6 +120,27 @@ def test_weighted_inverted_cdf(rng):
                                              weights=w), (x,), modes=("fwd", "rev"), order=2)
     with pytest.raises(ValueError, match="Only method 'inverted_cdf' supports weights"):
         cnp.quantile(x, 0.5, weights=weights)
+    x = _with_nans(x)  # nanquantile leaves out the NaNs and their weights; quantile gives NaN
+    for function in (np.quantile, np.nanquantile, np.percentile, np.nanpercentile):
+        scale = 100.0 if "percentile" in function.__name__ else 1.0
+        for axis in (None, 1, 0):
+            expected = function(x, QS[1] * scale, axis=axis, method="inverted_cdf",
+                                weights=weights)
+            got = getattr(cnp, function.__name__)(x, QS[1] * scale, axis=axis,
+                                                  method="inverted_cdf", weights=weights)
+            np.testing.assert_array_equal(got, expected)
+
+
+def test_empty_input():
+    for function in (np.median, np.nanmedian):
+        for shape, axis in [((0,), None), ((2, 0), 1), ((2, 0), 0)]:
+            expected = _quiet(function, np.zeros(shape), axis=axis)
+            np.testing.assert_array_equal(_quiet(getattr(cnp, function.__name__),
+                                                 np.zeros(shape), axis=axis), expected)
+            gradient = _quiet(cr.grad(lambda x: np.sum(function(x, axis=axis))), np.zeros(shape))
+            assert gradient.shape == shape
+    with pytest.raises(IndexError):
+        cnp.quantile(np.zeros(0), 0.5)
 
 
 # -- medians, NaN-aware reductions, ptp --------------------------------------------------
