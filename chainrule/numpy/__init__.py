@@ -24,7 +24,8 @@ _LAYER_ORDER = (
     "mutation",         # item assignment as functional updates, views
     "reductions",
     "products",
-    "statistics",       # median, quantiles, NaN-aware reductions, ptp, put_along_axis
+    "statistics",       # median, quantiles, put_along_axis
+    "nan_reductions",   # nanmax, nanmin, nanprod, nanvar, nanstd, nancumsum, nancumprod, ptp
     "distributions",    # cov, corrcoef, histogram, bincount
     "differences",      # diff, ediff1d, gradient, trapezoid
     "solve",
@@ -109,6 +110,16 @@ from .joining import stack as stack
 from .joining import tile as tile
 from .joining import vsplit as vsplit
 from .joining import vstack as vstack
+from .nan_reductions import nanargmax as nanargmax
+from .nan_reductions import nanargmin as nanargmin
+from .nan_reductions import nancumprod as nancumprod
+from .nan_reductions import nancumsum as nancumsum
+from .nan_reductions import nanmax as nanmax
+from .nan_reductions import nanmin as nanmin
+from .nan_reductions import nanprod as nanprod
+from .nan_reductions import nanstd as nanstd
+from .nan_reductions import nanvar as nanvar
+from .nan_reductions import ptp as ptp
 from .nondiff import all as all  # noqa: A004
 from .nondiff import allclose as allclose
 from .nondiff import any as any  # noqa: A004
@@ -212,20 +223,10 @@ from .sorting import sort as sort
 from .sorting import sort_complex as sort_complex
 from .sorting import take_along_axis as take_along_axis
 from .statistics import median as median
-from .statistics import nanargmax as nanargmax
-from .statistics import nanargmin as nanargmin
-from .statistics import nancumprod as nancumprod
-from .statistics import nancumsum as nancumsum
-from .statistics import nanmax as nanmax
 from .statistics import nanmedian as nanmedian
-from .statistics import nanmin as nanmin
 from .statistics import nanpercentile as nanpercentile
-from .statistics import nanprod as nanprod
 from .statistics import nanquantile as nanquantile
-from .statistics import nanstd as nanstd
-from .statistics import nanvar as nanvar
 from .statistics import percentile as percentile
-from .statistics import ptp as ptp
 from .statistics import put_along_axis as put_along_axis
 from .statistics import quantile as quantile
 from .trig import arccos as arccos

@@ -1,6 +1,5 @@
-"""Statistics: order statistics (median, quantile, percentile, and their NaN-ignoring
-forms), the NaN-aware reductions sum and mean lack (nanmax, nanmin, nanprod,
-nanvar, nanstd, nancumsum, nancumprod), ptp, and put_along_axis.
+"""Order statistics: median, quantile, percentile, and their NaN-ignoring forms;
+and put_along_axis, the write matching sorting's take_along_axis.
 
 Every quantile ``method=`` NumPy has is one of two kinds. The discrete ones
 (lower, higher, nearest, inverted_cdf, closest_observation) pick one order
@@ -24,21 +23,16 @@ import numpy as np
 
 from ..core import Tracer, base_value
 from . import arithmetic
-from .arithmetic import sqrt
-from .complex_numbers import conjugate, real
 from .creation import asarray
 from .indexing import getitem, setitem
 from .manipulation import reshape, transpose
 from .mutation import LOST_DERIVATIVE_HINT, update
-from .reductions import _output, cumprod, cumsum, max, mean, min, normalize_axis, prod, sum, var
+from .reductions import _output, mean, normalize_axis
 from .sorting import along_axis_index, sort
 from .wrap import dtype_of, handles, shape_of, since_numpy_2_keywords
 
-__all__ = [
-    "median", "nanargmax", "nanargmin", "nancumprod", "nancumsum", "nanmax", "nanmedian",
-    "nanmin", "nanpercentile", "nanprod", "nanquantile", "nanstd", "nanvar", "percentile",
-    "ptp", "put_along_axis", "quantile",
-]
+__all__ = ["median", "nanmedian", "nanpercentile", "nanquantile", "percentile", "put_along_axis",
+           "quantile"]
 
 
 def _array(a):
@@ -208,7 +202,7 @@ def _weighted(x, a, axes, q, method, weights, ignore_nan):
     if ignore_nan:  # NumPy leaves out the NaNs and their weights
         weights = np.where(np.isnan(a_plain), 0.0, weights)
     kept = tuple(d for d in range(a_plain.ndim) if d not in axes)
-    flat = lambda v: np.transpose(v, kept + axes).reshape(shape_of(x))  # noqa: E731
+    flat = lambda v: np.transpose(v, kept + axes).reshape(shape_of(x))
     order = np.argsort(flat(a_plain), axis=-1, kind="stable")
     cdf = np.cumsum(np.take_along_axis(flat(weights), order, axis=-1), axis=-1)
     cdf /= cdf[..., -1:]
@@ -320,159 +314,6 @@ def nanmedian(a, axis=None, out=None, overwrite_input=False, keepdims=np._NoValu
     2.0
     """
     return _output(_median(a, axis, _keepdims(keepdims), True), out)
-
-
-# -- NaN-aware reductions -------------------------------------------------------------
-
-
-def _without_nans(a, fill):
-    """``a`` with its NaNs replaced by ``fill`` (constants: they get no derivative)."""
-    a = _array(a)
-    nan = np.isnan(base_value(a)) if np.issubdtype(dtype_of(a), np.inexact) else False
-    return (arithmetic.where(nan, fill, a) if np.any(nan) else a), nan
-
-
-def _all_nan_to_nan(result, nan, axis, keepdims):
-    everywhere = np.all(nan, axis=axis, keepdims=keepdims) if np.ndim(nan) else False
-    return arithmetic.where(everywhere, np.nan, result) if np.any(everywhere) else result
-
-
-@handles(np.nanmax)
-def nanmax(a, axis=None, out=None, keepdims=np._NoValue, initial=np._NoValue, where=np._NoValue):
-    """``np.nanmax``: the max of the non-NaN entries (ties split evenly, as ``max``).
-
-    >>> cr.grad(nanmax)(np.array([1.0, np.nan, 3.0]))
-    array([0., 0., 1.])
-    """
-    x, nan = _without_nans(a, -np.inf)
-    result = max(x, axis, None, keepdims, initial, None if where is np._NoValue else where)
-    return _output(_all_nan_to_nan(result, nan, axis, _keepdims(keepdims)), out)
-
-
-@handles(np.nanmin)
-def nanmin(a, axis=None, out=None, keepdims=np._NoValue, initial=np._NoValue, where=np._NoValue):
-    """``np.nanmin``: the min of the non-NaN entries (ties split evenly, as ``min``).
-
-    >>> cr.grad(nanmin)(np.array([1.0, np.nan, 3.0]))
-    array([1., 0., 0.])
-    """
-    x, nan = _without_nans(a, np.inf)
-    result = min(x, axis, None, keepdims, initial, None if where is np._NoValue else where)
-    return _output(_all_nan_to_nan(result, nan, axis, _keepdims(keepdims)), out)
-
-
-@handles(np.nanprod)
-def nanprod(a, axis=None, dtype=None, out=None, keepdims=np._NoValue, initial=np._NoValue,
-            where=np._NoValue):
-    """``np.nanprod``: NaNs count as one.
-
-    >>> cr.grad(nanprod)(np.array([2.0, np.nan, 3.0]))
-    array([3., 0., 2.])
-    """
-    x, _ = _without_nans(a, 1)
-    return prod(x, axis, dtype, out, keepdims, initial, True if where is np._NoValue else where)
-
-
-@handles(np.nancumsum)
-def nancumsum(a, axis=None, dtype=None, out=None):
-    """``np.nancumsum``: NaNs count as zero.
-
-    >>> nancumsum(np.array([1.0, np.nan, 2.0]))
-    array([1., 1., 3.])
-    """
-    return cumsum(_without_nans(a, 0)[0], axis, dtype, out)
-
-
-@handles(np.nancumprod)
-def nancumprod(a, axis=None, dtype=None, out=None):
-    """``np.nancumprod``: NaNs count as one.
-
-    >>> nancumprod(np.array([2.0, np.nan, 3.0]))
-    array([2., 2., 6.])
-    """
-    return cumprod(_without_nans(a, 1)[0], axis, dtype, out)
-
-
-@handles(np.nanvar)
-def nanvar(a, axis=None, dtype=None, out=None, ddof=0, keepdims=np._NoValue, *,
-           where=np._NoValue, mean=np._NoValue, correction=np._NoValue):
-    """``np.nanvar``: the variance of the non-NaN entries; real and complex input.
-
-    >>> nanvar(np.array([1.0, np.nan, 3.0]))
-    1.0
-    """
-    since_numpy_2_keywords("nanvar", mean=mean, correction=correction)
-    if mean is not np._NoValue and mean is not None:
-        raise NotImplementedError("numpy.nanvar with mean= is not supported on traced values by "
-                                  "chainrule; compute it as np.nanmean(np.abs(x - m) ** 2).")
-    if correction is not np._NoValue and correction is not None:
-        ddof = correction
-    keepdims = _keepdims(keepdims)
-    x = _array(a) if dtype is None else asarray(a, dtype)
-    plain = base_value(x)
-    counted = ~np.isnan(plain) if np.issubdtype(plain.dtype, np.inexact) else np.ones(
-        plain.shape, bool)
-    if where is not np._NoValue and where is not True:
-        counted = counted & np.broadcast_to(base_value(where), plain.shape)
-    if np.all(counted) and not np.iscomplexobj(plain):
-        return var(x, axis, None, out, ddof, keepdims)
-    if not np.issubdtype(plain.dtype, np.inexact):
-        x = asarray(x, np.float64)
-    real_dtype = np.finfo(dtype_of(x)).dtype
-    count = np.sum(counted, axis=axis, keepdims=True).astype(real_dtype)
-    total = sum(arithmetic.where(counted, x, 0), axis, keepdims=True)
-    centred = arithmetic.where(counted, x - total / count, 0)
-    squares = real(centred * conjugate(centred)) if np.iscomplexobj(plain) else centred * centred
-    dof = np.sum(counted, axis=axis, keepdims=keepdims).astype(real_dtype) - ddof
-    result = sum(squares, axis, keepdims=keepdims) / np.where(dof > 0, dof, np.nan)
-    return _output(result, out)
-
-
-@handles(np.nanstd)
-def nanstd(a, axis=None, dtype=None, out=None, ddof=0, keepdims=np._NoValue, *,
-           where=np._NoValue, mean=np._NoValue, correction=np._NoValue):
-    """``np.nanstd``: the square root of ``nanvar``.
-
-    >>> nanstd(np.array([1.0, np.nan, 3.0]))
-    1.0
-    """
-    return _output(sqrt(nanvar(a, axis, dtype, None, ddof, keepdims, where=where, mean=mean,
-                               correction=correction)), out)
-
-
-def _plain(value):
-    return base_value(value) if isinstance(value, Tracer) else value
-
-
-@handles(np.nanargmax)
-def nanargmax(a, axis=None, out=None, *, keepdims=np._NoValue):
-    """``np.nanargmax`` (an index, no derivative).
-
-    >>> nanargmax(np.array([1.0, np.nan, 3.0]))
-    2
-    """
-    return np.nanargmax(_plain(a), axis, out, keepdims=keepdims)
-
-
-@handles(np.nanargmin)
-def nanargmin(a, axis=None, out=None, *, keepdims=np._NoValue):
-    """``np.nanargmin`` (an index, no derivative).
-
-    >>> nanargmin(np.array([1.0, np.nan, 3.0]))
-    0
-    """
-    return np.nanargmin(_plain(a), axis, out, keepdims=keepdims)
-
-
-@handles(np.ptp)
-def ptp(a, axis=None, out=None, keepdims=np._NoValue):
-    """``np.ptp``: ``max - min`` (ties split evenly in each).
-
-    >>> cr.grad(ptp)(np.array([1.0, 4.0, 2.0]))
-    array([-1.,  1.,  0.])
-    """
-    keepdims = _keepdims(keepdims)
-    return _output(max(a, axis, keepdims=keepdims) - min(a, axis, keepdims=keepdims), out)
 
 
 # -- put_along_axis: a write --------------------------------------------------------------
