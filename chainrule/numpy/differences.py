@@ -4,7 +4,7 @@ Each follows NumPy's algorithm with traced slicing, joining and arithmetic, so
 it is differentiable in the samples and in the spacing or coordinates (scalars
 or arrays, traced or not), to every order.
 
->>> cr.grad(lambda x: np.trapezoid(x ** 2, dx=0.5))(np.array([0.0, 1.0, 2.0]))
+>>> cr.grad(lambda x: trapezoid(x ** 2, dx=0.5))(np.array([0.0, 1.0, 2.0]))
 array([0., 1., 1.])
 """
 

@@ -29,7 +29,7 @@ from .manipulation import reshape, transpose
 from .mutation import LOST_DERIVATIVE_HINT, update
 from .reductions import _output, mean, normalize_axis
 from .sorting import along_axis_index, sort
-from .wrap import dtype_of, handles, shape_of, since_numpy_2_keywords
+from .wrap import NUMPY_2, dtype_of, handles, shape_of, since_numpy_2_keywords
 
 __all__ = ["median", "nanmedian", "nanpercentile", "nanquantile", "percentile", "put_along_axis",
            "quantile"]
@@ -155,6 +155,12 @@ def _interpolated(x, n, q, method: str, weak: bool):
     return _lerp(_gather(x, previous), _gather(x, following), gamma, one_minus_gamma)
 
 
+def _weak(q) -> bool:
+    """Whether NumPy keeps the array's precision for this ``q``: a Python number in
+    NumPy 2 (NEP 50); any 0-d ``q`` in NumPy 1.x (value-based casting)."""
+    return type(q) in (int, float) if NUMPY_2 else np.ndim(base_value(q)) == 0
+
+
 def _quantile(name, a, q, axis, method, keepdims, ignore_nan, weights, weak):
     a = _array(a)
     if np.issubdtype(dtype_of(a), np.complexfloating):
@@ -226,7 +232,7 @@ def quantile(a, q, axis=None, out=None, overwrite_input=False, method="linear",
     array([0.5, 0.5, 0. ])
     """
     since_numpy_2_keywords("quantile", weights=weights)
-    weak = type(q) in (int, float)
+    weak = _weak(q)
     return _output(_quantile("quantile", a, q, axis, method, keepdims, False, weights, weak), out)
 
 
@@ -239,7 +245,7 @@ def percentile(a, q, axis=None, out=None, overwrite_input=False, method="linear"
     2.5
     """
     since_numpy_2_keywords("percentile", weights=weights)
-    weak = type(q) in (int, float)
+    weak = _weak(q)
     q = q / 100 if isinstance(q, Tracer) else np.true_divide(q, 100)
     return _output(_quantile("percentile", a, q, axis, method, keepdims, False, weights, weak),
                    out)
@@ -254,7 +260,7 @@ def nanquantile(a, q, axis=None, out=None, overwrite_input=False, method="linear
     2.0
     """
     since_numpy_2_keywords("nanquantile", weights=weights)
-    weak = type(q) in (int, float)
+    weak = _weak(q)
     return _output(_quantile("nanquantile", a, q, axis, method, _keepdims(keepdims), True,
                              weights, weak), out)
 
@@ -268,7 +274,7 @@ def nanpercentile(a, q, axis=None, out=None, overwrite_input=False, method="line
     3.0
     """
     since_numpy_2_keywords("nanpercentile", weights=weights)
-    weak = type(q) in (int, float)
+    weak = _weak(q)
     q = q / 100 if isinstance(q, Tracer) else np.true_divide(q, 100)
     return _output(_quantile("nanpercentile", a, q, axis, method, _keepdims(keepdims), True,
                              weights, weak), out)

@@ -9,6 +9,7 @@ import chainrule as cr
 import chainrule.numpy as cnp
 from cases import applied, case_id
 
+TRAPEZOID = getattr(np, "trapezoid", None) or np.trapz  # np.trapz before NumPy 2
 COORDINATES = np.cumsum([0.0, 0.5, 1.2, 0.7, 0.9, 1.5])   # uneven, along an axis of 6
 EVEN = np.arange(6.0) * 0.4                                # even: NumPy uses one step
 
@@ -29,10 +30,10 @@ CASES = [
     (np.gradient,     (COORDINATES,),        {"axis": 1, "edge_order": 2},            [(3, 6)]),
     (np.gradient,     (EVEN,),               {"axis": 1, "edge_order": 2},            [(3, 6)]),
     (np.gradient,     (0.5, COORDINATES),    {},                                      [(3, 6)]),
-    (np.trapezoid,    (),                    {},                                      [(6,), (3, 6)]),
-    (np.trapezoid,    (),                    {"dx": 0.3, "axis": 0},                  [(3, 6)]),
-    (np.trapezoid,    (COORDINATES,),        {},                                      [(6,), (3, 6)]),
-    (np.trapezoid,    (np.tile(COORDINATES, (3, 1)),), {"axis": 1},                   [(3, 6)]),
+    (TRAPEZOID,    (),                    {},                                      [(6,), (3, 6)]),
+    (TRAPEZOID,    (),                    {"dx": 0.3, "axis": 0},                  [(3, 6)]),
+    (TRAPEZOID,    (COORDINATES,),        {},                                      [(6,), (3, 6)]),
+    (TRAPEZOID,    (np.tile(COORDINATES, (3, 1)),), {"axis": 1},                   [(3, 6)]),
 ]
 
 
@@ -70,8 +71,8 @@ SPACING_CASES = [
     (np.gradient,    lambda s, f: np.gradient(f, s, axis=1),                  COORDINATES),
     (np.gradient,    lambda s, f: np.gradient(f, s, axis=1, edge_order=2),    COORDINATES),
     (np.gradient,    lambda s, f: np.gradient(f, s, edge_order=2, axis=0),    0.7),
-    (np.trapezoid,   lambda s, f: np.trapezoid(f, s),                         COORDINATES),
-    (np.trapezoid,   lambda s, f: np.trapezoid(f, dx=s),                      0.7),
+    (TRAPEZOID,   lambda s, f: TRAPEZOID(f, s),                         COORDINATES),
+    (TRAPEZOID,   lambda s, f: TRAPEZOID(f, dx=s),                      0.7),
     (np.diff,        lambda s, f: np.diff(f, prepend=s),                      0.7),
 ]
 

@@ -184,6 +184,9 @@ def test_reduction_values_equal_numpy(case, rng):
                                            else 1e-13, atol=0)
                 assert np.result_type(got) == np.result_type(expected)
                 assert np.shape(got) == np.shape(expected)
+        # plain NumPy on a traced value reaches the same function
+        traced = _quiet(cr.jvp, lambda a: function(a, axis=1, **kwargs), (a,), (a,))[0]
+        np.testing.assert_array_equal(traced, _quiet(ours, a, axis=1, **kwargs))
 
 
 @pytest.mark.parametrize("case", REDUCTIONS, ids=_reduction_id)
