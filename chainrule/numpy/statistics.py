@@ -98,9 +98,10 @@ def _boundary(index, take_previous):
     return np.where(take_previous(gamma, index), previous, previous + 1)
 
 
-# method: (the position in the sorted slice, gamma's override or None). A
-# position function returning a float means interpolation between its floor and
-# the next entry; the discrete methods' return whole numbers and no override.
+# The interpolating methods: (the virtual index into the sorted slice, as NumPy
+# computes it; NumPy's override of the weight gamma of the next entry, or None for
+# gamma = index - floor(index)). The discrete methods give the index of the one
+# order statistic they pick.
 _CONTINUOUS = {
     "linear": (lambda n, q: (n - 1) * q, None),
     "interpolated_inverted_cdf": (_virtual(0, 1), None),
@@ -158,7 +159,9 @@ def _interpolated(x, n, q, method: str, weak: bool):
 def _weak(q) -> bool:
     """Whether NumPy keeps the array's precision for this ``q``: a Python number in
     NumPy 2 (NEP 50); any 0-d ``q`` in NumPy 1.x (value-based casting)."""
-    return type(q) in (int, float) if NUMPY_2 else np.ndim(base_value(q)) == 0
+    if NUMPY_2:
+        return type(q) in (int, float)
+    return not isinstance(q, Tracer) and np.ndim(q) == 0
 
 
 def _quantile(name, a, q, axis, method, keepdims, ignore_nan, weights, weak):
