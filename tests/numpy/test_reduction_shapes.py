@@ -60,7 +60,8 @@ def _quiet(function, *args, **kwargs):
 
 
 @pytest.mark.parametrize("name, fn, np_fn, domain", [
-    pytest.param(*row, marks=STD_AT_ZERO) if row[0] == "std" else row for row in REDUCTIONS],
+    pytest.param(*row, marks=[STD_AT_ZERO, pytest.mark.filterwarnings("ignore::RuntimeWarning")])
+    if row[0] == "std" else row for row in REDUCTIONS],
     ids=IDS)
 def test_size_one_axes(name, fn, np_fn, domain, rng):
     for shape, axis, keepdims in SIZE_ONE:
