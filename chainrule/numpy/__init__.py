@@ -84,7 +84,9 @@ from .distributions import bincount as bincount
 from .distributions import corrcoef as corrcoef
 from .distributions import cov as cov
 from .distributions import histogram as histogram
+from .distributions import histogram2d as histogram2d
 from .distributions import histogram_bin_edges as histogram_bin_edges
+from .distributions import histogramdd as histogramdd
 from .exp_log import exp as exp
 from .exp_log import exp2 as exp2
 from .exp_log import expm1 as expm1

@@ -1,5 +1,5 @@
 """A sample's distribution: cov and corrcoef (second moments), histogram,
-histogram_bin_edges and bincount (counts).
+histogram2d, histogramdd, histogram_bin_edges and bincount (counts).
 
 ``cov`` follows NumPy's own algorithm step by step with traced operations, so
 it is differentiable in the data and in ``aweights`` (``fweights`` are integer
@@ -15,6 +15,8 @@ array([0., 1., 1.])
 
 from __future__ import annotations
 
+import builtins
+
 import numpy as np
 
 from ..core import Tracer, base_value
@@ -28,7 +30,8 @@ from .products import dot
 from .reductions import average, max, min, sum
 from .wrap import dtype_of, handles, shape_of
 
-__all__ = ["bincount", "corrcoef", "cov", "histogram", "histogram_bin_edges"]
+__all__ = ["bincount", "corrcoef", "cov", "histogram", "histogram2d", "histogram_bin_edges",
+           "histogramdd"]
 
 
 def _array(a):
@@ -140,6 +143,7 @@ def _traced_edges(a, edges, bins, range):
         return edges
     low, high = min(a), max(a)
     share = np.linspace(0.0, 1.0, edges.size).astype(edges.dtype)
+    # NumPy's values exactly (low - its value is an exact zero), with the derivatives
     return (edges + (low - base_value(low)) * (1 - share)) + (high - base_value(high)) * share
 
 
@@ -185,6 +189,79 @@ def histogram(a, bins=10, range=None, density=None, weights=None):  # noqa: A002
         widths = getitem(edges, slice(1, None)) - getitem(edges, slice(None, -1))
         counts = counts / widths / sum(counts)
     return counts, edges
+
+
+def _samples(sample):
+    """``sample`` as NumPy's histogramdd reads it: (N, D), from an array or a list of D."""
+    if isinstance(sample, (list, tuple)):
+        return transpose(asarray(sample))
+    return reshape(sample, (-1, 1)) if len(shape_of(sample)) == 1 else sample
+
+
+@handles(np.histogramdd)
+def histogramdd(sample, bins=10, range=None, density=None, weights=None):  # noqa: A002
+    """``np.histogramdd``: counts (no derivative), weighted counts (linear in ``weights``),
+    densities, and edges that move with the data where NumPy computes them from it.
+
+    >>> histogramdd(np.array([[0.1, 0.2], [0.9, 0.8]]), bins=2)[0]
+    array([[1., 0.],
+           [0., 1.]])
+    """
+    samples = _samples(sample)
+    plain = np.asarray(base_value(samples))
+    plain_weights = None if weights is None else np.asarray(base_value(_array(weights)))
+    counts, edges = np.histogramdd(plain, bins, range, None, plain_weights)
+    dimensions = plain.shape[1]
+    try:  # one entry per dimension (NumPy has checked their number), or one for all
+        per_dimension = list(bins)
+    except TypeError:
+        per_dimension = [bins] * dimensions
+    ranges = [None] * dimensions if range is None else list(range)
+    edges = [_traced_edges(getitem(samples, (slice(None), d)), edges[d], per_dimension[d],
+                           ranges[d]) if isinstance(samples, Tracer) else edges[d]
+             for d in builtins.range(dimensions)]
+    if weights is not None and isinstance(_array(weights), Tracer):
+        counts = _binned_dd(plain, [base_value(e) for e in edges], _array(weights))
+    if density:
+        total = sum(counts)
+        for d, edge in enumerate(edges):
+            width = getitem(edge, slice(1, None)) - getitem(edge, slice(None, -1))
+            counts = counts / reshape(width, tuple(-1 if i == d else 1
+                                                   for i in builtins.range(dimensions)))
+        counts = counts / total
+    return counts, edges
+
+
+def _binned_dd(plain, edges, weights):
+    """The sum of ``weights`` per cell of the grid of ``edges`` (NumPy's cells)."""
+    cells = tuple(len(edge) + 1 for edge in edges)  # an outlier bin at each end
+    index = []
+    for d, edge in enumerate(edges):
+        position = np.searchsorted(edge, plain[:, d], side="right")
+        position[plain[:, d] == edge[-1]] -= 1
+        index.append(position)
+    flat = np.ravel_multi_index(index, cells)
+    total = scatter_add_p(asarray(weights, np.float64), index=(flat,),
+                          shape=(int(np.prod(cells)),), dtype=np.float64)
+    return getitem(reshape(total, cells), (slice(1, -1),) * len(cells))
+
+
+@handles(np.histogram2d)
+def histogram2d(x, y, bins=10, range=None, density=None, weights=None):  # noqa: A002
+    """``np.histogram2d``: ``histogramdd`` of the points ``(x, y)``.
+
+    >>> cr.grad(lambda w: histogram2d(np.array([0.1, 0.9]), np.array([0.2, 0.8]), 2,
+    ...                               weights=w)[0][0, 0])(np.ones(2))
+    array([1., 0.])
+    """
+    try:
+        count = len(bins)
+    except TypeError:
+        count = 1
+    if count not in {1, 2}:
+        bins = [np.asarray(bins), np.asarray(bins)]
+    counts, edges = histogramdd([x, y], bins, range, density, weights)
+    return counts, edges[0], edges[1]
 
 
 @handles(np.bincount)

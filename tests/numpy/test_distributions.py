@@ -117,6 +117,47 @@ def test_histogram(kwargs, rng):
     cr.check_grads(weighted, (weights,), modes=("fwd", "rev"), order=2)
 
 
+HISTOGRAMS_DD = [
+    #  keywords: bins (one for all or one per dimension), range, density
+    {},
+    {"bins": [2, 3, 4]},
+    {"bins": 3, "range": [(-1.0, 1.0), (-2.0, 2.0), (-1.0, 2.0)]},
+    {"bins": [np.array([-2.0, 0.0, 2.0]), 3, 2], "density": True},
+]
+
+
+@pytest.mark.parametrize("kwargs", HISTOGRAMS_DD, ids=repr)
+def test_histogramdd(kwargs, rng):
+    sample = rng.standard_normal((30, 3))
+    weights = rng.uniform(0.2, 1.0, size=30)
+    counts, edges = np.histogramdd(sample, **kwargs)
+    for ours, ours_edges in (cnp.histogramdd(sample, **kwargs),
+                             cr.jvp(lambda s: np.histogramdd(s, **kwargs), (sample,),
+                                    (sample,))[0]):
+        np.testing.assert_allclose(ours, counts, rtol=1e-13)
+        for got, want in zip(ours_edges, edges):
+            np.testing.assert_array_equal(got, want)
+    cr.check_grads(lambda s: np.histogramdd(s, **kwargs), (sample,), modes=("fwd", "rev"),
+                   order=2)
+    weighted = lambda w: np.histogramdd(sample, weights=w, **kwargs)[0]  # noqa: E731
+    np.testing.assert_allclose(cr.jvp(weighted, (weights,), (weights,))[0],
+                               np.histogramdd(sample, weights=weights, **kwargs)[0], rtol=1e-13)
+    cr.check_grads(weighted, (weights,), modes=("fwd", "rev"), order=2)
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"bins": [3, 5]}, {"bins": np.linspace(-2, 2, 5)},
+                                    {"bins": 3, "density": True}], ids=repr)
+def test_histogram2d(kwargs, rng):
+    x, y, weights = rng.standard_normal(30), rng.standard_normal(30), rng.uniform(size=30)
+    expected = np.histogram2d(x, y, weights=weights, **kwargs)
+    for got, want in zip(cnp.histogram2d(x, y, weights=weights, **kwargs), expected):
+        np.testing.assert_allclose(got, want, rtol=1e-13)
+    cr.check_grads(lambda x, y: np.histogram2d(x, y, **kwargs), (x, y), modes=("fwd", "rev"),
+                   order=2)
+    cr.check_grads(lambda w: np.histogram2d(x, y, weights=w, **kwargs)[0], (weights,),
+                   modes=("fwd", "rev"), order=2)
+
+
 def test_histogram_counts_are_plain_and_constant(rng):
     a = rng.standard_normal(30)
     seen = []
@@ -142,8 +183,8 @@ def test_bincount(rng):
                                   [0, 1, 1, 0, 0])
 
 
-@pytest.mark.parametrize("name", ["bincount", "corrcoef", "cov", "histogram",
-                                  "histogram_bin_edges"])
+@pytest.mark.parametrize("name", ["bincount", "corrcoef", "cov", "histogram", "histogram2d",
+                                  "histogram_bin_edges", "histogramdd"])
 def test_exported(name):
     from chainrule.numpy import distributions
 
