@@ -188,8 +188,8 @@ def _quantile(name, a, q, axis, method, keepdims, ignore_nan, weights, weak):
         if not isinstance(q, Tracer):
             q = q_plain
         q = reshape(q, q_plain.shape + (1,) * len(slices)) if slices else q
-        if not np.issubdtype(dtype_of(x), np.inexact):
-            x = asarray(x, np.float64)
+        if method not in _DISCRETE and not np.issubdtype(dtype_of(x), np.inexact):
+            x = asarray(x, np.float64)  # interpolation is in floating point; picking is not
         result = _interpolated(x, n, q, method, weak)
     if np.any(has_nan) or np.any(n == 0):
         result = arithmetic.where(has_nan | (n == 0), np.nan, result)
