@@ -28,6 +28,7 @@ QUANTILES = [
 ]
 QS = [0.3, np.array([0.0, 0.25, 0.5, 0.9, 1.0])]
 AXES = [None, 1, -1, (0, 2)]
+AXES_KEEPDIMS = [(None, False), (1, False), (-1, True), ((0, 2), False), ((2, 0), True)]
 
 
 def _with_nans(x):
@@ -55,14 +56,13 @@ def test_quantile_values_equal_numpy(case, method, rng):
     inputs = [x, x.astype(np.float32), _with_nans(x), rng.integers(0, 9, size=(3, 4, 5))]
     for a in inputs:
         for q in QS:
-            for axis in AXES:
-                for keepdims in (False, True):
-                    kwargs = {"axis": axis, "method": method, "keepdims": keepdims}
-                    expected = _quiet(function, a, q * scale, **kwargs)
-                    got = ours(a, q * scale, **kwargs)
-                    np.testing.assert_array_equal(got, expected)
-                    assert np.result_type(got) == np.result_type(expected)
-                    assert np.shape(got) == np.shape(expected)
+            for axis, keepdims in AXES_KEEPDIMS:
+                kwargs = {"axis": axis, "method": method, "keepdims": keepdims}
+                expected = _quiet(function, a, q * scale, **kwargs)
+                got = ours(a, q * scale, **kwargs)
+                np.testing.assert_array_equal(got, expected)
+                assert np.result_type(got) == np.result_type(expected)
+                assert np.shape(got) == np.shape(expected)
         if a.dtype.kind != "f":
             continue  # integers are constants: nothing to trace
         traced = cr.jvp(lambda a: function(a, QS[1] * scale, axis=1, method=method), (a,), (a,))[0]
