@@ -23,7 +23,12 @@ _LAYER_ORDER = (
     "creation",         # array/asarray of tracers, zeros_like, like=
     "mutation",         # item assignment as functional updates, views
     "reductions",
+    "sorting",          # sort, partition, take_along_axis
     "products",
+    "statistics",       # median, quantiles, put_along_axis
+    "nan_reductions",   # nanmax, nanmin, nanprod, nanvar, nanstd, nancumsum, nancumprod, ptp
+    "distributions",    # cov, corrcoef, histogram, bincount
+    "differences",      # diff, ediff1d, gradient, trapezoid
     "solve",
     "decompositions",   # cholesky, eigh, svd, pinv
     "eigen",            # eig, eigvals of general matrices
@@ -70,6 +75,11 @@ from .complex_numbers import conjugate as conjugate
 from .complex_numbers import imag as imag
 from .complex_numbers import real as real
 from .creation import array as array
+from .differences import diff as diff
+from .differences import ediff1d as ediff1d
+from .differences import gradient as gradient
+from .differences import trapezoid as trapezoid
+from .differences import trapz as trapz
 from .elementwise import astype as astype
 from .creation import asarray as asarray
 from .creation import empty_like as empty_like
@@ -80,6 +90,13 @@ from .creation import linspace as linspace
 from .creation import logspace as logspace
 from .creation import ones_like as ones_like
 from .creation import zeros_like as zeros_like
+from .distributions import bincount as bincount
+from .distributions import corrcoef as corrcoef
+from .distributions import cov as cov
+from .distributions import histogram as histogram
+from .distributions import histogram2d as histogram2d
+from .distributions import histogram_bin_edges as histogram_bin_edges
+from .distributions import histogramdd as histogramdd
 from .exp_log import exp as exp
 from .exp_log import exp2 as exp2
 from .exp_log import expm1 as expm1
@@ -105,6 +122,16 @@ from .joining import stack as stack
 from .joining import tile as tile
 from .joining import vsplit as vsplit
 from .joining import vstack as vstack
+from .nan_reductions import nanargmax as nanargmax
+from .nan_reductions import nanargmin as nanargmin
+from .nan_reductions import nancumprod as nancumprod
+from .nan_reductions import nancumsum as nancumsum
+from .nan_reductions import nanmax as nanmax
+from .nan_reductions import nanmin as nanmin
+from .nan_reductions import nanprod as nanprod
+from .nan_reductions import nanstd as nanstd
+from .nan_reductions import nanvar as nanvar
+from .nan_reductions import ptp as ptp
 from .nondiff import all as all  # noqa: A004
 from .nondiff import allclose as allclose
 from .nondiff import any as any  # noqa: A004
@@ -178,7 +205,6 @@ from .reductions import min as min  # noqa: A004
 from .reductions import nanmean as nanmean
 from .reductions import nansum as nansum
 from .reductions import prod as prod
-from .reductions import sort as sort
 from .reductions import std as std
 from .reductions import sum as sum  # noqa: A004
 from .reductions import trace as trace
@@ -204,6 +230,18 @@ from .manipulation import swapaxes as swapaxes
 from .manipulation import transpose as transpose
 from .manipulation import tril as tril
 from .manipulation import triu as triu
+from .sorting import msort as msort
+from .sorting import partition as partition
+from .sorting import sort as sort
+from .sorting import sort_complex as sort_complex
+from .sorting import take_along_axis as take_along_axis
+from .statistics import median as median
+from .statistics import nanmedian as nanmedian
+from .statistics import nanpercentile as nanpercentile
+from .statistics import nanquantile as nanquantile
+from .statistics import percentile as percentile
+from .statistics import put_along_axis as put_along_axis
+from .statistics import quantile as quantile
 from .trig import arccos as arccos
 from .trig import arccosh as arccosh
 from .trig import arcsin as arcsin

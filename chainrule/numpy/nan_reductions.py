@@ -1,0 +1,190 @@
+"""NaN-aware reductions beyond nansum and nanmean (nanmax, nanmin, nanprod,
+nanvar, nanstd, nancumsum, nancumprod; nanargmax and nanargmin, which are
+indices), and ptp.
+
+NaNs are replaced by the value that leaves the reduction unchanged (0, 1,
+-inf, inf): constants, so NaN entries get a zero derivative. A slice of NaNs
+only gives NaN, as in NumPy. Ties in nanmax, nanmin and ptp split the
+derivative evenly, as max and min do.
+
+>>> cr.grad(lambda x: np.nanmax(x))(np.array([1.0, np.nan, 3.0]))
+array([0., 0., 1.])
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..core import Tracer, base_value
+from . import arithmetic
+from .arithmetic import sqrt
+from .complex_numbers import conjugate, real
+from .creation import asarray
+from .reductions import _output, cumprod, cumsum, max, min, prod, sum, var
+from .wrap import dtype_of, handles, since_numpy_2_keywords
+
+__all__ = ["nanargmax", "nanargmin", "nancumprod", "nancumsum", "nanmax", "nanmin", "nanprod",
+           "nanstd", "nanvar", "ptp"]
+
+
+def _array(a):
+    return asarray(a) if isinstance(a, (list, tuple)) else a
+
+
+def _keepdims(keepdims) -> bool:
+    return False if keepdims is np._NoValue else bool(keepdims)
+
+
+def _without_nans(a, fill):
+    """``a`` with its NaNs replaced by ``fill`` (constants: they get no derivative)."""
+    a = _array(a)
+    nan = np.isnan(base_value(a)) if np.issubdtype(dtype_of(a), np.inexact) else False
+    return (arithmetic.where(nan, fill, a) if np.any(nan) else a), nan
+
+
+def _all_nan_to_nan(result, nan, axis, keepdims):
+    everywhere = np.all(nan, axis=axis, keepdims=keepdims) if np.ndim(nan) else False
+    return arithmetic.where(everywhere, np.nan, result) if np.any(everywhere) else result
+
+
+@handles(np.nanmax)
+def nanmax(a, axis=None, out=None, keepdims=np._NoValue, initial=np._NoValue, where=np._NoValue):
+    """``np.nanmax``: the max of the non-NaN entries (ties split evenly, as ``max``).
+
+    >>> cr.grad(nanmax)(np.array([1.0, np.nan, 3.0]))
+    array([0., 0., 1.])
+    """
+    x, nan = _without_nans(a, -np.inf)
+    result = max(x, axis, None, keepdims, initial, None if where is np._NoValue else where)
+    return _output(_all_nan_to_nan(result, nan, axis, _keepdims(keepdims)), out)
+
+
+@handles(np.nanmin)
+def nanmin(a, axis=None, out=None, keepdims=np._NoValue, initial=np._NoValue, where=np._NoValue):
+    """``np.nanmin``: the min of the non-NaN entries (ties split evenly, as ``min``).
+
+    >>> cr.grad(nanmin)(np.array([1.0, np.nan, 3.0]))
+    array([1., 0., 0.])
+    """
+    x, nan = _without_nans(a, np.inf)
+    result = min(x, axis, None, keepdims, initial, None if where is np._NoValue else where)
+    return _output(_all_nan_to_nan(result, nan, axis, _keepdims(keepdims)), out)
+
+
+@handles(np.nanprod)
+def nanprod(a, axis=None, dtype=None, out=None, keepdims=np._NoValue, initial=np._NoValue,
+            where=np._NoValue):
+    """``np.nanprod``: NaNs count as one.
+
+    >>> cr.grad(nanprod)(np.array([2.0, np.nan, 3.0]))
+    array([3., 0., 2.])
+    """
+    x, _ = _without_nans(a, 1)
+    return prod(x, axis, dtype, out, keepdims, initial, True if where is np._NoValue else where)
+
+
+@handles(np.nancumsum)
+def nancumsum(a, axis=None, dtype=None, out=None):
+    """``np.nancumsum``: NaNs count as zero.
+
+    >>> nancumsum(np.array([1.0, np.nan, 2.0]))
+    array([1., 1., 3.])
+    """
+    return cumsum(_without_nans(a, 0)[0], axis, dtype, out)
+
+
+@handles(np.nancumprod)
+def nancumprod(a, axis=None, dtype=None, out=None):
+    """``np.nancumprod``: NaNs count as one.
+
+    >>> nancumprod(np.array([2.0, np.nan, 3.0]))
+    array([2., 2., 6.])
+    """
+    return cumprod(_without_nans(a, 1)[0], axis, dtype, out)
+
+
+@handles(np.nanvar)
+def nanvar(a, axis=None, dtype=None, out=None, ddof=0, keepdims=np._NoValue, *,
+           where=np._NoValue, mean=np._NoValue, correction=np._NoValue):
+    """``np.nanvar``: the variance of the non-NaN entries; real and complex input.
+
+    >>> nanvar(np.array([1.0, np.nan, 3.0]))
+    1.0
+    """
+    since_numpy_2_keywords("nanvar", mean=mean, correction=correction)
+    if mean is not np._NoValue and mean is not None:
+        raise NotImplementedError("numpy.nanvar with mean= is not supported on traced values by "
+                                  "chainrule; compute it as np.nanmean(np.abs(x - m) ** 2).")
+    if correction is not np._NoValue and correction is not None:
+        ddof = correction
+    keepdims = _keepdims(keepdims)
+    x = _array(a) if dtype is None else asarray(a, dtype)
+    plain = base_value(x)
+    counted = ~np.isnan(plain) if np.issubdtype(plain.dtype, np.inexact) else np.ones(
+        plain.shape, bool)
+    if where is not np._NoValue and where is not True:
+        counted = counted & np.broadcast_to(base_value(where), plain.shape)
+    if np.all(counted) and not np.iscomplexobj(plain):
+        return var(x, axis, None, out, ddof, keepdims)
+    if not np.issubdtype(plain.dtype, np.inexact):
+        x = asarray(x, np.float64)
+    real_dtype = np.finfo(dtype_of(x)).dtype
+    count = np.sum(counted, axis=axis, keepdims=True).astype(real_dtype)
+    total = sum(arithmetic.where(counted, x, 0), axis, keepdims=True)
+    centred = arithmetic.where(counted, x - total / count, 0)
+    squares = real(centred * conjugate(centred)) if np.iscomplexobj(plain) else centred * centred
+    dof = np.sum(counted, axis=axis, keepdims=keepdims).astype(real_dtype) - ddof
+    result = sum(squares, axis, keepdims=keepdims) / np.where(dof > 0, dof, np.nan)
+    return _output(result, out)
+
+
+@handles(np.nanstd)
+def nanstd(a, axis=None, dtype=None, out=None, ddof=0, keepdims=np._NoValue, *,
+           where=np._NoValue, mean=np._NoValue, correction=np._NoValue):
+    """``np.nanstd``: the square root of ``nanvar``; where the values are all equal its
+    gradient is 0, as ``np.std``'s (docs/numpy.md, "Values at kinks").
+
+    >>> nanstd(np.array([1.0, np.nan, 3.0]))
+    1.0
+    """
+    variance = nanvar(a, axis, dtype, None, ddof, keepdims, where=where, mean=mean,
+                      correction=correction)
+    apex = base_value(variance) == 0
+    if not np.any(apex):
+        return _output(sqrt(variance), out)
+    return _output(arithmetic.where(apex, 0.0, sqrt(arithmetic.where(apex, 1.0, variance))), out)
+
+
+def _plain(value):
+    return base_value(value) if isinstance(value, Tracer) else value
+
+
+@handles(np.nanargmax)
+def nanargmax(a, axis=None, out=None, *, keepdims=np._NoValue):
+    """``np.nanargmax`` (an index, no derivative).
+
+    >>> nanargmax(np.array([1.0, np.nan, 3.0]))
+    2
+    """
+    return np.nanargmax(_plain(a), axis, out, keepdims=keepdims)
+
+
+@handles(np.nanargmin)
+def nanargmin(a, axis=None, out=None, *, keepdims=np._NoValue):
+    """``np.nanargmin`` (an index, no derivative).
+
+    >>> nanargmin(np.array([1.0, np.nan, 3.0]))
+    0
+    """
+    return np.nanargmin(_plain(a), axis, out, keepdims=keepdims)
+
+
+@handles(np.ptp)
+def ptp(a, axis=None, out=None, keepdims=np._NoValue):
+    """``np.ptp``: ``max - min`` (ties split evenly in each).
+
+    >>> cr.grad(ptp)(np.array([1.0, 4.0, 2.0]))
+    array([-1.,  1.,  0.])
+    """
+    keepdims = _keepdims(keepdims)
+    return _output(max(a, axis, keepdims=keepdims) - min(a, axis, keepdims=keepdims), out)
