@@ -10,7 +10,7 @@ from ..core import Tracer, base_value, new_tracer
 from .arithmetic import add
 from .elementwise import astype
 from .joining import stack
-from .wrap import handles
+from .wrap import handles, set_sequence_converter
 
 
 def constant_like(value, like):
@@ -129,3 +129,9 @@ LIKE_FUNCTIONS = {
     np.array: lambda value, *args, like, **kwargs: array(value, *args, **kwargs),
     np.asarray: lambda value, *args, like, **kwargs: asarray(value, *args, **kwargs),
 }
+
+
+# Lists and tuples holding tracers, given to any function of the NumPy layer
+# (``cnp.exp([x, y])``), become traced arrays through ``asarray``: the layer's
+# lower files reach it through this slot in wrap.py (see ``wrap.array_of``).
+set_sequence_converter(asarray)

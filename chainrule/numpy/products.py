@@ -17,12 +17,12 @@ import numpy as np
 from . import reductions
 from .elementwise import astype, unbroadcast
 from .manipulation import moveaxis, reshape, swapaxes, transpose
-from .wrap import UFUNCS, dtype_of, handles, primitive, shape_of, since_numpy
+from .wrap import UFUNCS, array_of, dtype_of, handles, primitive, shape_of, since_numpy
 
 
 def _array(x):
-    """Lists and tuples as ndarrays (so their shapes are known); the rest as it is."""
-    return np.asarray(x) if isinstance(x, (list, tuple)) else x
+    """Lists and tuples (which may hold tracers) as arrays, so their shapes are known."""
+    return array_of(x)
 
 
 def _swap_last(x):

@@ -37,6 +37,25 @@ class NumpyPrimitive(Primitive):
 
     __slots__ = ("numpy_function", "written_doc")
 
+    # Primitive.__call__ with one addition: a list or tuple argument (``cnp.exp([x, y])``,
+    # which may hold tracers) becomes an array first. The check sits in the branch for
+    # arguments that are not tracers, so the hot path (tracers in, tracers out) is as
+    # fast as the engine's own.
+    def __call__(self, *args: Any, **params: Any) -> Any:
+        top = None
+        for value in args:
+            if isinstance(value, Tracer):
+                level = value.level
+                if top is None or level.depth > top.depth:
+                    top = level
+            elif type(value) in _SEQUENCES:
+                return self(*(array_of(value) for value in args), **params)
+        if top is None:
+            return self.impl(*args, **params)
+        if not top.active:
+            raise top.inactive_error()
+        return top.process(self, args, params)
+
     @property
     def __doc__(self) -> str:  # type: ignore[override]
         written = getattr(self, "written_doc", None)
@@ -77,6 +96,37 @@ def _evaluated_example(prim: "NumpyPrimitive", short: str, arity: int) -> str:
         if not np.any(np.isnan(value)):
             break
     return f">>> {call}\n{value!r}\n"
+
+
+_SEQUENCES = (list, tuple)
+
+
+# The converter of lists and tuples that may hold tracers: ``creation.asarray``,
+# which sits above this file in the layer's order, so creation.py fills this
+# slot when it is imported (``set_sequence_converter(asarray)``, at its end).
+# Until then (and for plain values) NumPy's own ``np.asarray`` serves.
+_sequence_converter: Callable = np.asarray
+
+
+def set_sequence_converter(convert: Callable) -> None:
+    """Make ``convert`` the function that turns lists and tuples into arrays (see array_of)."""
+    global _sequence_converter
+    _sequence_converter = convert
+
+
+def array_of(value: Any) -> Any:
+    """A list or tuple (possibly holding tracers) as an array; anything else as it is.
+
+    Every function of the NumPy layer that takes an array passes its arguments
+    through this (primitives do it in ``NumpyPrimitive.__call__``), so
+    ``cnp.exp([x, y])`` and ``cnp.linalg.norm([x, y])`` work on tracers.
+
+    >>> array_of([1.0, 2.0])
+    array([1., 2.])
+    """
+    if type(value) in _SEQUENCES:
+        return _sequence_converter(value)
+    return value
 
 
 def primitive(name: str, impl: Callable, multiple_results: bool = False) -> Primitive:
