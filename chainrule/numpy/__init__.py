@@ -18,11 +18,13 @@ _LAYER_ORDER = (
     "trig",
     "manipulation",     # reshape, transpose, flips, diagonals
     "indexing",
-    "joining",          # concatenate, stack, split, tile, repeat, pad
+    "joining",          # concatenate, stack, split, tile, repeat, insert, delete, block
     "creation",         # array/asarray of tracers, zeros_like, like=
+    "grids",            # meshgrid, r_, c_
     "mutation",         # item assignment as functional updates, views
     "reductions",
     "products",
+    "padding",          # np.pad in every mode (the statistics modes use the reductions)
     "solve",
     "decompositions",
     "linalg",           # also the chainrule.numpy.linalg namespace
@@ -79,22 +81,33 @@ from .exp_log import log1p as log1p
 from .exp_log import log2 as log2
 from .exp_log import logaddexp as logaddexp
 from .exp_log import logaddexp2 as logaddexp2
+from .grids import c_ as c_
+from .grids import meshgrid as meshgrid
+from .grids import r_ as r_
 from .indexing import take as take
 from .joining import append as append
 from .joining import array_split as array_split
+from .joining import block as block
 from .joining import column_stack as column_stack
 from .joining import concatenate as concatenate
+from .joining import copy as copy
+from .joining import delete as delete
 from .joining import dsplit as dsplit
 from .joining import dstack as dstack
 from .joining import hsplit as hsplit
 from .joining import hstack as hstack
-from .joining import pad as pad
+from .joining import insert as insert
 from .joining import repeat as repeat
+from .joining import resize as resize
+from .joining import rollaxis as rollaxis
 from .joining import split as split
 from .joining import stack as stack
 from .joining import tile as tile
+from .joining import trim_zeros as trim_zeros
+from .joining import unstack as unstack
 from .joining import vsplit as vsplit
 from .joining import vstack as vstack
+from .joining import vstack as row_stack
 from .nondiff import all as all  # noqa: A004
 from .nondiff import allclose as allclose
 from .nondiff import any as any  # noqa: A004
@@ -146,6 +159,7 @@ from .nondiff import signbit as signbit
 from .nondiff import size as size
 from .nondiff import trunc as trunc
 from .nondiff import unique as unique
+from .padding import pad as pad
 from .products import cross as cross
 from .products import dot as dot
 from .products import einsum as einsum
