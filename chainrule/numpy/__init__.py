@@ -22,6 +22,7 @@ _LAYER_ORDER = (
     "creation",         # array/asarray of tracers, zeros_like, like=
     "grids",            # meshgrid, r_, c_
     "mutation",         # item assignment as functional updates, views
+    "selection",        # select, choose, compress, piecewise, nan_to_num, windows
     "reductions",
     "products",
     "padding",          # np.pad in every mode (the statistics modes use the reductions)
@@ -206,6 +207,16 @@ from .manipulation import swapaxes as swapaxes
 from .manipulation import transpose as transpose
 from .manipulation import tril as tril
 from .manipulation import triu as triu
+from .selection import apply_along_axis as apply_along_axis
+from .selection import choose as choose
+from .selection import compress as compress
+from .selection import extract as extract
+from .selection import nan_to_num as nan_to_num
+from .selection import piecewise as piecewise
+from .selection import place as place
+from .selection import real_if_close as real_if_close
+from .selection import select as select
+from .selection import sliding_window_view as sliding_window_view
 from .trig import arccos as arccos
 from .trig import arccosh as arccosh
 from .trig import arcsin as arcsin
