@@ -29,12 +29,15 @@ _LAYER_ORDER = (
     "solve",
     "decompositions",
     "linalg",           # also the chainrule.numpy.linalg namespace
+    "polynomials",      # polyval, polyfit, vander, convolve, correlate, interp
+    "series",           # the chainrule.numpy.polynomial namespace (chebval, legval, ...)
     "nondiff",
     "tracer",           # the array tracer: NumPy's protocols, operators, methods
 )
 
 from . import tracer as _tracer  # noqa: F401  registers the array tracer, importing every area
 from . import linalg as linalg
+from . import series as polynomial
 from .arithmetic import abs as abs  # noqa: A004
 from .arithmetic import absolute as absolute
 from .arithmetic import add as add
@@ -161,16 +164,28 @@ from .nondiff import size as size
 from .nondiff import trunc as trunc
 from .nondiff import unique as unique
 from .padding import pad as pad
+from .polynomials import convolve as convolve
+from .polynomials import correlate as correlate
+from .polynomials import interp as interp
+from .polynomials import poly as poly
+from .polynomials import polyder as polyder
+from .polynomials import polyfit as polyfit
+from .polynomials import polyint as polyint
+from .polynomials import polyval as polyval
+from .polynomials import roots as roots
+from .polynomials import vander as vander
 from .products import cross as cross
 from .products import dot as dot
 from .products import einsum as einsum
 from .products import inner as inner
 from .products import kron as kron
 from .products import matmul as matmul
+from .products import matvec as matvec
 from .products import outer as outer
 from .products import tensordot as tensordot
 from .products import vdot as vdot
 from .products import vecdot as vecdot
+from .products import vecmat as vecmat
 from .reductions import amax as amax
 from .reductions import amin as amin
 from .reductions import average as average

@@ -8,8 +8,13 @@ derivative flows through the entries chosen. ``sliding_window_view``
 gathers by the window's indices, computed once by NumPy's own function
 applied to the entries' positions.
 
->>> cr.grad(lambda x: np.nan_to_num(x * np.array([1.0, np.inf])).sum())(np.ones(2))
+>>> cr.grad(lambda x: np.nan_to_num(x).sum())(np.array([1.0, np.inf]))
 array([1., 0.])
+
+A replaced entry passes no cotangent back, but an operation before it that
+made the infinity may still multiply that zero by an infinite partial
+derivative (``np.nan_to_num(x * np.inf)``): NaN, as in every framework;
+replace the inputs first, or select them with ``np.where`` before dividing.
 """
 
 from __future__ import annotations
