@@ -92,7 +92,7 @@ def polyder(p, m=1):
     p = _vector(p, "p")
     for _ in range(m):
         n = shape_of(p)[0] - 1
-        p = getitem(p, slice(0, n)) * np.arange(n, 0, -1) if n > 0 else 0.0 * getitem(p, slice(0, 1))
+        p = getitem(p, slice(0, max(n, 0))) * np.arange(max(n, 0), 0, -1)
     return p
 
 
