@@ -15,6 +15,8 @@ array([1.5, 1. , 2. , 1.5])
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from ..core import Tracer, base_value
@@ -93,7 +95,7 @@ def _median(x, axis: int):
     order = np.argsort(plain, axis=axis)
     size = plain.shape[axis]
     middle = order.take([(size - 1) // 2, size // 2], axis=axis)
-    grid = list(np.indices(middle.shape, sparse=True))
+    grid: list = list(np.indices(middle.shape, sparse=True))
     grid[axis] = middle
     return _mean(getitem(x, tuple(grid)), axis=axis, keepdims=True)
 
@@ -136,10 +138,11 @@ def _stat_lengths(stat_length, ndim: int) -> list:
 
 # -- linear maps: what NumPy makes of the identity -----------------------------
 
-def _by_matrix(x, axis: int, width: tuple, mode: str, **options):
+def _by_matrix(x, axis: int, width: tuple, mode: Any, **options):
     """Pad one axis by the (padded size x size) matrix NumPy's np.pad makes of the identity."""
     size = shape_of(x)[axis]
-    matrix = np.pad(np.eye(size, dtype=dtype_of(x)), (width, (0, 0)), mode=mode, **options)
+    identity: Any = np.eye(size, dtype=dtype_of(x))
+    matrix = np.pad(identity, (width, (0, 0)), mode=mode, **options)
     return moveaxis(tensordot(matrix, x, axes=([1], [axis])), 0, axis)
 
 

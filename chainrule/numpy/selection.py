@@ -143,9 +143,8 @@ def place(arr, mask, vals):
     if size == 0:
         if count:
             raise ValueError("Cannot insert from an empty array!")
-        return None
+        return
     update(arr, setitem(arr, mask, take(vals, np.arange(count) % size)))
-    return None
 
 
 @handles(np.piecewise)

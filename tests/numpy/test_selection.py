@@ -60,7 +60,7 @@ def test_values_equal_numpy(name, call, rng):
 @pytest.mark.parametrize("name, call", CASES, ids=[case[0] for case in CASES])
 def test_derivatives(name, call, rng):
     x = rng.standard_normal((3, 4))
-    fn = lambda x: call(np, x)  # noqa: E731
+    fn = lambda x: call(np, x)
     fn.__name__ = name
     cr.check_grads(fn, (x,), modes=("fwd", "rev"), order=2)
 

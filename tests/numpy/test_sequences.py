@@ -49,7 +49,7 @@ def test_lists_of_tracers(name, call):
     x, y = 0.3, -0.7
     want = call(np, x, y)
     np.testing.assert_allclose(cr.jvp(lambda x, y: call(cnp, x, y), (x, y), (1.0, 1.0))[0], want)
-    fn = lambda x, y: call(cnp, x, y)  # noqa: E731
+    fn = lambda x, y: call(cnp, x, y)
     fn.__name__ = name
     cr.check_grads(fn, (x, y), modes=("fwd", "rev"), order=2)
 
