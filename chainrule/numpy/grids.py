@@ -29,7 +29,7 @@ __all__ = ["c_", "meshgrid", "r_"]
 
 
 @handles(np.meshgrid)
-def meshgrid(*xi, copy=True, sparse=False, indexing="xy"):
+def meshgrid(*xi: Any, copy: Any = True, sparse: Any = False, indexing: Any = "xy") -> Any:
     """``np.meshgrid``: coordinate arrays from coordinate vectors, ``indexing`` "xy" or "ij".
 
     Traced results are always new arrays, so ``copy`` changes nothing.

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import builtins
 import operator
+from typing import Any
 
 import numpy as np
 
@@ -332,7 +333,7 @@ def _gathered(sources, labels):
 
 
 @handles(np.insert)
-def insert(x, obj, values, axis=None):
+def insert(x: Any, obj: Any, values: Any, axis: Any = None) -> Any:
     """``np.insert``: ``values`` inserted before the indices ``obj`` (both differentiable).
 
     >>> insert(np.array([1.0, 2.0]), 1, 5.0)
@@ -347,7 +348,7 @@ def insert(x, obj, values, axis=None):
 
 
 @handles(np.delete)
-def delete(x, obj, axis=None):
+def delete(x: Any, obj: Any, axis: Any = None) -> Any:
     """``np.delete``: the entries at ``obj`` (along ``axis``, or of the flattened array) removed.
 
     >>> delete(np.array([1.0, 2.0, 3.0]), [0, 2])
@@ -358,7 +359,7 @@ def delete(x, obj, axis=None):
 
 
 @handles(np.resize)
-def resize(x, new_shape):
+def resize(x: Any, new_shape: Any) -> Any:
     """``np.resize``: the entries of ``x``, repeated as needed, in the shape ``new_shape``.
 
     >>> resize(np.array([1.0, 2.0]), (3,))
@@ -369,7 +370,7 @@ def resize(x, new_shape):
 
 
 @handles(np.trim_zeros)
-def trim_zeros(filt, trim="fb", axis=None):
+def trim_zeros(filt: Any, trim: Any = "fb", axis: Any = None) -> Any:
     """``np.trim_zeros``: the leading and/or trailing zeros cut off (a slice the data chooses).
 
     >>> trim_zeros(np.array([0.0, 1.0, 2.0, 0.0]))
@@ -380,7 +381,8 @@ def trim_zeros(filt, trim="fb", axis=None):
     trim = trim.lower()
     if any(letter not in "fb" for letter in trim):
         raise ValueError(f"unexpected character(s) in `trim`: {trim!r}")
-    axes = range(plain.ndim) if axis is None else [_axis(a, plain.ndim) for a in np.atleast_1d(axis)]
+    axes = (range(plain.ndim) if axis is None
+            else [_axis(a, plain.ndim) for a in np.atleast_1d(axis)])
     index = [slice(None)] * plain.ndim
     for a in axes:
         others = tuple(b for b in range(plain.ndim) if b != a)
@@ -425,7 +427,7 @@ def _assembled(arrays, depth: int, list_ndim: int, ndim: int):
 
 
 @handles(np.block)
-def block(arrays):
+def block(arrays: Any) -> Any:
     """``np.block``: an array assembled from nested lists of blocks, innermost along the last axis.
 
     >>> block([[np.eye(2), np.zeros((2, 1))]]).shape
@@ -440,7 +442,7 @@ def block(arrays):
 
 
 @handles(since_numpy(np, "unstack"))
-def unstack(x, /, *, axis=0):
+def unstack(x: Any, /, *, axis: Any = 0) -> Any:
     """``np.unstack`` (NumPy 2.1+): the slices of ``x`` along ``axis``, as a tuple.
 
     >>> [piece.tolist() for piece in unstack(np.array([[1.0, 2.0], [3.0, 4.0]]))]
@@ -456,7 +458,7 @@ def unstack(x, /, *, axis=0):
 
 
 @handles(np.copy)
-def copy(x, order="K", subok=False):
+def copy(x: Any, order: Any = "K", subok: Any = False) -> Any:
     """``np.copy``: a new array with the same entries; a traced one stays traced.
 
     >>> cr.grad(lambda x: copy(x).sum())(np.ones(2))
@@ -467,7 +469,7 @@ def copy(x, order="K", subok=False):
 
 
 @handles(np.rollaxis)
-def rollaxis(x, axis, start=0):
+def rollaxis(x: Any, axis: Any, start: Any = 0) -> Any:
     """``np.rollaxis``: move ``axis`` until it lies before ``start`` (prefer ``np.moveaxis``).
 
     >>> rollaxis(np.ones((2, 3, 4)), 2).shape

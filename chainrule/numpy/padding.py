@@ -56,7 +56,7 @@ def _pad_widths(pad_width, ndim: int) -> tuple:
     return tuple((int(before), int(after)) for before, after in widths)
 
 
-def _pairs(values, ndim: int, name: str):
+def _pairs(values, ndim: int) -> list:
     """``values`` (plain or traced) broadcast to one (before, after) pair per axis."""
     values = array_of(values)
     if isinstance(values, Tracer):
@@ -178,7 +178,7 @@ def _callable_mode(x, widths, function, kwargs):
 
 
 @handles(np.pad)
-def pad(x, pad_width, mode="constant", **kwargs):
+def pad(x: Any, pad_width: Any, mode: Any = "constant", **kwargs: Any) -> Any:
     """``np.pad`` in every mode NumPy has, and with a callable ``mode``.
 
     ``constant_values`` and ``end_values`` may be traced (scalars or per-axis
@@ -209,15 +209,14 @@ def pad(x, pad_width, mode="constant", **kwargs):
         if not isinstance(array_of(values), Tracer):
             return result + np.pad(np.zeros(shape_of(x), dtype_of(result)), widths,
                                    constant_values=values)
-        for axis, pair in enumerate(_pairs(values, ndim, "constant_values")):
+        for axis, pair in enumerate(_pairs(values, ndim)):
             x = _joined(x, axis, widths[axis], *pair)
         return x
     reflect_type = kwargs.get("reflect_type", "even")
     if reflect_type not in ("even", "odd"):
         raise ValueError(f"reflect_type must be 'even' or 'odd', not {reflect_type!r}")
-    pairs = (_pairs(kwargs.get("end_values", 0), ndim, "end_values") if mode == "linear_ramp"
-             else None)
-    lengths = _stat_lengths(kwargs.get("stat_length"), ndim) if mode in _STATISTICS else None
+    pairs = _pairs(kwargs.get("end_values", 0), ndim) if mode == "linear_ramp" else []
+    lengths = _stat_lengths(kwargs.get("stat_length"), ndim) if mode in _STATISTICS else []
     for axis, (size, width) in enumerate(zip(shape_of(x), widths)):
         if width == (0, 0):
             continue

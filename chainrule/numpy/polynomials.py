@@ -15,6 +15,8 @@ array([4., 2., 1.])
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from ..core import Tracer, base_value
@@ -42,7 +44,7 @@ def _vector(p, name: str):
 
 
 @handles(np.polyval)
-def polyval(p, x):
+def polyval(p: Any, x: Any) -> Any:
     """``np.polyval``: the polynomial with coefficients ``p`` (highest first) at ``x``.
 
     >>> polyval([1.0, 0.0, 3.0], 2.0)
@@ -56,7 +58,7 @@ def polyval(p, x):
 
 
 @handles(np.vander)
-def vander(x, N=None, increasing=False):
+def vander(x: Any, N: Any = None, increasing: Any = False) -> Any:
     """``np.vander``: columns ``x**(N-1), ..., x, 1`` (or increasing powers).
 
     >>> vander(np.array([2.0, 3.0]), 3)
@@ -80,7 +82,7 @@ def vander(x, N=None, increasing=False):
 
 
 @handles(np.polyder)
-def polyder(p, m=1):
+def polyder(p: Any, m: Any = 1) -> Any:
     """``np.polyder``: the coefficients of the ``m``-th derivative.
 
     >>> polyder(np.array([1.0, 1.0, 1.0]))
@@ -97,7 +99,7 @@ def polyder(p, m=1):
 
 
 @handles(np.polyint)
-def polyint(p, m=1, k=None):
+def polyint(p: Any, m: Any = 1, k: Any = None) -> Any:
     """``np.polyint``: the coefficients of the ``m``-th antiderivative; constants ``k`` may be
     traced.
 
@@ -123,7 +125,7 @@ def polyint(p, m=1, k=None):
 
 
 @handles(np.poly)
-def poly(seq_of_zeros):
+def poly(seq_of_zeros: Any) -> Any:
     """``np.poly``: the coefficients of the monic polynomial with these roots.
 
     >>> poly(np.array([1.0, 2.0]))
@@ -145,7 +147,7 @@ def poly(seq_of_zeros):
 
 
 @handles(np.roots)
-def roots(p):
+def roots(p: Any) -> Any:
     """``np.roots``: not differentiable in chainrule yet (it needs a general eigenvalue rule).
 
     >>> roots(np.array([1.0, -3.0, 2.0]))
@@ -163,7 +165,8 @@ def roots(p):
 # -- polyfit: least squares through the normal equations ------------------------
 
 @handles(np.polyfit)
-def polyfit(x, y, deg, rcond=None, full=False, w=None, cov=False):
+def polyfit(x: Any, y: Any, deg: int, rcond: Any = None, full: bool = False, w: Any = None,
+            cov: Any = False) -> Any:
     """``np.polyfit``: least-squares coefficients, differentiable in ``y``, ``x`` and ``w``.
 
     Solves the normal equations of the column-scaled Vandermonde matrix (as
@@ -258,7 +261,7 @@ def _pair(a, v):
 
 
 @handles(np.convolve)
-def convolve(a, v, mode="full"):
+def convolve(a: Any, v: Any, mode: Any = "full") -> Any:
     """``np.convolve`` in every ``mode`` ("full", "same", "valid"), bilinear in ``a`` and ``v``.
 
     >>> convolve(np.array([1.0, 2.0]), np.array([1.0, 1.0, 1.0]))
@@ -272,7 +275,7 @@ def convolve(a, v, mode="full"):
 
 
 @handles(np.correlate)
-def correlate(a, v, mode="valid"):
+def correlate(a: Any, v: Any, mode: Any = "valid") -> Any:
     """``np.correlate``: ``c[k] = sum_n a[n + k] * conj(v[n])``, in every ``mode``.
 
     >>> correlate(np.array([1.0, 2.0, 3.0]), np.array([0.0, 1.0]))
@@ -293,7 +296,8 @@ def correlate(a, v, mode="valid"):
 # -- interp: the two neighbours of each point ---------------------------------------
 
 @handles(np.interp)
-def interp(x, xp, fp, left=None, right=None, period=None):
+def interp(x: Any, xp: Any, fp: Any, left: Any = None, right: Any = None,
+           period: Any = None) -> Any:
     """``np.interp``: piecewise-linear interpolation, differentiable in ``x``, ``fp`` and
     ``xp`` (and in traced ``left``/``right``).
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import string
 from collections import Counter
+from typing import Any
 
 import numpy as np
 
@@ -396,7 +397,7 @@ if since_numpy(np, "vecdot") is not None:
 handles(since_numpy(np.linalg, "vecdot"))(vecdot)
 
 
-def matvec(x1, x2, /):
+def matvec(x1: Any, x2: Any, /) -> Any:
     """``np.matvec`` (NumPy 2.2+): matrix times vector over the last axes, broadcast.
 
     >>> matvec(np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([1.0, 1.0]))
@@ -406,7 +407,7 @@ def matvec(x1, x2, /):
     return matmul(x1, expand_dims(x2, -1))[..., 0]
 
 
-def vecmat(x1, x2, /):
+def vecmat(x1: Any, x2: Any, /) -> Any:
     """``np.vecmat`` (NumPy 2.2+): the (conjugated) vector times matrix, broadcast.
 
     >>> vecmat(np.array([1.0, 1.0]), np.array([[1.0, 2.0], [3.0, 4.0]]))

@@ -19,6 +19,8 @@ replace the inputs first, or select them with ``np.where`` before dividing.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from ..core import Tracer, base_value
@@ -43,7 +45,7 @@ def _plain(condition) -> np.ndarray:
 
 
 @handles(np.select)
-def select(condlist, choicelist, default=0):
+def select(condlist: Any, choicelist: Any, default: Any = 0) -> Any:
     """``np.select``: from each choice where its condition holds first, else ``default``.
 
     >>> select([np.array([True, False]), np.array([True, True])], [1.0, 2.0])
@@ -67,7 +69,7 @@ def select(condlist, choicelist, default=0):
 
 
 @handles(np.choose)
-def choose(a, choices, out=None, mode="raise"):
+def choose(a: Any, choices: Any, out: Any = None, mode: Any = "raise") -> Any:
     """``np.choose``: ``choices[a[i]][i]``, broadcast; ``mode`` "raise", "wrap" or "clip".
 
     >>> choose(np.array([1, 0]), [np.array([1.0, 2.0]), np.array([3.0, 4.0])])
@@ -92,12 +94,12 @@ def choose(a, choices, out=None, mode="raise"):
     else:
         raise ValueError(f"clipmode must be one of 'clip', 'raise', or 'wrap' (got {mode!r})")
     stacked = stack([broadcast_to(choice, shape) for choice in choices])
-    grid = tuple(np.indices(shape, sparse=True))
-    return getitem(stacked, (np.broadcast_to(index, shape),) + grid)
+    grid: tuple = tuple(np.indices(shape, sparse=True))
+    return getitem(stacked, (np.broadcast_to(index, shape), *grid))
 
 
 @handles(np.compress)
-def compress(condition, a, axis=None, out=None):
+def compress(condition: Any, a: Any, axis: Any = None, out: Any = None) -> Any:
     """``np.compress``: the slices along ``axis`` (or entries) where ``condition`` holds.
 
     >>> compress([True, False, True], np.array([1.0, 2.0, 3.0]))
@@ -113,7 +115,7 @@ def compress(condition, a, axis=None, out=None):
 
 
 @handles(np.extract)
-def extract(condition, arr):
+def extract(condition: Any, arr: Any) -> Any:
     """``np.extract``: the entries of ``arr`` where ``condition`` holds, flattened.
 
     >>> extract(np.array([[True, False], [False, True]]), np.arange(4.0).reshape(2, 2))
@@ -123,7 +125,7 @@ def extract(condition, arr):
 
 
 @handles(np.place)
-def place(arr, mask, vals):
+def place(arr: Any, mask: Any, vals: Any) -> None:
     """``np.place``: write ``vals`` (repeated as needed) where ``mask`` holds, in place.
 
     >>> def f(v):
@@ -148,7 +150,7 @@ def place(arr, mask, vals):
 
 
 @handles(np.piecewise)
-def piecewise(x, condlist, funclist, *args, **kw):
+def piecewise(x: Any, condlist: Any, funclist: Any, *args: Any, **kw: Any) -> Any:
     """``np.piecewise``: each function (or constant) applied where its condition holds.
 
     >>> cr.grad(lambda x: np.piecewise(x, [x < 0, x >= 0], [lambda v: -v, lambda v: v**2]).sum())(
@@ -181,7 +183,8 @@ def piecewise(x, condlist, funclist, *args, **kw):
 
 
 @handles(np.nan_to_num)
-def nan_to_num(x, copy=True, nan=0.0, posinf=None, neginf=None):
+def nan_to_num(x: Any, copy: bool = True, nan: Any = 0.0, posinf: Any = None,
+               neginf: Any = None) -> Any:
     """``np.nan_to_num``: NaNs and infinities replaced (derivative 1 where finite, else that
     of the replacement, which may be traced).
 
@@ -211,7 +214,7 @@ def nan_to_num(x, copy=True, nan=0.0, posinf=None, neginf=None):
 
 
 @handles(np.real_if_close)
-def real_if_close(a, tol=100):
+def real_if_close(a: Any, tol: Any = 100) -> Any:
     """``np.real_if_close``: the real part if every imaginary part is within ``tol`` (in
     machine epsilons when above 1) of zero, else ``a`` as it is.
 
@@ -230,7 +233,7 @@ def real_if_close(a, tol=100):
 
 
 @handles(np.apply_along_axis)
-def apply_along_axis(func1d, axis, arr, *args, **kwargs):
+def apply_along_axis(func1d: Any, axis: Any, arr: Any, *args: Any, **kwargs: Any) -> Any:
     """``np.apply_along_axis``: ``func1d`` of each 1-D slice along ``axis``, the results stacked
     where that axis was.
 
@@ -256,7 +259,8 @@ def apply_along_axis(func1d, axis, arr, *args, **kwargs):
 
 
 @handles(np.lib.stride_tricks.sliding_window_view)
-def sliding_window_view(x, window_shape, axis=None, *, subok=False, writeable=False):
+def sliding_window_view(x: Any, window_shape: Any, axis: Any = None, *, subok: bool = False,
+                        writeable: bool = False) -> Any:
     """``np.lib.stride_tricks.sliding_window_view``: every window, as a gather (a copy, so
     ``writeable`` changes nothing).
 
