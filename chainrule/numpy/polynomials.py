@@ -2,9 +2,9 @@
 first), convolution and correlation, and linear interpolation.
 
 Evaluation is Horner's rule with chainrule's operations, so it is
-differentiable in the coefficients and in ``x``; ``polyfit`` solves the
-(column-scaled) normal equations, differentiable in ``y``, ``x`` and the
-weights; ``convolve`` multiplies by a Toeplitz matrix gathered from one
+differentiable in the coefficients and in ``x``; ``polyfit`` applies the
+pseudo-inverse of the (column-scaled) Vandermonde matrix, differentiable in
+``y``, ``x`` and the weights; ``convolve`` multiplies by a Toeplitz matrix gathered from one
 argument (bilinear in both); ``interp`` gathers the two neighbouring points
 of each ``x``. ``np.roots`` and ``np.poly`` of a matrix need eigenvalues of a
 general matrix, which chainrule has no rule for yet.
@@ -15,6 +15,7 @@ array([4., 2., 1.])
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -23,13 +24,13 @@ from ..core import Tracer, base_value
 from .arithmetic import where
 from .complex_numbers import conj
 from .creation import asarray, ones_like
-from .decompositions import svd
+from .decompositions import pinv, svd
 from .indexing import getitem, take
 from .joining import concatenate, stack
 from .manipulation import flip, reshape
 from .products import matmul, outer
 from .reductions import sum as _sum
-from .solve import inv, solve
+from .solve import inv
 from .wrap import dtype_of, handles, shape_of
 
 __all__ = ["convolve", "correlate", "interp", "poly", "polyder", "polyfit", "polyint", "polyval",
@@ -162,17 +163,19 @@ def roots(p: Any) -> Any:
     return np.roots(p)
 
 
-# -- polyfit: least squares through the normal equations ------------------------
+# -- polyfit: least squares by the pseudo-inverse ---------------------------------
 
 @handles(np.polyfit)
 def polyfit(x: Any, y: Any, deg: int, rcond: Any = None, full: bool = False, w: Any = None,
             cov: Any = False) -> Any:
     """``np.polyfit``: least-squares coefficients, differentiable in ``y``, ``x`` and ``w``.
 
-    Solves the normal equations of the column-scaled Vandermonde matrix (as
-    NumPy scales it), so a very ill-conditioned fit loses more precision than
-    NumPy's SVD; ``full=True`` gives the residuals and singular values too
-    (``rank`` and ``rcond`` as NumPy's, not differentiable).
+    The pseudo-inverse of the column-scaled Vandermonde matrix (NumPy's
+    scaling and ``rcond`` cutoff) times ``y``: the least-squares solution
+    NumPy's ``lstsq`` finds, minimum-norm where the fit is rank deficient
+    (which warns, as NumPy does). ``full=True`` gives the residuals and
+    singular values too (``rank`` and ``rcond`` as NumPy's, not
+    differentiable).
 
     >>> polyfit(np.array([0.0, 1.0, 2.0]), np.array([1.0, 3.0, 5.0]), 1)
     array([2., 1.])
@@ -200,15 +203,17 @@ def polyfit(x: Any, y: Any, deg: int, rcond: Any = None, full: bool = False, w: 
         rhs = rhs * (reshape(w, (-1, 1)) if len(shape_of(y)) == 2 else w)
     scale = _sum(lhs * lhs, axis=0) ** 0.5
     lhs = lhs / scale
-    gram = matmul(lhs.T, lhs)
     vector_y = len(shape_of(y)) == 1
-    scaled = solve(gram, matmul(lhs.T, rhs))
+    scaled = matmul(pinv(lhs, rcond=rcond), rhs)  # NumPy's lstsq: the same cutoff
     coefficients = scaled / (scale if vector_y else reshape(scale, (-1, 1)))
+    plain_s = np.linalg.svd(np.asarray(base_value(lhs)), compute_uv=False)
+    rank = int(np.sum(plain_s > rcond * plain_s.max()))
+    if rank != order and not full:
+        warnings.warn("Polyfit may be poorly conditioned", np.exceptions.RankWarning,
+                      stacklevel=2)
     if not (full or cov):
         return coefficients
     singular_values = svd(lhs, compute_uv=False)
-    plain_s = np.asarray(base_value(singular_values))
-    rank = int(np.sum(plain_s > rcond * plain_s.max()))
     fitted = matmul(lhs, scaled)
     if rank == order and shape_of(x)[0] > order:
         residuals = reshape(_sum((fitted - rhs) ** 2, axis=0), (-1,))
@@ -216,7 +221,7 @@ def polyfit(x: Any, y: Any, deg: int, rcond: Any = None, full: bool = False, w: 
         residuals = np.array([])
     if full:
         return coefficients, residuals, rank, singular_values, rcond
-    base = inv(gram) / outer(scale, scale)
+    base = inv(matmul(lhs.T, lhs)) / outer(scale, scale)
     if cov == "unscaled":
         factor = 1.0
     else:

@@ -127,6 +127,16 @@ def test_polyfit_recovers_the_polynomial_and_its_sensitivity(rng):
                                np.linalg.pinv(np.vander(x, 3)), atol=1e-12)
 
 
+def test_polyfit_rank_deficient_warns_and_gives_numpys_minimum_norm_fit():
+    x, y = np.array([1.0, 1.0, 2.0, 2.0]), np.arange(4.0)
+    with pytest.warns(np.exceptions.RankWarning):
+        want = np.polyfit(x, y, 2)
+    with pytest.warns(np.exceptions.RankWarning):
+        got = cr.jvp(lambda y: np.polyfit(x, y, 2), (y,), (y,))
+    np.testing.assert_allclose(got[0], want)
+    np.testing.assert_allclose(got[1], want)  # linear in y
+
+
 def test_roots_and_poly_of_a_matrix_name_the_missing_rule(rng):
     np.testing.assert_allclose(cnp.roots(np.array([1.0, -3.0, 2.0])), [2.0, 1.0])
     with pytest.raises(NotImplementedError, match="numpy.linalg.eigvals"):
