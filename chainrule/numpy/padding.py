@@ -160,6 +160,7 @@ def _linear_ramp(x, axis: int, width: tuple, end_values: tuple):
                       end_values=ones)
         shape = [1] * len(shape_of(result))
         shape[axis] = ramp.size
+        end = end if isinstance(end, Tracer) else np.asarray(end, dtype_of(result))
         result = result + ramp.reshape(shape) * end
     return result
 

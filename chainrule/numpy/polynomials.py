@@ -25,6 +25,7 @@ from .arithmetic import where
 from .complex_numbers import conj
 from .creation import asarray, ones_like
 from .decompositions import pinv, svd
+from .elementwise import astype
 from .indexing import getitem, take
 from .joining import concatenate, stack
 from .manipulation import flip, reshape
@@ -77,9 +78,11 @@ def vander(x: Any, N: Any = None, increasing: Any = False) -> Any:
         power = power * x
     if not increasing:
         columns.reverse()
+    dtype = np.promote_types(dtype_of(x), int)  # NumPy's: float32 input, float64 columns
     if not columns:
-        return np.empty((shape_of(x)[0], 0), dtype=np.result_type(dtype_of(x), 1))
-    return stack(columns, axis=1)
+        return np.empty((shape_of(x)[0], 0), dtype=dtype)
+    result = stack(columns, axis=1)
+    return result if dtype_of(result) == dtype else astype(result, dtype)
 
 
 @handles(np.polyder)

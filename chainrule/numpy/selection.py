@@ -62,10 +62,13 @@ def select(condlist: Any, choicelist: Any, default: Any = 0) -> Any:
     choices = [asarray(choice) for choice in choicelist]
     shape = np.broadcast_shapes(*(c.shape for c in conditions),
                                 *(shape_of(c) for c in choices), shape_of(asarray(default)))
+    # NumPy's promotion: Python numbers are weak (NEP 50), arrays are not
+    dtype = np.result_type(*(value if type(value) in (int, float, complex) else dtype_of(value)
+                             for value in (*choicelist, default)))
     result = broadcast_to(asarray(default), shape)
     for condition, choice in reversed(list(zip(conditions, choices))):
         result = where(condition, choice, result)
-    return result
+    return result if dtype_of(result) == dtype else astype(result, dtype)
 
 
 @handles(np.choose)

@@ -237,6 +237,18 @@ def test_pad_with_traced_constant(rng):
     assert cr.grad(lambda c: cnp.pad(x, 1, constant_values=c).sum())(0.5) == 12.0
 
 
+@pytest.mark.parametrize("mode, options", [
+    ("mean", {}), ("median", {}), ("maximum", {"stat_length": 1}), ("edge", {}),
+    ("linear_ramp", {"end_values": 2.0}), ("reflect", {"reflect_type": "odd"}),
+    ("constant", {"constant_values": ((1.0, 2.0), (3.0, 4.0))}), ("empty", {}),
+], ids=lambda value: value if isinstance(value, str) else "")
+def test_pad_float32_stays_float32(mode, options):
+    x = np.arange(1.0, 7.0, dtype=np.float32).reshape(2, 3)
+    value, tangent = cr.jvp(lambda x: np.pad(x, 2, mode=mode, **options), (x,), (x,))
+    assert value.dtype == tangent.dtype == np.pad(x, 2, mode=mode, **options).dtype
+    assert cr.grad(lambda x: np.pad(x, 2, mode=mode, **options).sum())(x).dtype == np.float32
+
+
 def test_pad_traced_constants_and_end_values_per_axis(rng):
     x, pairs = rng.standard_normal((2, 3)), rng.standard_normal((2, 2))
     for mode, keyword in (("constant", "constant_values"), ("linear_ramp", "end_values")):

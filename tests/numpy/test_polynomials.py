@@ -164,3 +164,23 @@ ERRORS = [
 def test_errors(call, error):
     with pytest.raises(error):
         cr.grad(lambda x: np.sum(call(x)))(np.arange(1.0, 5.0))
+
+
+FLOAT32_CASES = [
+    #  name          call on a float32 x of shape (2, 3); NumPy's dtype
+    ("polyval",      lambda x: np.polyval(x[0], x[1]),                 np.float32),
+    ("convolve",     lambda x: np.convolve(x[0], x[1]),                np.float32),
+    ("correlate",    lambda x: np.correlate(x[0], x[1], "full"),       np.float32),
+    ("interp",       lambda x: np.interp(x[0], [0.0, 2.0, 4.0], x[1]), np.float64),
+    ("vander",       lambda x: np.vander(x[0]),                        np.float64),
+    ("polyfit",      lambda x: np.polyfit(x[0], x[1], 1),              np.float64),
+    ("polyder",      lambda x: np.polyder(x[0]),                       np.float64),
+]
+
+
+@pytest.mark.parametrize("name, call, dtype", FLOAT32_CASES, ids=[c[0] for c in FLOAT32_CASES])
+def test_float32_follows_numpy(name, call, dtype):
+    x = np.arange(1.0, 7.0, dtype=np.float32).reshape(2, 3)
+    value, tangent = cr.jvp(call, (x,), (x,))
+    assert value.dtype == tangent.dtype == call(x).dtype == dtype
+    assert cr.vjp(call, x)[1](np.ones_like(value))[0].dtype == np.float32

@@ -132,3 +132,22 @@ ERRORS = [
 def test_errors(call, error):
     with pytest.raises(error):
         cr.grad(lambda x: call(x).sum())(np.ones((3, 4)))
+
+
+FLOAT32_CASES = [
+    #  name          call on a float32 x of shape (2, 3)
+    ("select",       lambda x: np.select([x > 2], [x], 0.0)),
+    ("choose",       lambda x: np.choose([0, 1, 0], [x[0], x[1]])),
+    ("piecewise",    lambda x: np.piecewise(x, [x > 2], [lambda t: t * 2, 1.0])),
+    ("nan_to_num",   lambda x: np.nan_to_num(x)),
+    ("windows",      lambda x: np.lib.stride_tricks.sliding_window_view(x, 2, axis=1)),
+    ("apply",        lambda x: np.apply_along_axis(lambda r: r * 2, 0, x)),
+]
+
+
+@pytest.mark.parametrize("name, call", FLOAT32_CASES, ids=[c[0] for c in FLOAT32_CASES])
+def test_float32_follows_numpy(name, call):
+    x = np.arange(1.0, 7.0, dtype=np.float32).reshape(2, 3)
+    value, tangent = cr.jvp(call, (x,), (x,))
+    assert value.dtype == tangent.dtype == call(x).dtype == np.float32
+    assert cr.vjp(call, x)[1](np.ones_like(value))[0].dtype == np.float32
