@@ -260,7 +260,7 @@ def _cut(full, n: int, m: int, mode: str):
 
 
 def _pair(a, v):
-    a, v = asarray(a), asarray(v)
+    a, v = (reshape(asarray(z), (1,)) if not shape_of(asarray(z)) else asarray(z) for z in (a, v))
     if len(shape_of(a)) != 1 or len(shape_of(v)) != 1:
         raise ValueError("object too deep for desired array")
     if not shape_of(a)[0] or not shape_of(v)[0]:

@@ -162,6 +162,8 @@ def piecewise(x: Any, condlist: Any, funclist: Any, *args: Any, **kw: Any) -> An
     """
     x = asarray(x)
     ndim = len(shape_of(x))
+    if ndim == 0:
+        x = reshape(x, ())  # a Python number becomes a 0-d array, which can be indexed
     if np.isscalar(condlist) or (not isinstance(condlist[0], (list, np.ndarray, Tracer))
                                  and ndim != 0):
         condlist = [condlist]

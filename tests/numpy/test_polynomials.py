@@ -39,6 +39,7 @@ CASES = [
     ("convolve same",          ("p", "x"),       lambda m, a, v: m.convolve(a, v, "same")),
     ("convolve same longer a", ("x", "p"),       lambda m, a, v: m.convolve(a, v, "same")),
     ("convolve valid",         ("x", "v"),       lambda m, a, v: m.convolve(a, v, "valid")),
+    ("convolve a scalar",      ("k", "v"),       lambda m, a, v: m.convolve(a, v, "same")),
     ("correlate",              ("x", "v"),       lambda m, a, v: m.correlate(a, v)),
     ("correlate full",         ("v", "x"),       lambda m, a, v: m.correlate(a, v, "full")),
     ("correlate same",         ("p", "x"),       lambda m, a, v: m.correlate(a, v, "same")),

@@ -65,6 +65,16 @@ def test_derivatives(name, call, rng):
     cr.check_grads(fn, (x,), modes=("fwd", "rev"), order=2)
 
 
+@pytest.mark.parametrize("x", [0.7, -0.4, np.array(0.7)], ids=repr)
+def test_piecewise_of_a_scalar(x):
+    def f(x):
+        return np.piecewise(x, [x < 0, x >= 0], [lambda t: -t ** 3, lambda t: t ** 2])
+
+    np.testing.assert_allclose(cr.jvp(f, (x,), (1.0,))[0], f(x))
+    cr.check_grads(f, (x,), modes=("fwd", "rev"), order=2)
+    assert cr.grad(lambda x: np.piecewise(x, x > 0, [np.sin, 2.0]))(0.5) == np.cos(0.5)
+
+
 def test_choose_and_select_in_every_input(rng):
     a, b = rng.standard_normal((2, 3)), rng.standard_normal(3)
     cr.check_grads(lambda a, b: np.choose(INDEX[:2, :3] % 2, [a, b]), (a, b),
