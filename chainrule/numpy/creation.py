@@ -71,6 +71,7 @@ def zeros_like(x, dtype=None, order="K", subok=True, shape=None):
     >>> cr.grad(f)(np.array([1.0, 3.0]))
     array([0., 6.])
     """
+    x = asarray(x)
     return constant_like(np.zeros_like(base_value(x), dtype=dtype, shape=shape), x)
 
 
@@ -81,6 +82,7 @@ def ones_like(x, dtype=None, order="K", subok=True, shape=None):
     >>> ones_like(np.zeros(2))
     array([1., 1.])
     """
+    x = asarray(x)
     return constant_like(np.ones_like(base_value(x), dtype=dtype, shape=shape), x)
 
 
@@ -101,6 +103,7 @@ def full_like(x, fill_value, dtype=None, order="K", subok=True, shape=None):
     >>> cr.grad(lambda v: full_like(np.zeros(3), v).sum())(2.0)
     3.0
     """
+    x = asarray(x)
     filled = zeros_like(x, dtype=dtype, shape=shape)
     return add(filled, fill_value) if isinstance(fill_value, Tracer) else constant_like(
         np.full_like(base_value(x), fill_value, dtype=dtype, shape=shape), x)

@@ -41,6 +41,15 @@ CASES = [
     ("convolve",         lambda m, x, y: m.convolve([x, y], [y, 1.0, x])),
     ("interp",           lambda m, x, y: m.interp([x, y], [-2.0, 0.0, 2.0], [y, x, 1.0])),
     ("nan_to_num",       lambda m, x, y: m.nan_to_num([x, y])),
+    ("real",             lambda m, x, y: m.real([x, y])),
+    ("astype",           lambda m, x, y: m.astype(m.asarray([x, y]) if m is np else [x, y],
+                                                  np.float64)),
+    ("zeros_like",       lambda m, x, y: m.zeros_like([x, y]) + x),
+    ("full_like",        lambda m, x, y: m.full_like([x, y], y)),
+    ("unique",           lambda m, x, y: m.unique([x, y, x])),
+    ("mean",             lambda m, x, y: m.mean([x, 2.0 * y])),
+    ("linalg.solve",     lambda m, x, y: m.linalg.solve([[x, 1.0], [0.5, 2.0]], [1.0, y])),
+    ("tile",             lambda m, x, y: m.tile([x, y], 2)),
 ]
 
 
