@@ -342,9 +342,8 @@ def insert(x: Any, obj: Any, values: Any, axis: Any = None) -> Any:
     x, values = _array(x), _array(values)
     size = int(np.prod(shape_of(x), dtype=int))
     labels = np.insert(_labels(x), base_value(obj), _labels(values, first=size), axis=axis)
-    dtype = np.result_type(dtype_of(x))
-    return _like_input(_gathered([x, astype(values, dtype) if np.issubdtype(dtype, np.inexact)
-                                  else values], labels), x)
+    values = astype(values, dtype_of(x))  # NumPy casts the values to the array's dtype
+    return _gathered([x, values], labels)
 
 
 @handles(np.delete)

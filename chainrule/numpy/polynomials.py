@@ -22,7 +22,7 @@ import numpy as np
 
 from ..core import Tracer, base_value
 from .arithmetic import where
-from .complex_numbers import conj
+from .complex_numbers import conj, real
 from .creation import asarray, ones_like
 from .decompositions import pinv, svd
 from .elementwise import astype
@@ -147,6 +147,10 @@ def poly(seq_of_zeros: Any) -> Any:
     for i in range(shape[0]):
         coefficients = convolve(coefficients, concatenate([np.ones(1), -reshape(
             getitem(zeros, i), (1,))]))
+    plain = np.asarray(base_value(zeros))
+    if np.iscomplexobj(plain) and np.array_equal(np.sort_complex(plain),
+                                                 np.sort_complex(plain.conjugate())):
+        coefficients = real(coefficients)  # conjugate pairs: NumPy returns real coefficients
     return coefficients
 
 

@@ -138,6 +138,15 @@ def test_polyfit_rank_deficient_warns_and_gives_numpys_minimum_norm_fit():
     np.testing.assert_allclose(got[1], want)  # linear in y
 
 
+def test_poly_of_conjugate_pairs_is_real():
+    pairs = np.array([1 + 2j, 1 - 2j, 3.0])
+    got = cr.jvp(lambda scale: np.poly(pairs * scale), (1.0,), (1.0,))
+    assert got[0].dtype == np.float64
+    np.testing.assert_allclose(got[0], np.poly(pairs))
+    np.testing.assert_allclose(got[1], np.poly(pairs) * [0.0, 1.0, 2.0, 3.0])  # degree k: k a^(k-1)
+    np.testing.assert_array_equal(cnp.poly(pairs[::2]), np.poly(pairs[::2]))  # no pairs: complex
+
+
 def test_roots_and_poly_of_a_matrix_name_the_missing_rule(rng):
     np.testing.assert_allclose(cnp.roots(np.array([1.0, -3.0, 2.0])), [2.0, 1.0])
     with pytest.raises(NotImplementedError, match="numpy.linalg.eigvals"):
