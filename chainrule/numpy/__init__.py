@@ -19,9 +19,11 @@ _LAYER_ORDER = (
     "ufuncs",           # copysign, float_power, ldexp, frexp, modf, divmod, i0, integer ufuncs
     "manipulation",     # reshape, transpose, flips, diagonals
     "indexing",
-    "joining",          # concatenate, stack, split, tile, repeat, pad
+    "joining",          # concatenate, stack, split, tile, repeat, insert, delete, block
     "creation",         # array/asarray of tracers, zeros_like, like=
+    "grids",            # meshgrid, r_, c_
     "mutation",         # item assignment as functional updates, views
+    "selection",        # select, choose, compress, piecewise, nan_to_num, windows
     "reductions",
     "sorting",          # sort, partition, take_along_axis
     "products",
@@ -29,12 +31,15 @@ _LAYER_ORDER = (
     "nan_reductions",   # nanmax, nanmin, nanprod, nanvar, nanstd, nancumsum, nancumprod, ptp
     "distributions",    # cov, corrcoef, histogram, bincount
     "differences",      # diff, ediff1d, gradient, trapezoid
+    "padding",          # np.pad in every mode (the statistics modes use the reductions)
     "solve",
     "decompositions",   # cholesky, eigh, svd, pinv
     "eigen",            # eig, eigvals of general matrices
     "least_squares",    # qr, lstsq
     "linalg",           # also the chainrule.numpy.linalg namespace
     "fft",              # also the chainrule.numpy.fft namespace
+    "polynomials",      # polyval, polyfit, vander, convolve, correlate, interp
+    "series",           # the chainrule.numpy.polynomial namespace (chebval, legval, ...)
     "nondiff",
     "ufunc_methods",    # reduce, accumulate, outer, at: the table __array_ufunc__ reads
     "tracer",           # the array tracer: NumPy's protocols, operators, methods
@@ -43,6 +48,7 @@ _LAYER_ORDER = (
 from . import tracer as _tracer  # noqa: F401  registers the array tracer, importing every area
 from . import fft as fft
 from . import linalg as linalg
+from . import series as polynomial
 from .arithmetic import abs as abs  # noqa: A004
 from .arithmetic import absolute as absolute
 from .arithmetic import add as add
@@ -106,20 +112,30 @@ from .exp_log import log1p as log1p
 from .exp_log import log2 as log2
 from .exp_log import logaddexp as logaddexp
 from .exp_log import logaddexp2 as logaddexp2
+from .grids import c_ as c_
+from .grids import meshgrid as meshgrid
+from .grids import r_ as r_
 from .indexing import take as take
 from .joining import append as append
 from .joining import array_split as array_split
+from .joining import block as block
 from .joining import column_stack as column_stack
 from .joining import concatenate as concatenate
+from .joining import copy as copy
+from .joining import delete as delete
 from .joining import dsplit as dsplit
 from .joining import dstack as dstack
 from .joining import hsplit as hsplit
 from .joining import hstack as hstack
-from .joining import pad as pad
+from .joining import insert as insert
 from .joining import repeat as repeat
+from .joining import resize as resize
+from .joining import rollaxis as rollaxis
 from .joining import split as split
 from .joining import stack as stack
 from .joining import tile as tile
+from .joining import trim_zeros as trim_zeros
+from .joining import unstack as unstack
 from .joining import vsplit as vsplit
 from .joining import vstack as vstack
 from .nan_reductions import nanargmax as nanargmax
@@ -132,6 +148,7 @@ from .nan_reductions import nanprod as nanprod
 from .nan_reductions import nanstd as nanstd
 from .nan_reductions import nanvar as nanvar
 from .nan_reductions import ptp as ptp
+from .joining import vstack as row_stack
 from .nondiff import all as all  # noqa: A004
 from .nondiff import allclose as allclose
 from .nondiff import any as any  # noqa: A004
@@ -184,16 +201,29 @@ from .nondiff import signbit as signbit
 from .nondiff import size as size
 from .nondiff import trunc as trunc
 from .nondiff import unique as unique
+from .padding import pad as pad
+from .polynomials import convolve as convolve
+from .polynomials import correlate as correlate
+from .polynomials import interp as interp
+from .polynomials import poly as poly
+from .polynomials import polyder as polyder
+from .polynomials import polyfit as polyfit
+from .polynomials import polyint as polyint
+from .polynomials import polyval as polyval
+from .polynomials import roots as roots
+from .polynomials import vander as vander
 from .products import cross as cross
 from .products import dot as dot
 from .products import einsum as einsum
 from .products import inner as inner
 from .products import kron as kron
 from .products import matmul as matmul
+from .products import matvec as matvec
 from .products import outer as outer
 from .products import tensordot as tensordot
 from .products import vdot as vdot
 from .products import vecdot as vecdot
+from .products import vecmat as vecmat
 from .reductions import amax as amax
 from .reductions import amin as amin
 from .reductions import average as average
@@ -242,6 +272,16 @@ from .statistics import nanquantile as nanquantile
 from .statistics import percentile as percentile
 from .statistics import put_along_axis as put_along_axis
 from .statistics import quantile as quantile
+from .selection import apply_along_axis as apply_along_axis
+from .selection import choose as choose
+from .selection import compress as compress
+from .selection import extract as extract
+from .selection import nan_to_num as nan_to_num
+from .selection import piecewise as piecewise
+from .selection import place as place
+from .selection import real_if_close as real_if_close
+from .selection import select as select
+from .selection import sliding_window_view as sliding_window_view
 from .trig import arccos as arccos
 from .trig import arccosh as arccosh
 from .trig import arcsin as arcsin

@@ -15,7 +15,7 @@ import numpy as np
 
 from ..core import base_value
 from .elementwise import elementwise
-from .wrap import handles, primitive
+from .wrap import array_of, handles, primitive
 
 real_p = primitive("real", np.real)
 # The output of real/imag is real, so only the real part of its cotangent counts.
@@ -52,6 +52,7 @@ def real(x):
     >>> real(np.array([1 + 2j]))
     array([1.])
     """
+    x = array_of(x)
     return real_p(x) if np.iscomplexobj(_plain(x)) else x
 
 

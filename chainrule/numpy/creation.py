@@ -16,7 +16,7 @@ from .elementwise import astype
 from .exp_log import log10
 from .joining import stack
 from .manipulation import expand_dims, moveaxis, reshape
-from .wrap import handles
+from .wrap import handles, set_sequence_converter
 
 
 def constant_like(value, like):
@@ -77,6 +77,7 @@ def zeros_like(x, dtype=None, order="K", subok=True, shape=None):
     >>> cr.grad(f)(np.array([1.0, 3.0]))
     array([0., 6.])
     """
+    x = asarray(x)
     return constant_like(np.zeros_like(base_value(x), dtype=dtype, shape=shape), x)
 
 
@@ -87,6 +88,7 @@ def ones_like(x, dtype=None, order="K", subok=True, shape=None):
     >>> ones_like(np.zeros(2))
     array([1., 1.])
     """
+    x = asarray(x)
     return constant_like(np.ones_like(base_value(x), dtype=dtype, shape=shape), x)
 
 
@@ -107,6 +109,7 @@ def full_like(x, fill_value, dtype=None, order="K", subok=True, shape=None):
     >>> cr.grad(lambda v: full_like(np.zeros(3), v).sum())(2.0)
     3.0
     """
+    x = asarray(x)
     filled = zeros_like(x, dtype=dtype, shape=shape)
     return add(filled, fill_value) if isinstance(fill_value, Tracer) else constant_like(
         np.full_like(base_value(x), fill_value, dtype=dtype, shape=shape), x)
@@ -277,3 +280,9 @@ LIKE_FUNCTIONS: dict[Any, Callable] = {
     np.array: lambda value, *args, like, **kwargs: array(value, *args, **kwargs),
     np.asarray: lambda value, *args, like, **kwargs: asarray(value, *args, **kwargs),
 }
+
+
+# Lists and tuples holding tracers, given to any function of the NumPy layer
+# (``cnp.exp([x, y])``), become traced arrays through ``asarray``: the layer's
+# lower files reach it through this slot in wrap.py (see ``wrap.array_of``).
+set_sequence_converter(asarray)

@@ -22,8 +22,8 @@ from typing import Any, Callable
 import numpy as np
 
 from ..core import base_value
-from .wrap import (NUMPY_2, SCALAR_TYPES, UFUNCS, NumpyPrimitive, dtype_of, primitive, registered,
-                   shape_of)
+from .wrap import (NUMPY_2, SCALAR_TYPES, UFUNCS, NumpyPrimitive, array_of, dtype_of, primitive,
+                   registered, shape_of)
 
 # -- broadcasting and its transpose ----------------------------------------------
 
@@ -84,6 +84,7 @@ def astype(x: Any, dtype: Any) -> Any:
     array([1.5, 2.5], dtype=float32)
     """
     dtype = np.dtype(dtype)
+    x = array_of(x)
     if not np.issubdtype(dtype, np.inexact):
         return _cast(base_value(x), dtype)
     if dtype_of(x) == dtype:

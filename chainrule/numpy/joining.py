@@ -1,29 +1,37 @@
-"""Joining and splitting: concatenate, stack and their relatives, split, tile,
-repeat, pad, append.
+"""Joining and splitting: concatenate, stack and their relatives, block, split,
+unstack, tile, repeat, append, insert, delete, resize, trim_zeros; also copy
+and rollaxis.
 
 ``concatenate`` and ``stack`` are the two joining primitives. They take any
 number of arrays, so each declares itself linear (forward mode applies it to
 the tangents) and gives one joint transpose that cuts the cotangent back into
 pieces, one per input. Everything else is built from them, from slicing
-(``split``), or from the manipulation functions (``tile``, ``repeat``).
+(``split``), or from the manipulation functions (``tile``, ``repeat``); those
+that only move entries about gather by indices NumPy computes (``insert``).
 """
 
 from __future__ import annotations
 
+import builtins
 import operator
+from typing import Any
 
 import numpy as np
 
 from ..core import Tracer, base_value
+from .arithmetic import positive
 from .elementwise import astype
 from .indexing import getitem, take
 from .manipulation import (_array, _axis, atleast_1d, atleast_2d, atleast_3d, broadcast_to, ravel,
-                           reshape)
-from .wrap import dtype_of, handles, primitive, shape_of
+                           reshape, transpose)
+from .wrap import dtype_of, handles, primitive, shape_of, since_numpy
+
+builtins_max = builtins.max
 
 __all__ = [
-    "append", "array_split", "column_stack", "concatenate", "dsplit", "dstack", "hsplit",
-    "hstack", "pad", "repeat", "split", "stack", "tile", "vsplit", "vstack",
+    "append", "array_split", "block", "column_stack", "concatenate", "copy", "delete", "dsplit",
+    "dstack", "hsplit", "hstack", "insert", "repeat", "resize", "rollaxis", "split", "stack",
+    "tile", "trim_zeros", "unstack", "vsplit", "vstack",
 ]
 
 
@@ -111,7 +119,7 @@ def stack(arrays, axis=0, out=None, dtype=None, casting="same_kind"):
     return _cast(stack_p(*arrays, axis=_axis(axis, ndim)), dtype)
 
 
-@handles(np.vstack)
+@handles(np.vstack, since_numpy(np, "row_stack"))
 def vstack(arrays, *, dtype=None, casting="same_kind"):
     """``np.vstack``: stack rows (1-D arrays become rows of a matrix).
 
@@ -275,80 +283,6 @@ def tile(x, reps):
     return reshape(copies, tuple(r * size for r, size in zip(reps, shape)))
 
 
-# -- pad ----------------------------------------------------------------------------
-
-def _pad_zeros_transpose(g, ans, x, pad_width):
-    return getitem(g, tuple(slice(before, before + size)
-                            for (before, _), size in zip(pad_width, shape_of(x))))
-
-
-pad_zeros_p = primitive("pad", lambda x, pad_width: np.pad(x, pad_width))
-pad_zeros_p.def_linear(_pad_zeros_transpose)
-
-_GATHER_MODES = ("edge", "reflect", "symmetric", "wrap")
-
-
-def _pad_widths(pad_width, ndim: int) -> tuple:
-    widths = np.asarray(pad_width)
-    if widths.size and not np.issubdtype(widths.dtype, np.integer):
-        raise TypeError("`pad_width` must be of integral type.")
-    widths = np.broadcast_to(widths, (ndim, 2))
-    if (widths < 0).any():
-        raise ValueError("index can't contain negative values")
-    return tuple((int(before), int(after)) for before, after in widths)
-
-
-@handles(np.pad)
-def pad(x, pad_width, mode="constant", **kwargs):
-    """``np.pad`` with ``mode`` "constant" (any ``constant_values``), "edge",
-    "reflect", "symmetric" or "wrap".
-
-    The constant padding is zeros plus the constants (which may be one traced
-    scalar); the other modes copy entries, so they gather by index.
-
-    >>> pad(np.array([1.0, 2.0]), 1, constant_values=9.0)
-    array([9., 1., 2., 9.])
-    """
-    x = _array(x)
-    shape = shape_of(x)
-    widths = _pad_widths(pad_width, len(shape))
-    if mode == "constant":
-        values = kwargs.pop("constant_values", 0)
-        _no_extra_pad_arguments(mode, kwargs)
-        result = pad_zeros_p(x, pad_width=widths)
-        if isinstance(values, Tracer):
-            if shape_of(values) != ():
-                raise NotImplementedError(
-                    "np.pad with traced constant_values supports one scalar only; pad with "
-                    "zeros and add each border separately.")
-            border = np.pad(np.zeros(shape, dtype_of(result)), widths, constant_values=1)
-            return result + values * border
-        if np.any(np.asarray(values) != 0):
-            return result + np.pad(np.zeros(shape, dtype_of(result)), widths,
-                                   constant_values=values)
-        return result
-    if mode in _GATHER_MODES:
-        if kwargs.pop("reflect_type", "even") != "even":
-            raise NotImplementedError(
-                f"np.pad(mode={mode!r}, reflect_type='odd') is not supported on traced values "
-                "in chainrule; use reflect_type='even'.")
-        _no_extra_pad_arguments(mode, kwargs)
-        for axis, (size, width) in enumerate(zip(shape, widths)):
-            if width != (0, 0):
-                x = take(x, np.pad(np.arange(size), width, mode=mode), axis=axis)
-        return x
-    raise NotImplementedError(
-        f"np.pad(mode={mode!r}) is not supported on traced values in chainrule: the modes "
-        f"that work are 'constant', {', '.join(repr(m) for m in _GATHER_MODES)}.\n"
-        "  For statistics modes (mean, maximum, ...) compute the border values yourself and "
-        "join them with np.concatenate.")
-
-
-def _no_extra_pad_arguments(mode, kwargs):
-    if kwargs:
-        raise ValueError(f"unsupported keyword arguments for mode '{mode}': {set(kwargs)}")
-
-
 # -- repeating ------------------------------------------------------------------
 
 @handles(np.repeat)
@@ -377,3 +311,181 @@ def repeat(x, repeats, axis=None):
         copies = broadcast_to(reshape(x, before + (1,) + after), before + (count,) + after)
         return reshape(copies, shape[:axis] + (shape[axis] * count,) + after)
     return take(x, np.repeat(np.arange(shape[axis]), counts), axis=axis)
+
+
+# -- gathers whose indices NumPy itself computes ------------------------------------
+#
+# insert, delete and resize move entries about without arithmetic. Running
+# NumPy's own function on the entries' labels (0, 1, 2, ... for ``x``, and for
+# ``values`` the labels after those) gives, entry by entry, which input each
+# output entry comes from: one gather then builds the result, and its transpose
+# accumulates the cotangent back, so every option NumPy has works as NumPy's.
+
+def _labels(x, first: int = 0) -> np.ndarray:
+    shape = shape_of(x)
+    return np.arange(first, first + int(np.prod(shape, dtype=int)), dtype=np.intp).reshape(shape)
+
+
+def _gathered(sources, labels):
+    """Entries of the flattened ``sources``, joined, picked by ``labels``."""
+    flat = [ravel(source) for source in sources]
+    return take(flat[0] if len(flat) == 1 else concatenate(flat), labels)
+
+
+@handles(np.insert)
+def insert(x: Any, obj: Any, values: Any, axis: Any = None) -> Any:
+    """``np.insert``: ``values`` inserted before the indices ``obj`` (both differentiable).
+
+    >>> insert(np.array([1.0, 2.0]), 1, 5.0)
+    array([1., 5., 2.])
+    """
+    x, values = _array(x), _array(values)
+    size = int(np.prod(shape_of(x), dtype=int))
+    labels = np.insert(_labels(x), base_value(obj), _labels(values, first=size), axis=axis)
+    values = astype(values, dtype_of(x))  # NumPy casts the values to the array's dtype
+    return _gathered([x, values], labels)
+
+
+@handles(np.delete)
+def delete(x: Any, obj: Any, axis: Any = None) -> Any:
+    """``np.delete``: the entries at ``obj`` (along ``axis``, or of the flattened array) removed.
+
+    >>> delete(np.array([1.0, 2.0, 3.0]), [0, 2])
+    array([2.])
+    """
+    x = _array(x)
+    return _gathered([x], np.delete(_labels(x), base_value(obj), axis=axis))
+
+
+@handles(np.resize)
+def resize(x: Any, new_shape: Any) -> Any:
+    """``np.resize``: the entries of ``x``, repeated as needed, in the shape ``new_shape``.
+
+    >>> resize(np.array([1.0, 2.0]), (3,))
+    array([1., 2., 1.])
+    """
+    x = _array(x)
+    return _gathered([x], np.resize(_labels(x), new_shape))
+
+
+@handles(np.trim_zeros)
+def trim_zeros(filt: Any, trim: Any = "fb", axis: Any = None) -> Any:
+    """``np.trim_zeros``: the leading and/or trailing zeros cut off (a slice the data chooses).
+
+    >>> trim_zeros(np.array([0.0, 1.0, 2.0, 0.0]))
+    array([1., 2.])
+    """
+    filt = _array(filt)
+    plain = np.asarray(base_value(filt))
+    trim = trim.lower()
+    if any(letter not in "fb" for letter in trim):
+        raise ValueError(f"unexpected character(s) in `trim`: {trim!r}")
+    axes = (range(plain.ndim) if axis is None
+            else [_axis(a, plain.ndim) for a in np.atleast_1d(axis)])
+    index = [slice(None)] * plain.ndim
+    for a in axes:
+        others = tuple(b for b in range(plain.ndim) if b != a)
+        kept = np.flatnonzero(np.any(plain != 0, axis=others) if others else plain != 0)
+        if kept.size == 0:
+            index[a] = slice(0, 0)
+            continue
+        index[a] = slice(int(kept[0]) if "f" in trim else None,
+                         int(kept[-1]) + 1 if "b" in trim else None)
+    return getitem(filt, tuple(index))
+
+
+# -- blocks, unstacking, copies --------------------------------------------------------
+
+def _block_depth(arrays, where="arrays") -> int:
+    if isinstance(arrays, tuple):
+        raise TypeError(f"{where} is a tuple. Only lists can be used to arrange blocks, and "
+                        "np.block does not allow implicit conversion from tuple to ndarray.")
+    if not isinstance(arrays, list):
+        return 0
+    if not arrays:
+        raise ValueError(f"List at {where} cannot be empty")
+    depths = {_block_depth(item, f"{where}[{i}]") for i, item in enumerate(arrays)}
+    if len(depths) != 1:
+        raise ValueError(f"List depths are mismatched at {where}")
+    return depths.pop() + 1
+
+
+def _leaf_ndim(arrays) -> int:
+    if isinstance(arrays, list):
+        return builtins_max(_leaf_ndim(item) for item in arrays)
+    return len(shape_of(_array(arrays)))
+
+
+def _assembled(arrays, depth: int, list_ndim: int, ndim: int):
+    if not isinstance(arrays, list):
+        x = _array(arrays)
+        shape = shape_of(x)
+        return reshape(x, (1,) * (ndim - len(shape)) + shape)
+    return concatenate([_assembled(item, depth + 1, list_ndim, ndim) for item in arrays],
+                       axis=-(list_ndim - depth))
+
+
+@handles(np.block)
+def block(arrays: Any) -> Any:
+    """``np.block``: an array assembled from nested lists of blocks, innermost along the last axis.
+
+    >>> block([[np.eye(2), np.zeros((2, 1))]]).shape
+    (2, 3)
+    """
+    list_ndim = _block_depth(arrays)
+    ndim = builtins_max(list_ndim, _leaf_ndim(arrays))
+    if list_ndim == 0:
+        return reshape(_array(arrays), (1,) * (ndim - len(shape_of(_array(arrays))))
+                       + shape_of(_array(arrays)))
+    return _assembled(arrays, 0, list_ndim, ndim)
+
+
+@handles(since_numpy(np, "unstack"))
+def unstack(x: Any, /, *, axis: Any = 0) -> Any:
+    """``np.unstack`` (NumPy 2.1+): the slices of ``x`` along ``axis``, as a tuple.
+
+    >>> [piece.tolist() for piece in unstack(np.array([[1.0, 2.0], [3.0, 4.0]]))]
+    [[1.0, 2.0], [3.0, 4.0]]
+    """
+    x = _array(x)
+    shape = shape_of(x)
+    if not shape:
+        raise ValueError("Input array must be at least 1-d.")
+    axis = _axis(axis, len(shape))
+    before = (slice(None),) * axis
+    return tuple(getitem(x, before + (i,)) for i in range(shape[axis]))
+
+
+@handles(np.copy)
+def copy(x: Any, order: Any = "K", subok: Any = False) -> Any:
+    """``np.copy``: a new array with the same entries; a traced one stays traced.
+
+    >>> cr.grad(lambda x: copy(x).sum())(np.ones(2))
+    array([1., 1.])
+    """
+    x = _array(x)
+    return positive(x) if isinstance(x, Tracer) else np.copy(x, order=order)
+
+
+@handles(np.rollaxis)
+def rollaxis(x: Any, axis: Any, start: Any = 0) -> Any:
+    """``np.rollaxis``: move ``axis`` until it lies before ``start`` (prefer ``np.moveaxis``).
+
+    >>> rollaxis(np.ones((2, 3, 4)), 2).shape
+    (4, 2, 3)
+    """
+    x = _array(x)
+    ndim = len(shape_of(x))
+    axis = _axis(axis, ndim)
+    start = operator.index(start)
+    if not -ndim <= start <= ndim:
+        raise np.exceptions.AxisError(f"'start' arg requires {-ndim} <= start < {ndim + 1}, "
+                                      f"but {start} was passed in")
+    start = start + ndim if start < 0 else start
+    if axis < start:
+        start -= 1
+    if axis == start:
+        return x
+    axes = [a for a in range(ndim) if a != axis]
+    axes.insert(start, axis)
+    return transpose(x, tuple(axes))

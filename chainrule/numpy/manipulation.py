@@ -16,11 +16,12 @@ import numpy as np
 
 from ..core import Tracer, base_value
 from .elementwise import broadcast_to_p, unbroadcast
-from .wrap import handles, primitive, shape_of
+from .wrap import array_of, handles, primitive, shape_of
 
 
 def _array(x):
-    """A tracer as it is; anything else (a list, a scalar) as an ndarray."""
+    """A tracer as it is; anything else (a list, which may hold tracers, a scalar) as an array."""
+    x = array_of(x)
     return x if isinstance(x, Tracer) else np.asarray(x)
 
 

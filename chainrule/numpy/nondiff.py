@@ -24,7 +24,7 @@ from ..core import Tracer, base_value
 from .arithmetic import absolute, where
 from .elementwise import broadcast_tangent, unbroadcast
 from .indexing import take
-from .wrap import NUMPY_2, UFUNCS, handles, nondiff, primitive, shape_of
+from .wrap import NUMPY_2, UFUNCS, array_of, handles, nondiff, primitive, shape_of
 
 # comparisons
 less = nondiff("less", np.less)
@@ -419,6 +419,7 @@ def unique(x, return_index=False, return_inverse=False, return_counts=False, axi
     >>> unique(np.array([3.0, 1.0, 3.0]), return_counts=True)
     (array([1., 3.]), array([1, 2]))
     """
+    x = array_of(x)
     values, index, *rest = np.unique(base_value(x), return_index=True,
                                      return_inverse=return_inverse,
                                      return_counts=return_counts, axis=axis, **kwargs)

@@ -11,18 +11,19 @@ from __future__ import annotations
 import math
 import string
 from collections import Counter
+from typing import Any
 
 import numpy as np
 
 from . import reductions
 from .elementwise import astype, unbroadcast
-from .manipulation import moveaxis, reshape, swapaxes, transpose
-from .wrap import UFUNCS, dtype_of, handles, primitive, shape_of, since_numpy
+from .manipulation import expand_dims, moveaxis, reshape, swapaxes, transpose
+from .wrap import UFUNCS, array_of, dtype_of, handles, primitive, shape_of, since_numpy
 
 
 def _array(x):
-    """Lists and tuples as ndarrays (so their shapes are known); the rest as it is."""
-    return np.asarray(x) if isinstance(x, (list, tuple)) else x
+    """Lists and tuples (which may hold tracers) as arrays, so their shapes are known."""
+    return array_of(x)
 
 
 def _swap_last(x):
@@ -394,3 +395,30 @@ def vecdot(x1, x2, /, *, axis=-1):
 if since_numpy(np, "vecdot") is not None:
     UFUNCS[np.vecdot] = vecdot
 handles(since_numpy(np.linalg, "vecdot"))(vecdot)
+
+
+def matvec(x1: Any, x2: Any, /) -> Any:
+    """``np.matvec`` (NumPy 2.2+): matrix times vector over the last axes, broadcast.
+
+    >>> matvec(np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([1.0, 1.0]))
+    array([3., 7.])
+    """
+    x1, x2 = _array(x1), _array(x2)
+    return matmul(x1, expand_dims(x2, -1))[..., 0]
+
+
+def vecmat(x1: Any, x2: Any, /) -> Any:
+    """``np.vecmat`` (NumPy 2.2+): the (conjugated) vector times matrix, broadcast.
+
+    >>> vecmat(np.array([1.0, 1.0]), np.array([[1.0, 2.0], [3.0, 4.0]]))
+    array([4., 6.])
+    """
+    x1, x2 = _array(x1), _array(x2)
+    if np.issubdtype(dtype_of(x1), np.complexfloating):
+        x1 = np.conjugate(x1)
+    return matmul(expand_dims(x1, -2), x2)[..., 0, :]
+
+
+for _name, _function in (("matvec", matvec), ("vecmat", vecmat)):
+    if since_numpy(np, _name) is not None:
+        UFUNCS[getattr(np, _name)] = _function

@@ -37,6 +37,25 @@ class NumpyPrimitive(Primitive):
 
     __slots__ = ("numpy_function", "written_doc")
 
+    # Primitive.__call__ with one addition: a list or tuple argument (``cnp.exp([x, y])``,
+    # which may hold tracers) becomes an array first. The check sits in the branch for
+    # arguments that are not tracers, so the hot path (tracers in, tracers out) is as
+    # fast as the engine's own.
+    def __call__(self, *args: Any, **params: Any) -> Any:
+        top = None
+        for value in args:
+            if isinstance(value, Tracer):
+                level = value.level
+                if top is None or level.depth > top.depth:
+                    top = level
+            elif type(value) in _SEQUENCES:
+                return self(*(array_of(value) for value in args), **params)
+        if top is None:
+            return self.impl(*args, **params)
+        if not top.active:
+            raise top.inactive_error()
+        return top.process(self, args, params)
+
     @property
     def __doc__(self) -> str:  # type: ignore[override]
         written = getattr(self, "written_doc", None)
@@ -77,6 +96,37 @@ def _evaluated_example(prim: "NumpyPrimitive", short: str, arity: int) -> str:
         if not np.any(np.isnan(value)):
             break
     return f">>> {call}\n{value!r}\n"
+
+
+_SEQUENCES = (list, tuple)
+
+
+# The converter of lists and tuples that may hold tracers: ``creation.asarray``,
+# which sits above this file in the layer's order, so creation.py fills this
+# slot when it is imported (``set_sequence_converter(asarray)``, at its end).
+# Until then (and for plain values) NumPy's own ``np.asarray`` serves.
+_sequence_converter: Callable = np.asarray
+
+
+def set_sequence_converter(convert: Callable) -> None:
+    """Make ``convert`` the function that turns lists and tuples into arrays (see array_of)."""
+    global _sequence_converter
+    _sequence_converter = convert
+
+
+def array_of(value: Any) -> Any:
+    """A list or tuple (possibly holding tracers) as an array; anything else as it is.
+
+    Every function of the NumPy layer that takes an array passes its arguments
+    through this (primitives do it in ``NumpyPrimitive.__call__``), so
+    ``cnp.exp([x, y])`` and ``cnp.linalg.norm([x, y])`` work on tracers.
+
+    >>> array_of([1.0, 2.0])
+    array([1., 2.])
+    """
+    if type(value) in _SEQUENCES:
+        return _sequence_converter(value)
+    return value
 
 
 def primitive(name: str, impl: Callable, multiple_results: bool = False) -> Primitive:
@@ -174,49 +224,10 @@ UNSUPPORTED_HINTS: dict[str, str] = {
                     "and np.full_like(plain, t) copy into one): create the array from the "
                     "traced value, cnp.full(shape, t), np.full(shape, t, like=t) or "
                     "cnp.full_like(a, t)",
-    "numpy.median": "sort and average the middle: s = np.sort(x); "
-                    "(s[(n - 1) // 2] + s[n // 2]) / 2",
-    "numpy.percentile": "sort, s = np.sort(x), and interpolate between the two "
-                        "neighbouring entries of s with array operations",
-    "numpy.quantile": "sort, s = np.sort(x), and interpolate between the two "
-                      "neighbouring entries of s with array operations",
-    "numpy.nanmax": "np.max(np.where(np.isnan(x), -np.inf, x), axis)",
-    "numpy.nanmin": "np.min(np.where(np.isnan(x), np.inf, x), axis)",
-    "numpy.nanprod": "np.prod(np.where(np.isnan(x), 1.0, x), axis)",
-    "numpy.nanvar": "m = np.nanmean(x, axis, keepdims=True); "
-                    "np.nanmean((x - m) ** 2, axis)",
-    "numpy.nanstd": "m = np.nanmean(x, axis, keepdims=True); "
-                    "np.sqrt(np.nanmean((x - m) ** 2, axis))",
-    "numpy.nan_to_num": "np.where(np.isnan(x), 0.0, x)",
-    "numpy.ptp": "np.max(x, axis) - np.min(x, axis)",
-    "numpy.diff": "slicing: x[1:] - x[:-1] (x[..., 1:] - x[..., :-1] along the last axis)",
-    "numpy.ediff1d": "slicing: np.ravel(x)[1:] - np.ravel(x)[:-1]",
     "numpy.cumulative_sum": "np.cumsum(x, axis) (np.concatenate a zero first for "
                             "include_initial=True)",
     "numpy.cumulative_prod": "np.cumprod(x, axis) (np.concatenate a one first for "
                              "include_initial=True)",
-    "numpy.interp": "find the intervals with i = np.searchsorted(xp, x) (no derivative), "
-                    "then fp[i-1] + (x - xp[i-1]) * (fp[i] - fp[i-1]) / (xp[i] - xp[i-1])",
-    "numpy.convolve": "a matrix product with the sliding windows: "
-                      "np.stack([x[i:i + len(w)] for i in range(len(x) - len(w) + 1)]) "
-                      "@ w[::-1] ('valid'; np.pad x first for 'full')",
-    "numpy.correlate": "a matrix product with the sliding windows: "
-                       "np.stack([x[i:i + len(w)] for i in range(len(x) - len(w) + 1)]) @ w",
-    "numpy.polyval": "Horner's rule: y = 0.0; then for c in p: y = y * x + c",
-    "numpy.trapezoid": "np.sum((y[1:] + y[:-1]) * (x[1:] - x[:-1])) / 2",
-    "numpy.trapz": "np.sum((y[1:] + y[:-1]) * (x[1:] - x[:-1])) / 2",
-    "numpy.gradient": "central differences by slicing: (y[2:] - y[:-2]) / (2 * dx) inside, "
-                      "one-sided differences at the ends, joined with np.concatenate",
-    "numpy.piecewise": "np.where(condition, f(x), g(x)), nested for more pieces",
-    "numpy.select": "nested np.where: np.where(c1, x1, np.where(c2, x2, default))",
-    "numpy.apply_along_axis": "a Python loop over the slices, stacked: "
-                              "np.stack([f(x[..., i]) for i in range(n)], axis=-1)",
-    "numpy.meshgrid": "broadcasting: np.broadcast_to(x[None, :], (len(y), len(x))) and "
-                      "np.broadcast_to(y[:, None], (len(y), len(x)))",
-    "numpy.take_along_axis": "advanced indexing with the indices of the other axes, e.g. "
-                             "x[np.arange(len(x))[:, None], i] for a 2-D x along axis 1",
-    "numpy.histogram": "the counts have no derivative: "
-                       "np.histogram(chainrule.stop_gradient(x))",
 }
 
 # ufunc methods: numpy.<ufunc>.<method>
@@ -247,9 +258,9 @@ def unsupported_hint(qualified_name: str) -> str | None:
 def unsupported_function_error(qualified_name: str) -> NotImplementedError:
     """The error for a NumPy function with no rule, naming it and what to write instead.
 
-    >>> print(unsupported_function_error("numpy.diff"))  # doctest: +ELLIPSIS
-    numpy.diff is not supported on traced values by chainrule yet (no rule in either mode).
-      Instead: slicing: x[1:] - x[:-1] ...
+    >>> print(unsupported_function_error("numpy.cumulative_sum"))  # doctest: +ELLIPSIS
+    numpy.cumulative_sum is not supported on traced values by chainrule yet (no rule in either mode).
+      Instead: np.cumsum(x, axis) ...
     """
     hint = unsupported_hint(qualified_name)
     instead = f"  Instead: {hint}.\n  Or w" if hint is not None else "  W"

@@ -10,6 +10,9 @@ import pytest
 import chainrule as cr
 import chainrule.numpy as cnp
 
+# objects chainrule provides in its own form (NumPy's call np.array on every entry)
+CHAINRULE_OWN = {"r_", "c_"}
+
 SHARED = sorted(name for name in dir(cnp)
                 if not name.startswith("_") and hasattr(np, name))
 
@@ -26,7 +29,8 @@ def test_a_shared_name_is_the_same_kind_as_numpys(name):
     assert callable(ours) == callable(theirs)
     assert isinstance(ours, type) == isinstance(theirs, type)
     if not callable(theirs) and not isinstance(theirs, types.ModuleType):
-        assert ours is theirs or ours == theirs or (np.isnan(ours) and np.isnan(theirs))
+        assert ours is theirs or ours == theirs or name in CHAINRULE_OWN or (
+            isinstance(ours, float) and np.isnan(ours) and np.isnan(theirs))
 
 
 @pytest.mark.parametrize("name", ["shape", "ndim", "size"])
