@@ -239,8 +239,8 @@ UNSUPPORTED_METHOD_HINTS: dict[str, str] = {
 def unsupported_hint(qualified_name: str) -> str | None:
     """What to write instead of ``qualified_name``, where a table above knows.
 
-    >>> unsupported_hint("numpy.ptp")
-    'np.max(x, axis) - np.min(x, axis)'
+    >>> unsupported_hint("numpy.add.reduceat")
+    'sums of slices, stacked: np.stack([x[a:b].sum() for a, b in spans])'
     """
     if qualified_name.endswith("(vectorized)"):  # a ufunc made by np.frompyfunc
         return UNSUPPORTED_HINTS["numpy.frompyfunc"]
