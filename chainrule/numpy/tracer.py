@@ -69,6 +69,8 @@ class NumericTracer(Tracer):
         )
 
     def __float__(self) -> float:
+        if hasattr(self.level, "guard"):  # a recording level: the number becomes a guard
+            return self.level.guard(self, float)
         raise TypeError(
             "float() of a traced value would drop its derivative (this also happens "
             "when it is written into a plain ndarray, out[i] = t).\n"
@@ -84,14 +86,16 @@ class NumericTracer(Tracer):
     def tolist(self):
         return self.__array__()
 
+    # Integers and truth values carry no derivative. A recording level in the tracer's
+    # stack records the value as a guard: a Python branch taken on it.
     def __int__(self) -> int:
-        return int(self.value)  # integers carry no derivative
+        return observed(self, int)
 
     def __index__(self) -> int:
-        return operator_index(self.value)
+        return observed(self, operator.index)
 
     def __bool__(self) -> bool:
-        return bool(self.value)
+        return observed(self, bool)
 
     __hash__ = None
 
@@ -167,12 +171,12 @@ class NumericTracer(Tracer):
     def conj(self): return complex_numbers.conjugate(self)
     conjugate = conj
     def clip(self, min=None, max=None): return arithmetic.clip(self, min, max)
-    def argmax(self, axis=None): return np.argmax(self.value, axis)
-    def argmin(self, axis=None): return np.argmin(self.value, axis)
-    def argsort(self, axis=-1): return np.argsort(self.value, axis)
-    def nonzero(self): return np.nonzero(self.value)
-    def any(self, axis=None): return np.any(self.value, axis)
-    def all(self, axis=None): return np.all(self.value, axis)
+    def argmax(self, axis=None): return nondiff.argmax(self, axis)
+    def argmin(self, axis=None): return nondiff.argmin(self, axis)
+    def argsort(self, axis=-1): return nondiff.argsort(self, axis)
+    def nonzero(self): return nondiff.nonzero(self)
+    def any(self, axis=None): return nondiff.any(self, axis)
+    def all(self, axis=None): return nondiff.all(self, axis)
     def round(self, decimals=0): return nondiff.around(self, decimals)
 
     @property
@@ -261,8 +265,17 @@ class ArrayTracer(NumericTracer):
 
 
 
-def operator_index(value: Any) -> int:
-    return operator.index(value)
+def observed(tracer: Tracer, convert: Any) -> Any:
+    """``convert(value)`` of a traced value (``bool``, ``int``, ``operator.index``), told to
+    the innermost recording level among its levels (one with a ``guard`` method), which
+    records it as a guard; the lower levels see it as that level converts its primal."""
+    value: Any = tracer
+    while isinstance(value, Tracer):
+        guard = getattr(value.level, "guard", None)
+        if guard is not None:
+            return guard(value, convert)
+        value = value.primal
+    return convert(value)
 
 
 _UFUNC_METHODS = {
