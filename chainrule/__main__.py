@@ -44,7 +44,7 @@ def demo() -> None:
     print(f"   = {cr.grad(np.tanh)(1.0):.15f}   (1 - tanh(1)^2 = {1 - math.tanh(1.0) ** 2:.15f})\n")
 
     print("2. Derivatives of tanh at 0.5 by nesting grad")
-    f = np.tanh
+    f: Callable = np.tanh
     for order in range(1, 7):
         f = cr.grad(f)
         print(f"   order {order}: {f(0.5): .15f}")
@@ -146,7 +146,7 @@ def _check_formula(text: str, variables: list) -> ast.Expression:
     except SyntaxError as error:
         raise FormulaError(f"the formula is not an expression: {error.msg} "
                            f"(at character {error.offset})") from None
-    stack = [(tree, 0)]
+    stack: list[tuple[ast.AST, int]] = [(tree, 0)]
     callees: set = set()  # the Name nodes that are called: function names
     while stack:  # every node against the whitelist, with the nesting depth bounded
         node, depth = stack.pop()
@@ -189,7 +189,7 @@ def _check_node(node: ast.AST, variables: list) -> None:
 def _evaluate(node: ast.AST, values: dict) -> Any:
     # The depth is bounded by _check_formula, so recursion here is shallow.
     if isinstance(node, ast.Constant):
-        return float(node.value)
+        return float(node.value)  # type: ignore[arg-type]  # checked: an int or a float
     if isinstance(node, ast.Name):
         return values[node.id] if node.id in values else FORMULA_CONSTANTS[node.id]
     if isinstance(node, ast.BinOp):
@@ -197,7 +197,8 @@ def _evaluate(node: ast.AST, values: dict) -> Any:
                                       _evaluate(node.right, values))
     if isinstance(node, ast.UnaryOp):
         return _UNARY[type(node.op)](_evaluate(node.operand, values))
-    function = FORMULA_FUNCTIONS[node.func.id][0]  # an ast.Call, checked
+    assert isinstance(node, ast.Call) and isinstance(node.func, ast.Name)  # checked
+    function = FORMULA_FUNCTIONS[node.func.id][0]
     return function(*(_evaluate(arg, values) for arg in node.args))
 
 

@@ -66,7 +66,7 @@ def user_location() -> str:
     >>> user_location().startswith("<doctest")
     True
     """
-    frame = sys._getframe(1)
+    frame: Any = sys._getframe(1)
     while frame is not None:
         filename = frame.f_code.co_filename
         if not filename.startswith((_PACKAGE_DIR, _NUMPY_DIR, "<frozen")):
@@ -174,7 +174,9 @@ class GraphLevel(Level):
         return new_tracer(value, self, node)
 
     def process(self, primitive: Primitive, args: tuple, params: dict) -> Any:
-        primals, constants, sources = [], [], []
+        primals: list = []
+        constants: list = []
+        sources: list = []
         lower = False  # does any argument still carry tracers of lower levels?
         for position, value in enumerate(args):
             if isinstance(value, Tracer):
@@ -311,11 +313,13 @@ class Graph:
         if all(_same(a, b) for a, b in zip(leaves, current)):
             return  # the values (and derivatives) already computed stand
         for leaf, node in zip(leaves, self.nodes):
-            if np.shape(leaf) != np.shape(node.value):
+            traced = (np.shape(node.value), np.result_type(node.value))
+            if (np.shape(leaf), np.result_type(leaf)) != traced:
                 raise GuardError(
-                    f"input {node.name} had shape {np.shape(node.value)} when traced, not "
-                    f"{np.shape(leaf)}; the recorded shapes are fixed: trace again at these "
-                    "inputs (cr.trace(f, *args)).")
+                    f"input {node.name} had shape {traced[0]} and dtype {traced[1]} when "
+                    f"traced, not {np.shape(leaf)} and {np.result_type(leaf)}; the recorded "
+                    "shapes and types are fixed: trace again at these inputs "
+                    "(cr.trace(f, *args)).")
         self.values = self._replay(leaves)
         self.tangents, self.adjoints, self.output_seed = {}, None, None
 
@@ -383,7 +387,7 @@ class Graph:
             if not moving or primitive.nondiff:
                 continue
             if primitive is select:
-                per_node[node.index] = incoming[0][node.params["index"]]
+                per_node[node.index] = incoming[0][node.params["index"]]  # type: ignore[index]
                 continue
             if not primitive.forward_complete:
                 for position, tangent in enumerate(incoming):

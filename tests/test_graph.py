@@ -155,8 +155,11 @@ def test_a_replay_recomputes_masks_and_indices(program, traced_at, replayed_at):
 
 def test_replay_with_another_input_shape_is_refused():
     graph = cr.trace(lambda x: np.sum(x * x), np.ones(3))
-    with pytest.raises(cr.GuardError, match=r"shape \(3,\) when traced, not \(4,\)"):
+    with pytest.raises(cr.GuardError, match=r"shape \(3,\) and dtype float64 when traced, "
+                                            r"not \(4,\) and float64"):
         graph(np.ones(4))
+    with pytest.raises(cr.GuardError, match="not \\(3,\\) and float32"):
+        graph(np.ones(3, np.float32))
 
 
 # -- guards -----------------------------------------------------------------------------
