@@ -128,6 +128,11 @@ def with_assignment_through_a_mask(x):
     return np.sum(y * y)
 
 
+def with_combined_masks(x):
+    inside = (x > 0) & ~(x > 2) | (x < -3)
+    return np.sum(np.where(inside, x, 0.0) ** 2) + np.count_nonzero(inside ^ (x > 1))
+
+
 DATA_DEPENDENT = [
     #  program                          traced at              replayed at
     (with_where,                       [1.0, -2.0, 3.0],      [-1.0, 2.0, -4.0]),
@@ -136,6 +141,7 @@ DATA_DEPENDENT = [
     (with_integer_cast,                [0.2, 1.4, 2.6],       [1.6, 0.3, 2.2]),
     (with_nonzero_and_searchsorted,    [0.7, -0.5, 0.9],      [-0.2, 0.8, 0.6]),
     (with_assignment_through_a_mask,   [1.0, -2.0, 3.0],      [-1.0, 2.0, 3.0]),
+    (with_combined_masks,              [1.0, -4.0, 3.0],      [2.5, -1.0, 1.5]),
 ]
 
 

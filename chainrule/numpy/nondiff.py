@@ -40,6 +40,17 @@ logical_and = nondiff("logical_and", np.logical_and)
 logical_or = nondiff("logical_or", np.logical_or)
 logical_not = nondiff("logical_not", np.logical_not)
 logical_xor = nondiff("logical_xor", np.logical_xor)
+bitwise_and = nondiff("bitwise_and", np.bitwise_and)  # & | ^ ~ on masks and integers
+bitwise_or = nondiff("bitwise_or", np.bitwise_or)
+bitwise_xor = nondiff("bitwise_xor", np.bitwise_xor)
+invert = nondiff("invert", np.invert)
+for _bitwise, _symbol, _args, _text in (
+        (bitwise_and, "&", (np.array([True, False]), True), "np.array([True, False]), True"),
+        (bitwise_or, "|", (np.array([True, False]), False), "np.array([True, False]), False"),
+        (bitwise_xor, "^", (np.array([True, False]), True), "np.array([True, False]), True"),
+        (invert, "~", (np.array([False, True]),), "np.array([False, True])")):
+    _bitwise.written_doc = (f"{_bitwise.name} ({_symbol}), no derivative: masks and integers."
+                            f"\n\n>>> cnp.{_bitwise.name[6:]}({_text})\n{_bitwise(*_args)!r}\n")
 isfinite = nondiff("isfinite", np.isfinite)
 isnan = nondiff("isnan", np.isnan)
 isinf = nondiff("isinf", np.isinf)

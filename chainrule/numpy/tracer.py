@@ -127,6 +127,14 @@ class NumericTracer(Tracer):
     def __ge__(self, other): return nondiff.greater_equal(self, other)
     def __eq__(self, other): return nondiff.equal(self, other)
     def __ne__(self, other): return nondiff.not_equal(self, other)
+    # ... and so do the bitwise operators, on masks and integers (a recording level's tracers)
+    def __and__(self, other): return nondiff.bitwise_and(self, other)
+    def __rand__(self, other): return nondiff.bitwise_and(other, self)
+    def __or__(self, other): return nondiff.bitwise_or(self, other)
+    def __ror__(self, other): return nondiff.bitwise_or(other, self)
+    def __xor__(self, other): return nondiff.bitwise_xor(self, other)
+    def __rxor__(self, other): return nondiff.bitwise_xor(other, self)
+    def __invert__(self): return nondiff.invert(self)
 
     # -- methods --------------------------------------------------------------
     @property
