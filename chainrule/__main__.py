@@ -250,7 +250,8 @@ def parse_point(text: str) -> dict:
         try:
             point[name] = float(number)
         except ValueError:
-            raise FormulaError(f"--at {name}={number[:40]}: {number[:40]!r} is not a number") from None
+            raise FormulaError(f"--at {name}={number[:40]}: {number[:40]!r} is not a "
+                               "number") from None
     return point
 
 
