@@ -184,6 +184,9 @@ class GraphLevel(Level):
                     primal = value.primal
                     lower = lower or isinstance(primal, Tracer)
                     primals.append(primal)
+                    if value.node is None:  # a traced constant (np.zeros(n, like=x))
+                        constants.append(primal)
+                        continue
                     constants.append(None)
                     sources.append((position, value.node.index))
                     continue
@@ -215,6 +218,8 @@ class GraphLevel(Level):
     def guard(self, tracer: Tracer, convert: Callable) -> Any:
         """Python asks for ``convert(tracer)`` (a branch, a count, a number): record it."""
         value = convert(tracer.primal)  # a lower level's tracer converts itself
+        if tracer.node is None:
+            return value  # a traced constant: the same on every replay
         node = self.nodes[tracer.node.index]
         guard = Guard(node.index, convert, value, user_location())
         node.guards = (node.guards or []) + [guard]
@@ -263,8 +268,10 @@ def trace(function: Callable, *args: Any) -> "Graph":
     out_leaves, out_tree = flatten(output)
     outputs = []
     for leaf in out_leaves:
-        if isinstance(leaf, Tracer) and leaf.level is level:
+        if isinstance(leaf, Tracer) and leaf.level is level and leaf.node is not None:
             outputs.append((leaf.node.index, None))
+        elif isinstance(leaf, Tracer) and leaf.level is level:
+            outputs.append((None, leaf.primal))
         else:
             outputs.append((None, leaf))  # a constant output: the same on every replay
     return Graph(getattr(function, "__name__", "f"), level.nodes, level.guards, in_tree,

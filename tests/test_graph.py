@@ -97,6 +97,39 @@ def test_replay_matches_a_fresh_call_on_100_random_inputs(rng):
                                rtol=1e-12)
 
 
+def assigning(x):
+    y = np.zeros(4, like=x)
+    y[0] = x[1] * 2
+    y[1:3] += x[2:]
+    view = y[2:]
+    view[0] = 5 * x[0]
+    return np.sum(y**2)
+
+
+SQUARE = np.array([[3.0, 1.0, 0.0], [1.0, 4.0, 1.0], [0.5, 0.0, 2.0]])
+
+PROGRAMS = [
+    #  name                    program
+    ("assignment and views",  assigning),
+    ("linear algebra",        lambda x: np.linalg.solve(SQUARE + x[0], x[1:]).sum()
+                                        + np.linalg.det(SQUARE * x[3])),
+    ("joining",               lambda x: np.sum(np.stack([x, x**2]) @ np.concatenate([x, x])[:4])),
+    ("an inner jvp",          lambda x: cr.jvp(lambda y: np.sin(y) * y, (x,), (x,))[1].sum()),
+    ("an inner hessian",      lambda x: np.sum(cr.hessian(lambda y: np.sum(y**3 * x[0]))(x))),
+    ("stop_gradient",         lambda x: np.sum(x * cr.stop_gradient(x))),
+]
+
+
+@pytest.mark.parametrize("name, program", PROGRAMS, ids=[row[0] for row in PROGRAMS])
+def test_replays_and_derivatives_of_the_graph_match_the_engine(name, program, rng):
+    graph = cr.trace(program, rng.normal(size=4))
+    x, v = rng.normal(size=4), rng.normal(size=4)
+    np.testing.assert_allclose(graph(x), program(x), rtol=1e-12)
+    np.testing.assert_allclose(graph.vjp((x,), 1.0)[1][0], cr.grad(program)(x), rtol=1e-12)
+    np.testing.assert_allclose(graph.jvp((x,), (v,))[1], cr.jvp(program, (x,), (v,))[1],
+                               rtol=1e-12)
+
+
 # Programs whose masks, indices or integer casts depend on the input: a replay that
 # reused the recorded ones would return the old branch's numbers.
 def with_where(x):
