@@ -12,10 +12,10 @@ from .core import MissingRuleError as MissingRuleError
 from .custom import checkpoint as checkpoint
 from .custom import custom_jvp as custom_jvp
 from .custom import custom_vjp as custom_vjp
+from .drawing import draw as draw
 from .graph import Graph as Graph
-from .graph import GuardError as GuardError
-from .graph import draw as draw
 from .graph import trace as trace
+from .guards import GuardError as GuardError
 from .transforms import deriv as deriv
 from .transforms import elementwise_grad as elementwise_grad
 from .transforms import grad as grad

@@ -135,6 +135,20 @@ def expression(node: Any, labels: list) -> str:
     return f"{short}({', '.join(texts)})"
 
 
+def derivative_text(value: Any) -> str:
+    """A tangent or adjoint as text; None (a symbolic zero) is 0, per result too.
+
+    >>> derivative_text(None), derivative_text((None, 2.0))
+    ('0', '(0, 2)')
+    """
+    if value is None:
+        return "0"
+    value = getattr(value, "values", value)  # a multiple-result node's SparseCotangent
+    if isinstance(value, (list, tuple)):
+        return "(" + ", ".join(derivative_text(item) for item in value) + ")"
+    return format_value(value)
+
+
 def _columns(graph: Any) -> tuple[list, list]:
     """The table's header and rows, as text."""
     labels = [node.label for node in graph.nodes]
@@ -146,12 +160,9 @@ def _columns(graph: Any) -> tuple[list, list]:
     for node in graph.nodes:
         row = [node.label, expression(node, labels), format_value(graph.values[node.index])]
         for tangents in graph.tangents.values():
-            tangent = tangents[node.index]
-            row.append("0" if tangent is None else format_value(tangent))
+            row.append(derivative_text(tangents[node.index]))
         if graph.adjoints is not None:
-            adjoint = graph.adjoints[node.index]
-            row.append("0" if adjoint is None else format_value(
-                adjoint.values if hasattr(adjoint, "values") else adjoint))
+            row.append(derivative_text(graph.adjoints[node.index]))
         rows.append(row)
     return header, rows
 
@@ -201,11 +212,10 @@ def graph_dot(graph: Any) -> str:
             fields[0] = f"{node.label} = {node.name}"
         fields.append(f"value {format_value(graph.values[node.index])}")
         if graph.adjoints is not None:
-            adjoint = graph.adjoints[node.index]
-            fields.append(f"grad {'0' if adjoint is None else format_value(adjoint)}")
+            fields.append(f"grad {derivative_text(graph.adjoints[node.index])}")
         elif graph.tangents:
-            tangent = list(graph.tangents.values())[-1][node.index]
-            fields.append(f"tangent {'0' if tangent is None else format_value(tangent)}")
+            tangents = list(graph.tangents.values())[-1]
+            fields.append(f"tangent {derivative_text(tangents[node.index])}")
         label = " | ".join(_record(field) for field in fields)
         lines.append(f'  {node.label} [shape=record, label="{{ {label} }}"];')
         if node.primitive is not None:
@@ -306,3 +316,20 @@ class Drawing:
 
     def __str__(self) -> str:
         return self.source
+
+
+def draw(root: Any, path: str | os.PathLike | None = None) -> Drawing:
+    """Draw a ``chainrule.Scalar``'s graph (any object with ``data``, ``grad``,
+    ``label``, ``op`` and ``parents``), micrograd style; render it to ``path`` if given.
+
+    >>> class V:
+    ...     def __init__(self, data, op="", parents=(), label=""):
+    ...         self.data, self.grad, self.op, self.parents, self.label = data, 0.0, op, parents, label
+    >>> a = V(2.0, label="a")
+    >>> "data 4" in cr.draw(V(4.0, "*", (a, a), "b")).source
+    True
+    """
+    picture = Drawing(scalar_dot(root))
+    if path is not None:
+        picture.render(path)
+    return picture

@@ -17,9 +17,9 @@ whole computation and can run again without the Python function:
 
 Python decisions taken on traced values (``if x > 0``, ``int(n)``,
 ``float(t)``) are recorded as guards with the file and line that took them; a
-replay whose inputs would decide otherwise raises :class:`GuardError`
-instead of returning a wrong number. Nodes whose shape the data decides
-(``x[x > 0]``, ``np.nonzero``) are checked the same way.
+replay whose inputs would decide otherwise raises ``GuardError`` instead of
+returning a wrong number. Nodes whose shape the data decides (``x[x > 0]``,
+``np.nonzero``) are checked the same way (``chainrule/guards.py``).
 
 ``Graph.jvp`` and ``Graph.vjp`` run forward and reverse mode over the nodes
 with the primitives' own rules and keep every node's tangent and adjoint;
@@ -30,9 +30,7 @@ show them.
 from __future__ import annotations
 
 import inspect
-import operator
 import os
-import sys
 from typing import Any, Callable
 
 import numpy as np
@@ -44,36 +42,14 @@ from .core.errors import MissingRuleError
 from .core.forward import push_forward
 from .core.reverse import SparseCotangent
 from .core.vspace import zeros_like
-from .numpy.tracer import ScalarTracer
+from .guards import Guard, GuardError, user_location
+from .numpy import ScalarTracer
 
 # A recording traces the values the other levels leave plain: truth values and
 # integers (comparisons, argmax, counts), so Python's decisions on them are seen.
 for _value_type in (bool, np.bool_, np.int8, np.int16, np.int32, np.int64, np.uint8,
                     np.uint16, np.uint32, np.uint64):
     register_tracer_type(_value_type, ScalarTracer)
-
-_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
-_NUMPY_DIR = os.path.dirname(os.path.abspath(np.__file__)) + os.sep
-
-
-class GuardError(ValueError):
-    """A replay's inputs would take another branch than the one recorded."""
-
-
-def user_location() -> str:
-    """``file:line`` of the innermost frame outside chainrule and NumPy: the user's code.
-
-    >>> user_location().startswith("<doctest")
-    True
-    """
-    frame: Any = sys._getframe(1)
-    while frame is not None:
-        filename = frame.f_code.co_filename
-        if not filename.startswith((_PACKAGE_DIR, _NUMPY_DIR, "<frozen")):
-            return f"{filename}:{frame.f_lineno}"
-        frame = frame.f_back
-    return "<unknown>"
-
 
 # Result ``index`` of a multiple-result node (eigh, nonzero, ...): a node of its own.
 select = Primitive("select", lambda values, index: values[index])
@@ -103,41 +79,6 @@ class Node:
     @property
     def label(self) -> str:
         return f"w{self.index + 1}"
-
-
-_GUARD_KINDS = {bool: "bool", int: "int", float: "float", complex: "complex",
-                operator.index: "index"}
-
-
-class Guard:
-    """A decision Python took on a node's value: ``convert(value) == expected``."""
-
-    __slots__ = ("node", "kind", "convert", "expected", "where")
-
-    def __init__(self, node: int, convert: Callable, expected: Any, where: str):
-        self.node = node
-        self.kind = "shape" if convert is np.shape else _GUARD_KINDS.get(convert, "value")
-        self.convert = convert
-        self.expected = expected
-        self.where = where
-
-    def describe(self) -> str:
-        what = f"the shape of w{self.node + 1}" if self.kind == "shape" else (
-            f"{self.kind}(w{self.node + 1})")
-        return f"{what} = {self.expected!r} at {self.where}"
-
-    def check(self, value: Any) -> None:
-        seen = self.convert(value)
-        if seen == self.expected or (seen != seen and self.expected != self.expected):
-            return
-        consequence = {"shape": "the recorded operations after it assume that shape",
-                       "float": "the Python code used that number as a constant",
-                       "complex": "the Python code used that number as a constant",
-                       }.get(self.kind, "the Python code would take another branch")
-        raise GuardError(
-            f"guard failed at {self.where}: {self.describe().split(' at ')[0]} when traced, "
-            f"{seen!r} now, and {consequence}.\n"
-            "  Trace again at these inputs (cr.trace(f, *args)) to record that path.")
 
 
 def _needs_shape_check(primitive: Primitive, primals: list, sources: list) -> bool:
@@ -528,20 +469,3 @@ def pull_back(node: Node, g: Any, args: list, ans: Any, adjoints: list) -> None:
         cotangent = primitive.vjp_rules[position](g, ans, *args, **params)
         if cotangent is not None:
             _accumulate(adjoints, source, cotangent)
-
-
-def draw(root: Any, path: str | os.PathLike | None = None) -> "drawing.Drawing":
-    """Draw a ``chainrule.Scalar``'s graph (any object with ``data``, ``grad``,
-    ``label``, ``op`` and ``parents``), micrograd style; render it to ``path`` if given.
-
-    >>> class V:
-    ...     def __init__(self, data, op="", parents=(), label=""):
-    ...         self.data, self.grad, self.op, self.parents, self.label = data, 0.0, op, parents, label
-    >>> a = V(2.0, label="a")
-    >>> "data 4" in cr.draw(V(4.0, "*", (a, a), "b")).source
-    True
-    """
-    picture = drawing.Drawing(drawing.scalar_dot(root))
-    if path is not None:
-        picture.render(path)
-    return picture
