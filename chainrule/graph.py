@@ -244,6 +244,14 @@ class Graph:
         self.tangents: dict[str, list] = {}  # seed, as text -> every node's tangent
         self.adjoints: list | None = None
         self.output_seed: Any = None
+        # what a replay runs, read from the nodes once: the replay is a loop over it
+        self._program = [(node.index, node.primitive.impl, node.args, node.sources,
+                          node.params or None, node.guards)
+                         for node in nodes[input_count:]]
+        self._input_guards = [(node.index, node.guards) for node in nodes[:input_count]
+                              if node.guards is not None]
+        self._input_types = [(type(node.value), np.shape(node.value), np.result_type(node.value))
+                             for node in nodes[:input_count]]
 
     # -- replay -----------------------------------------------------------------
     def __call__(self, *args: Any) -> Any:
@@ -260,31 +268,34 @@ class Graph:
         current = self.values[:self.input_count]
         if all(_same(a, b) for a, b in zip(leaves, current)):
             return  # the values (and derivatives) already computed stand
-        for leaf, node in zip(leaves, self.nodes):
-            traced = (np.shape(node.value), np.result_type(node.value))
-            if (np.shape(leaf), np.result_type(leaf)) != traced:
+        for leaf, node, (kind, shape, dtype) in zip(leaves, self.nodes, self._input_types):
+            if type(leaf) is kind and kind is float:
+                continue  # a Python float for a Python float: the common case, decided cheaply
+            if (np.shape(leaf), np.result_type(leaf)) != (shape, dtype):
                 raise GuardError(
-                    f"input {node.name} had shape {traced[0]} and dtype {traced[1]} when "
-                    f"traced, not {np.shape(leaf)} and {np.result_type(leaf)}; the recorded "
-                    "shapes and types are fixed: trace again at these inputs "
-                    "(cr.trace(f, *args)).")
+                    f"input {node.name} had shape {shape} and dtype {dtype} when traced, not "
+                    f"{np.shape(leaf)} and {np.result_type(leaf)}; the recorded shapes and "
+                    "types are fixed: trace again at these inputs (cr.trace(f, *args)).")
         self.values = self._replay(leaves)
         self.tangents, self.adjoints, self.output_seed = {}, None, None
 
     def _replay(self, leaves: list) -> list:
-        values = [None] * len(self.nodes)
+        """Every node's value at the inputs ``leaves``: the recorded primitives' impls run
+        in order, each guard checked as soon as its node is computed."""
+        values: list = [None] * len(self.nodes)
         values[:len(leaves)] = leaves
-        for node in self.nodes:
-            if node.primitive is not None:
-                args = node.args
-                if node.sources:
-                    args = list(args)
-                    for position, source in node.sources:
-                        args[position] = values[source]
-                values[node.index] = node.primitive.impl(*args, **node.params)
-            if node.guards is not None:
-                for guard in node.guards:
-                    guard.check(values[node.index])
+        for index, guards in self._input_guards:
+            for guard in guards:
+                guard.check(values[index])
+        for index, impl, args, sources, params, guards in self._program:
+            if sources:
+                args = list(args)
+                for position, source in sources:
+                    args[position] = values[source]
+            values[index] = impl(*args, **params) if params else impl(*args)
+            if guards is not None:
+                for guard in guards:
+                    guard.check(values[index])
         return values
 
     def _output(self, per_node: list, missing: Callable | None = None) -> Any:
