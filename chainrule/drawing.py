@@ -107,7 +107,12 @@ def _layout_text(value: Any, names: list) -> str:
 
 
 def expression(node: Any, labels: list) -> str:
-    """The right-hand side of ``node``'s row: ``2 * w1``, ``sin(w3)``, ``w1[0]``."""
+    """The right-hand side of ``node``'s row: ``2 * w1``, ``sin(w3)``, ``w1[0]``.
+
+    >>> g = cr.trace(lambda x: np.sin(2 * x)[0], np.ones(2))
+    >>> [expression(node, ["w1", "w2", "w3"]) for node in g.nodes]
+    ['x', '2 * w1', 'sin(w2)', 'w3[0]']
+    """
     if node.primitive is None:
         return node.name
     args = [format_value(arg) for arg in node.args]
@@ -178,7 +183,11 @@ def table_text(graph: Any) -> str:
 
 
 def table_html(graph: Any) -> str:
-    """The table as an HTML ``<table>`` (what Jupyter shows)."""
+    """The table as an HTML ``<table>`` (what Jupyter shows).
+
+    >>> table_html(cr.trace(lambda x: -x, 1.0)).count("<tr>")
+    3
+    """
     header, rows = _columns(graph)
     head = "".join(f"<th>{html.escape(cell)}</th>" for cell in header)
     body = "".join("<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in row) + "</tr>"

@@ -446,6 +446,12 @@ def pull_back(node: Node, g: Any, args: list, ans: Any, adjoints: list) -> None:
     The rules are called as ``core.reverse.backward`` calls them: an
     elementwise primitive's partial derivatives, a joint VJP rule, or one
     rule per argument.
+
+    >>> g = cr.trace(lambda x: x * 3.0, 2.0)
+    >>> adjoints = [None, 1.0]
+    >>> pull_back(g.nodes[1], 1.0, [2.0, 3.0], 6.0, adjoints)
+    >>> adjoints[0]
+    3.0
     """
     primitive = node.primitive
     if primitive is select:

@@ -117,3 +117,13 @@ def test_the_other_commands_still_work(capsys):
     assert code == 0 and "numpy.sin" in out
     code, out, _ = run(capsys, "demo")
     assert code == 0 and "(4.0, -11.0)" in out
+
+
+def test_drawing_without_the_dot_program_is_one_line_and_exit_code_1(capsys, tmp_path,
+                                                                      monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path / "nowhere"))
+    code, out, err = run(capsys, "diff", "x*y", "--at", "x=1,y=2", "--graph",
+                         str(tmp_path / "f.svg"))
+    assert code == 1 and err.count("\n") == 1 and "graphviz" in err
+    assert (tmp_path / "f.dot").read_text().startswith('digraph "f"')
+    assert numbers_after(out, "d/dx") == [2.0]  # the numbers came before the picture
