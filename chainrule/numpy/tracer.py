@@ -78,7 +78,10 @@ class NumericTracer(Tracer):
             "need the number (printing, a tolerance).\n" + LOST_DERIVATIVE_HINT
         )
 
-    __complex__ = __float__
+    def __complex__(self) -> complex:
+        if hasattr(self.level, "guard"):
+            return self.level.guard(self, complex)
+        return self.__float__()  # the same explanation
 
     def item(self, *args):
         return self.__float__()
