@@ -157,13 +157,14 @@ def derivative_text(value: Any) -> str:
 def _columns(graph: Any) -> tuple[list, list]:
     """The table's header and rows, as text."""
     labels = [node.label for node in graph.nodes]
-    header = ["node", "expression", "value"]
+    header = ["node", "value"]
     header += [f"tangent {seed}" for seed in graph.tangents]
     if graph.adjoints is not None:
         header.append("adjoint")
     rows = []
     for node in graph.nodes:
-        row = [node.label, expression(node, labels), format_value(graph.values[node.index])]
+        row = [f"{node.label} = {expression(node, labels)}",
+               format_value(graph.values[node.index])]
         for tangents in graph.tangents.values():
             row.append(derivative_text(tangents[node.index]))
         if graph.adjoints is not None:

@@ -387,14 +387,14 @@ class Graph:
 
     # -- showing it -------------------------------------------------------------
     def table(self) -> str:
-        """The textbook table: node, expression, value, and the tangent and adjoint
-        columns computed at these values.
+        """The textbook table: each node as ``w2 = 2 * w1``, its value, and the tangent
+        and adjoint columns computed at these values.
 
         >>> print(cr.trace(lambda x: np.sin(2 * x), 0.0).table())
-        node  expression  value
-        w1    x           0
-        w2    2 * w1      0
-        w3    sin(w2)     0
+        node          value
+        w1 = x        0
+        w2 = 2 * w1   0
+        w3 = sin(w2)  0
         """
         return drawing.table_text(self)
 

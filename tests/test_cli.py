@@ -51,7 +51,7 @@ def test_table_and_graph(capsys, tmp_path):
     code, out, _ = run(capsys, "diff", "exp(2*x1) + x1*x2**2 + cos(x2)", "--at", "x1=1,x2=2",
                        "--table", "--graph", str(picture))
     assert code == 0
-    assert "w9    w7 + w8" in out and out.count("\nw") == 9 and "adjoint" in out
+    assert "\nw9 = w7 + w8 " in out and out.count("\nw") == 9 and "adjoint" in out
     ElementTree.fromstring(picture.read_text())
 
 
