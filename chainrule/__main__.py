@@ -25,6 +25,7 @@ import numpy as np
 
 import chainrule as cr
 import chainrule.numpy as cnp
+from chainrule.numpy.wrap import PRIMITIVES
 
 
 def taylor_sin(x: float, terms: int = 20) -> float:
@@ -83,8 +84,6 @@ def demo() -> None:
 
 def rules() -> None:
     """Print every primitive of the NumPy layer with the modes it supports."""
-    from chainrule.numpy.wrap import PRIMITIVES
-
     print(f"{'primitive':<32} forward  reverse")
     for name in sorted(PRIMITIVES):
         modes = PRIMITIVES[name].modes

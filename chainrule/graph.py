@@ -159,8 +159,10 @@ class GraphLevel(Level):
     def guard(self, tracer: Tracer, convert: Callable) -> Any:
         """Python asks for ``convert(tracer)`` (a branch, a count, a number): record it."""
         value = convert(tracer.primal)  # a lower level's tracer converts itself
-        if tracer.node is None:
-            return value  # a traced constant: the same on every replay
+        if tracer.node is None or not self.active:
+            # a traced constant (the same on every replay), or a tracer kept in a recorded
+            # parameter (reshape(x, (n, -1))): its value is guarded where it was computed
+            return value
         node = self.nodes[tracer.node.index]
         guard = Guard(node.index, convert, value, user_location())
         node.guards = (node.guards or []) + [guard]
