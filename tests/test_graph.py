@@ -9,6 +9,9 @@ import xml.etree.ElementTree as ElementTree
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_properties import build, instruction
 
 import chainrule as cr
 import chainrule.numpy as cnp
@@ -128,6 +131,23 @@ def test_replays_and_derivatives_of_the_graph_match_the_engine(name, program, rn
     np.testing.assert_allclose(graph.vjp((x,), 1.0)[1][0], cr.grad(program)(x), rtol=1e-12)
     np.testing.assert_allclose(graph.jvp((x,), (v,))[1], cr.jvp(program, (x,), (v,))[1],
                                rtol=1e-12)
+
+
+# the random programs of test_properties.py: a replay at new inputs, and forward and
+# reverse mode over the recorded nodes, agree with the engine on each
+@settings(max_examples=40, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(program=st.lists(instruction, min_size=1, max_size=8), seed=st.integers(0, 2**16))
+def test_random_programs_replay_and_differentiate_like_the_engine(program, seed):
+    rng = np.random.default_rng(seed)
+    f = build(program)
+    graph = cr.trace(f, rng.uniform(-1, 1, (2, 3)), rng.uniform(-1, 1, (2, 3)))
+    x, y, dx, dy = (rng.uniform(-1, 1, (2, 3)) for _ in range(4))
+    np.testing.assert_allclose(graph(x, y), f(x, y), rtol=1e-12)
+    for got, want in zip(graph.vjp((x, y), 1.0)[1], cr.grad(f, argnums=(0, 1))(x, y)):
+        np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(graph.jvp((x, y), (dx, dy))[1], cr.jvp(f, (x, y), (dx, dy))[1],
+                               rtol=1e-9, atol=1e-12)
 
 
 # Programs whose masks, indices or integer casts depend on the input: a replay that
