@@ -163,7 +163,7 @@ class GraphLevel(Level):
             # a traced constant (the same on every replay), or a tracer kept in a recorded
             # parameter (reshape(x, (n, -1))): its value is guarded where it was computed
             return value
-        node = self.nodes[tracer.node.index]
+        node = tracer.node  # the node it holds now (an assignment may have moved it)
         guard = Guard(node.index, convert, value, user_location())
         node.guards = (node.guards or []) + [guard]
         self.guards.append(guard)
