@@ -21,6 +21,10 @@ from .core import MissingRuleError as MissingRuleError
 from .custom import checkpoint as checkpoint
 from .custom import custom_jvp as custom_jvp
 from .custom import custom_vjp as custom_vjp
+from .drawing import draw as draw
+from .graph import Graph as Graph
+from .graph import trace as trace
+from .guards import GuardError as GuardError
 from .scalar import Scalar as Scalar
 from .transforms import deriv as deriv
 from .transforms import elementwise_grad as elementwise_grad

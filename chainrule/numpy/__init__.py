@@ -160,6 +160,9 @@ from .nondiff import argwhere as argwhere
 from .nondiff import around as around
 from .nondiff import array_equal as array_equal
 from .nondiff import array_equiv as array_equiv
+from .nondiff import bitwise_and as bitwise_and
+from .nondiff import bitwise_or as bitwise_or
+from .nondiff import bitwise_xor as bitwise_xor
 from .nondiff import ceil as ceil
 from .nondiff import count_nonzero as count_nonzero
 from .nondiff import digitize as digitize
@@ -171,6 +174,7 @@ from .nondiff import floor_divide as floor_divide
 from .nondiff import greater as greater
 from .nondiff import greater_equal as greater_equal
 from .nondiff import heaviside as heaviside
+from .nondiff import invert as invert
 from .nondiff import isclose as isclose
 from .nondiff import iscomplex as iscomplex
 from .nondiff import iscomplexobj as iscomplexobj

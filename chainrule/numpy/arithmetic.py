@@ -163,15 +163,16 @@ def _truncated_quotient(x, y):
     return np.trunc(np.true_divide(base_value(x), base_value(y)))
 
 
-# where(condition, x, y): the condition is a boolean constant; linear in x and y.
+# where(condition, x, y): linear in x and y. The condition stays an argument, so a
+# recording sees it and a replay recomputes it; it has no derivative (None).
 _where = primitive("where", np.where)
 _where.def_vjp(
-    None,
+    lambda g, ans, c, x, y: None,
     lambda g, ans, c, x, y: unbroadcast(_where(c, g, 0.0), shape_of(x)),
     lambda g, ans, c, x, y: unbroadcast(_where(c, 0.0, g), shape_of(y)),
 )
 _where.def_jvp(
-    None,
+    lambda t, ans, c, x, y: None,
     lambda t, ans, c, x, y: broadcast_tangent(_where(c, t, 0.0), shape_of(ans)),
     lambda t, ans, c, x, y: broadcast_tangent(_where(c, 0.0, t), shape_of(ans)),
 )
@@ -185,8 +186,8 @@ def where(condition, x=None, y=None):
     array([1., 2.])
     """
     if x is None and y is None:
-        return np.nonzero(base_value(condition))
-    return _where(base_value(condition), x, y)
+        return np.nonzero(condition)  # a tracer reaches nondiff.nonzero
+    return _where(condition, x, y)
 
 
 def _clip_weights(ans, x, lo, hi):

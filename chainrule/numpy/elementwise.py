@@ -22,8 +22,8 @@ from typing import Any, Callable
 import numpy as np
 
 from ..core import base_value
-from .wrap import (NUMPY_2, SCALAR_TYPES, UFUNCS, NumpyPrimitive, array_of, dtype_of, primitive,
-                   registered, shape_of)
+from .wrap import (NUMPY_2, SCALAR_TYPES, UFUNCS, NumpyPrimitive, array_of, dtype_of, nondiff,
+                   primitive, registered, shape_of)
 
 # -- broadcasting and its transpose ----------------------------------------------
 
@@ -75,6 +75,8 @@ def _cast(x: Any, dtype: Any) -> Any:
 
 astype_p = primitive("astype", _cast)
 astype_p.def_linear(lambda g, ans, x, dtype: astype(g, dtype_of(x)))  # dtype is a keyword param
+# a cast to integers or booleans: no derivative, but a primitive, so a replay recomputes it
+astype_discrete_p = nondiff("astype_discrete", _cast)
 
 
 def astype(x: Any, dtype: Any) -> Any:
@@ -86,7 +88,7 @@ def astype(x: Any, dtype: Any) -> Any:
     dtype = np.dtype(dtype)
     x = array_of(x)
     if not np.issubdtype(dtype, np.inexact):
-        return _cast(base_value(x), dtype)
+        return astype_discrete_p(x, dtype=dtype)
     if dtype_of(x) == dtype:
         return x
     return astype_p(x, dtype=dtype)

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..core import Tracer, base_value
+from ..core import Tracer, base_value, zeros_like
 from .complex_numbers import real
 from .elementwise import unbroadcast
 from .manipulation import reshape
-from .wrap import dtype_of, handles, primitive, shape_of
+from .wrap import dtype_of, handles, nondiff, primitive, shape_of
 
 
 def is_basic_index(index) -> bool:
@@ -27,13 +27,14 @@ def is_basic_index(index) -> bool:
 
 
 def _plain_index(index):
+    """``index`` as NumPy takes it: lists become arrays; traced index arrays are checked
+    and kept (a recording level sees them, so a replay recomputes masks and indices)."""
     if isinstance(index, tuple):
         return tuple(_plain_index(part) for part in index)
     if isinstance(index, Tracer):
-        value = base_value(index)
-        if np.issubdtype(np.result_type(value), np.inexact):
+        if np.issubdtype(dtype_of(index), np.inexact):
             raise IndexError("arrays used as indices must be of integer or boolean type")
-        return value
+        return index
     if isinstance(index, list):
         return np.asarray(index)
     return index
@@ -44,6 +45,83 @@ def _real_cotangent(g, dtype):
     if np.issubdtype(dtype, np.complexfloating) or not np.iscomplexobj(base_value(g)):
         return g
     return real(g)
+
+
+# An index holding traced arrays: the arrays are arguments of the primitive, the rest of
+# the index (``layout``: slices, ints, plain arrays) a parameter, with ``None`` where each
+# traced array goes. Only a recording level makes traced index arrays: the other levels
+# compute masks and indices as plain values, and take the paths below these.
+
+def _split_index(index):
+    """(layout, traced arrays), or (index, ()) when nothing in it is traced."""
+    parts = index if isinstance(index, tuple) else (index,)
+    if not any(isinstance(part, Tracer) for part in parts):
+        return index, ()
+    arrays = tuple(part for part in parts if isinstance(part, Tracer))
+    layout = tuple(None if isinstance(part, Tracer) else part for part in parts)
+    return (layout, isinstance(index, tuple)), arrays
+
+
+def _joined_index(layout, arrays):
+    parts, was_tuple = layout
+    values = iter(arrays)
+    index = tuple(next(values) if part is None else part for part in parts)
+    return index if was_tuple else index[0]
+
+
+def _gather_jvp(tangents, ans, x, *arrays, layout):
+    return None if tangents[0] is None else gather_p(tangents[0], *arrays, layout=layout)
+
+
+def _gather_vjp(g, ans, x, *arrays, layout):
+    return (scatter_p(g, *arrays, layout=layout, shape=shape_of(x), dtype=dtype_of(x)),
+            *(None for _ in arrays))
+
+
+def _scatter_jvp(tangents, ans, g, *arrays, layout, shape, dtype):
+    if tangents[0] is None:
+        return None
+    return scatter_p(tangents[0], *arrays, layout=layout, shape=shape, dtype=dtype)
+
+
+def _scatter_vjp(cotangent, ans, g, *arrays, layout, shape, dtype):
+    return (gather_p(cotangent, *arrays, layout=layout), *(None for _ in arrays))
+
+
+gather_p = primitive("gather", lambda x, *arrays, layout: x[_joined_index(layout, arrays)])
+scatter_p = primitive("scatter", lambda g, *arrays, layout, shape, dtype: _scatter_add_impl(
+    g, _joined_index(layout, arrays), shape, dtype))
+gather_p.def_jvp_joint(_gather_jvp)
+gather_p.def_vjp_joint(_gather_vjp)
+scatter_p.def_jvp_joint(_scatter_jvp)
+scatter_p.def_vjp_joint(_scatter_vjp)
+
+
+def _set_traced_impl(x, value, *arrays, layout):
+    return _setitem_impl(x, value, _joined_index(layout, arrays))
+
+
+def _set_traced_jvp(tangents, ans, x, value, *arrays, layout):
+    tx, tv = tangents[0], tangents[1]
+    if tx is None and tv is None:
+        return None
+    return set_traced_p(zeros_like(x) if tx is None else tx, 0.0 if tv is None else tv,
+                        *arrays, layout=layout)
+
+
+def _set_traced_vjp(g, ans, x, value, *arrays, layout):
+    selected = gather_p(g, *arrays, layout=layout) * winners_p(*arrays, layout=layout,
+                                                               shape=shape_of(x))
+    return (set_traced_p(g, 0.0, *arrays, layout=layout), unbroadcast(selected, shape_of(value)),
+            *(None for _ in arrays))
+
+
+# which positions of x[index] a write with repeated indices keeps (see _winners)
+winners_p = nondiff("winners", lambda *arrays, layout, shape: _winners(
+    shape, _joined_index(layout, arrays)))
+set_traced_p = primitive("set_traced", _set_traced_impl)
+set_traced_p.def_jvp_joint(_set_traced_jvp)
+set_traced_p.def_vjp_joint(_set_traced_vjp)
 
 
 def _scatter_add_impl(g, index, shape, dtype):
@@ -72,7 +150,10 @@ def getitem(x, index):
     >>> getitem(np.arange(4.0), [0, 0, 3])
     array([0., 0., 3.])
     """
-    return getitem_p(x, index=_plain_index(index))
+    layout, arrays = _split_index(_plain_index(index))
+    if arrays:
+        return gather_p(x, *arrays, layout=layout)
+    return getitem_p(x, index=layout)
 
 
 def _setitem_impl(x, value, index):
@@ -114,7 +195,10 @@ def setitem(x, index, value):
     >>> setitem(np.zeros(3), 1, 5.0)
     array([0., 5., 0.])
     """
-    return setitem_p(x, value, index=_plain_index(index))
+    layout, arrays = _split_index(_plain_index(index))
+    if arrays:
+        return set_traced_p(x, value, *arrays, layout=layout)
+    return setitem_p(x, value, index=layout)
 
 
 @handles(np.take)

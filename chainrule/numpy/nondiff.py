@@ -4,9 +4,10 @@ counts, booleans, shapes). Declared non-differentiable, explicitly: their
 derivative is zero in every mode, and their results are plain NumPy values,
 never tracers.
 
-The ufuncs are ``nondiff`` primitives. The other NumPy functions are plain
-wrappers, registered with ``handles``, that call NumPy on the plain values
-under every level of tracing. Three keep the derivative they do have:
+The ufuncs are ``nondiff`` primitives, and so are the functions of indices,
+counts and booleans (argmax, nonzero, searchsorted, ...): a recording level
+sees them and a replay recomputes them. Only shape and type queries read the
+plain values. Three keep the derivative they do have:
 ``heaviside`` in its value at 0, ``sign`` of complex numbers (``z / |z|`` in
 NumPy 2; NumPy 1.x's is piecewise constant), and the values ``unique`` returns
 (gathered from ``x``).
@@ -39,6 +40,17 @@ logical_and = nondiff("logical_and", np.logical_and)
 logical_or = nondiff("logical_or", np.logical_or)
 logical_not = nondiff("logical_not", np.logical_not)
 logical_xor = nondiff("logical_xor", np.logical_xor)
+bitwise_and = nondiff("bitwise_and", np.bitwise_and)  # & | ^ ~ on masks and integers
+bitwise_or = nondiff("bitwise_or", np.bitwise_or)
+bitwise_xor = nondiff("bitwise_xor", np.bitwise_xor)
+invert = nondiff("invert", np.invert)
+for _bitwise, _symbol, _args, _text in (
+        (bitwise_and, "&", (np.array([True, False]), True), "np.array([True, False]), True"),
+        (bitwise_or, "|", (np.array([True, False]), False), "np.array([True, False]), False"),
+        (bitwise_xor, "^", (np.array([True, False]), True), "np.array([True, False]), True"),
+        (invert, "~", (np.array([False, True]),), "np.array([False, True])")):
+    _bitwise.written_doc = (f"{_bitwise.name} ({_symbol}), no derivative: masks and integers."
+                            f"\n\n>>> cnp.{_bitwise.name[6:]}({_text})\n{_bitwise(*_args)!r}\n")
 isfinite = nondiff("isfinite", np.isfinite)
 isnan = nondiff("isnan", np.isnan)
 isinf = nondiff("isinf", np.isinf)
@@ -61,7 +73,7 @@ def sign(x, out=None):
     if not NUMPY_2 or not np.iscomplexobj(base_value(x)):
         return sign_p(x)
     magnitude = absolute(x)
-    at_zero = base_value(magnitude) == 0
+    at_zero = magnitude == 0
     return where(at_zero, 0, x / where(at_zero, 1, magnitude))
 
 
@@ -105,8 +117,11 @@ def fix(x, out=None):
 # heaviside(x, h0) is a step in x (zero slope almost everywhere); the value h0 it
 # takes at x == 0 passes through there, so it is differentiable in h0 only.
 heaviside_p = primitive("heaviside", np.heaviside)
-heaviside_p.def_vjp(None, lambda g, ans, x, h0: unbroadcast(g * (x == 0), shape_of(h0)))
-heaviside_p.def_jvp(None, lambda t, ans, x, h0: broadcast_tangent(t * (x == 0), shape_of(ans)))
+heaviside_step_p = nondiff("heaviside_step", np.heaviside)
+heaviside_p.def_vjp(lambda g, ans, x, h0: None,
+                    lambda g, ans, x, h0: unbroadcast(g * (x == 0), shape_of(h0)))
+heaviside_p.def_jvp(lambda t, ans, x, h0: None,
+                    lambda t, ans, x, h0: broadcast_tangent(t * (x == 0), shape_of(ans)))
 
 
 def heaviside(x, h0, out=None):
@@ -116,7 +131,9 @@ def heaviside(x, h0, out=None):
     1.0
     """
     _no_out(out, "heaviside")
-    return heaviside_p(base_value(x), h0)
+    if not isinstance(h0, Tracer):
+        return heaviside_step_p(x, h0)  # a constant h0: the whole value is piecewise constant
+    return heaviside_p(x, h0)
 
 
 UFUNCS[np.heaviside] = heaviside
@@ -138,7 +155,88 @@ def _plain(value):
     return value
 
 
-# Functions of indices, counts, booleans and shapes: NumPy on the plain values.
+# Functions of indices, counts and booleans: nondiff primitives, so a recording level
+# sees them and a replay recomputes them (a mask or an index computed once from plain
+# values would be reused, silently, with new inputs). Tracers anywhere in the call
+# (``np.lexsort((a, b))``, ``sorter=``) become the primitive's arguments; ``layout``
+# holds the call with ``Slot`` markers in their places.
+
+class Slot:
+    """Where a call's traced argument ``position`` goes in its ``layout``."""
+
+    __slots__ = ("position",)
+
+    def __init__(self, position):
+        self.position = position
+
+    def __repr__(self):
+        return f"<argument {self.position}>"
+
+
+def _hollow(value, tracers):
+    if isinstance(value, Tracer):
+        tracers.append(value)
+        return Slot(len(tracers) - 1)
+    if isinstance(value, (list, tuple)):
+        return type(value)(_hollow(item, tracers) for item in value)
+    if isinstance(value, dict):
+        return {key: _hollow(item, tracers) for key, item in value.items()}
+    return value
+
+
+def _filled(value, arguments):
+    if isinstance(value, Slot):
+        return arguments[value.position]
+    if isinstance(value, (list, tuple)):
+        return type(value)(_filled(item, arguments) for item in value)
+    if isinstance(value, dict):
+        return {key: _filled(item, arguments) for key, item in value.items()}
+    return value
+
+
+def _nondiff_function(name, function, multiple_results=False):
+    def impl(*arguments, layout):
+        args, kwargs = _filled(layout, arguments)
+        return function(*args, **kwargs)
+
+    prim = primitive(name, impl, multiple_results)
+    prim.numpy_function = function
+    prim.def_nondiff()
+    return prim
+
+
+def _apply(prim, args, kwargs):
+    tracers = []
+    layout = _hollow((args, kwargs), tracers)
+    return prim(*tracers, layout=layout)
+
+
+argmax_p = _nondiff_function("argmax", np.argmax)
+argmin_p = _nondiff_function("argmin", np.argmin)
+argsort_p = _nondiff_function("argsort", np.argsort)
+argpartition_p = _nondiff_function("argpartition", np.argpartition)
+lexsort_p = _nondiff_function("lexsort", np.lexsort)
+nonzero_p = _nondiff_function("nonzero", np.nonzero, multiple_results=True)
+flatnonzero_p = _nondiff_function("flatnonzero", np.flatnonzero)
+argwhere_p = _nondiff_function("argwhere", np.argwhere)
+count_nonzero_p = _nondiff_function("count_nonzero", np.count_nonzero)
+searchsorted_p = _nondiff_function("searchsorted", np.searchsorted)
+digitize_p = _nondiff_function("digitize", np.digitize)
+isclose_p = _nondiff_function("isclose", np.isclose)
+allclose_p = _nondiff_function("allclose", np.allclose)
+array_equal_p = _nondiff_function("array_equal", np.array_equal)
+array_equiv_p = _nondiff_function("array_equiv", np.array_equiv)
+isreal_p = _nondiff_function("isreal", np.isreal)
+iscomplex_p = _nondiff_function("iscomplex", np.iscomplex)
+isposinf_p = _nondiff_function("isposinf", np.isposinf)
+isneginf_p = _nondiff_function("isneginf", np.isneginf)
+any_p = _nondiff_function("any", np.any)
+all_p = _nondiff_function("all", np.all)
+# np.unique's indices (first occurrences, then inverse and counts as asked)
+unique_indices_p = _nondiff_function(
+    "unique_indices", lambda x, **kwargs: np.unique(x, return_index=True, **kwargs)[1:],
+    multiple_results=True)
+
 
 @handles(np.argmax)
 def argmax(*args, **kwargs):
@@ -147,7 +245,7 @@ def argmax(*args, **kwargs):
     >>> argmax(np.array([1.0, 3.0, 2.0]))
     1
     """
-    return np.argmax(*_plain(args), **_plain(kwargs))
+    return _apply(argmax_p, args, kwargs)
 
 
 @handles(np.argmin)
@@ -157,7 +255,7 @@ def argmin(*args, **kwargs):
     >>> argmin(np.array([1.0, 3.0, 0.5]))
     2
     """
-    return np.argmin(*_plain(args), **_plain(kwargs))
+    return _apply(argmin_p, args, kwargs)
 
 
 @handles(np.argsort)
@@ -167,7 +265,7 @@ def argsort(*args, **kwargs):
     >>> argsort(np.array([3.0, 1.0, 2.0]))
     array([1, 2, 0])
     """
-    return np.argsort(*_plain(args), **_plain(kwargs))
+    return _apply(argsort_p, args, kwargs)
 
 
 @handles(np.argpartition)
@@ -177,7 +275,7 @@ def argpartition(*args, **kwargs):
     >>> argpartition(np.array([3.0, 1.0, 2.0]), 0)[0]
     1
     """
-    return np.argpartition(*_plain(args), **_plain(kwargs))
+    return _apply(argpartition_p, args, kwargs)
 
 
 @handles(np.lexsort)
@@ -187,7 +285,7 @@ def lexsort(*args, **kwargs):
     >>> lexsort((np.array([2.0, 1.0]), np.array([0.0, 0.0])))
     array([1, 0])
     """
-    return np.lexsort(*_plain(args), **_plain(kwargs))
+    return _apply(lexsort_p, args, kwargs)
 
 
 @handles(np.nonzero)
@@ -197,7 +295,7 @@ def nonzero(*args, **kwargs):
     >>> nonzero(np.array([0.0, 2.0, 3.0]))
     (array([1, 2]),)
     """
-    return np.nonzero(*_plain(args), **_plain(kwargs))
+    return _apply(nonzero_p, args, kwargs)
 
 
 @handles(np.flatnonzero)
@@ -207,7 +305,7 @@ def flatnonzero(*args, **kwargs):
     >>> flatnonzero(np.array([[0.0, 2.0], [3.0, 0.0]]))
     array([1, 2])
     """
-    return np.flatnonzero(*_plain(args), **_plain(kwargs))
+    return _apply(flatnonzero_p, args, kwargs)
 
 
 @handles(np.argwhere)
@@ -217,7 +315,7 @@ def argwhere(*args, **kwargs):
     >>> argwhere(np.array([0.0, 2.0])).tolist()
     [[1]]
     """
-    return np.argwhere(*_plain(args), **_plain(kwargs))
+    return _apply(argwhere_p, args, kwargs)
 
 
 @handles(np.count_nonzero)
@@ -227,7 +325,7 @@ def count_nonzero(*args, **kwargs):
     >>> count_nonzero(np.array([0.0, 2.0, 3.0]))
     2
     """
-    return np.count_nonzero(*_plain(args), **_plain(kwargs))
+    return _apply(count_nonzero_p, args, kwargs)
 
 
 @handles(np.searchsorted)
@@ -237,7 +335,7 @@ def searchsorted(*args, **kwargs):
     >>> searchsorted(np.array([1.0, 2.0, 3.0]), 2.5)
     2
     """
-    return np.searchsorted(*_plain(args), **_plain(kwargs))
+    return _apply(searchsorted_p, args, kwargs)
 
 
 @handles(np.digitize)
@@ -247,7 +345,7 @@ def digitize(*args, **kwargs):
     >>> digitize(np.array([0.5, 1.5]), np.array([1.0, 2.0]))
     array([0, 1])
     """
-    return np.digitize(*_plain(args), **_plain(kwargs))
+    return _apply(digitize_p, args, kwargs)
 
 
 @handles(np.isclose)
@@ -257,7 +355,7 @@ def isclose(*args, **kwargs):
     >>> isclose(np.array([1.0, 2.0]), 1.0)
     array([ True, False])
     """
-    return np.isclose(*_plain(args), **_plain(kwargs))
+    return _apply(isclose_p, args, kwargs)
 
 
 @handles(np.allclose)
@@ -267,7 +365,7 @@ def allclose(*args, **kwargs):
     >>> allclose(np.array([1.0, 2.0]), np.array([1.0, 2.0 + 1e-12]))
     True
     """
-    return np.allclose(*_plain(args), **_plain(kwargs))
+    return _apply(allclose_p, args, kwargs)
 
 
 @handles(np.array_equal)
@@ -277,7 +375,7 @@ def array_equal(*args, **kwargs):
     >>> array_equal(np.array([1.0, 2.0]), np.array([1.0, 2.0]))
     True
     """
-    return np.array_equal(*_plain(args), **_plain(kwargs))
+    return _apply(array_equal_p, args, kwargs)
 
 
 @handles(np.array_equiv)
@@ -287,7 +385,7 @@ def array_equiv(*args, **kwargs):
     >>> array_equiv(np.array([1.0, 1.0]), 1.0)
     True
     """
-    return np.array_equiv(*_plain(args), **_plain(kwargs))
+    return _apply(array_equiv_p, args, kwargs)
 
 
 @handles(np.isreal)
@@ -297,7 +395,7 @@ def isreal(*args, **kwargs):
     >>> isreal(np.array([1.0, 2.0]))
     array([ True,  True])
     """
-    return np.isreal(*_plain(args), **_plain(kwargs))
+    return _apply(isreal_p, args, kwargs)
 
 
 @handles(np.iscomplex)
@@ -307,7 +405,7 @@ def iscomplex(*args, **kwargs):
     >>> iscomplex(np.array([1.0, 1j]))
     array([False,  True])
     """
-    return np.iscomplex(*_plain(args), **_plain(kwargs))
+    return _apply(iscomplex_p, args, kwargs)
 
 
 @handles(np.isposinf)
@@ -317,7 +415,7 @@ def isposinf(*args, **kwargs):
     >>> isposinf(np.array([np.inf, -np.inf]))
     array([ True, False])
     """
-    return np.isposinf(*_plain(args), **_plain(kwargs))
+    return _apply(isposinf_p, args, kwargs)
 
 
 @handles(np.isneginf)
@@ -327,7 +425,7 @@ def isneginf(*args, **kwargs):
     >>> isneginf(np.array([np.inf, -np.inf]))
     array([False,  True])
     """
-    return np.isneginf(*_plain(args), **_plain(kwargs))
+    return _apply(isneginf_p, args, kwargs)
 
 
 @handles(np.iscomplexobj)
@@ -357,7 +455,7 @@ def any(*args, **kwargs):  # noqa: A001 - NumPy's own name
     >>> any(np.array([0.0, 2.0]))
     True
     """
-    return np.any(*_plain(args), **_plain(kwargs))
+    return _apply(any_p, args, kwargs)
 
 
 @handles(np.all)
@@ -367,8 +465,11 @@ def all(*args, **kwargs):  # noqa: A001 - NumPy's own name
     >>> all(np.array([0.0, 2.0]))
     False
     """
-    return np.all(*_plain(args), **_plain(kwargs))
+    return _apply(all_p, args, kwargs)
 
+
+# Shapes and types are fixed for a recording (a replay checks its inputs' shapes):
+# these read the plain values.
 
 @handles(np.shape)
 def shape(*args, **kwargs):
@@ -420,11 +521,11 @@ def unique(x, return_index=False, return_inverse=False, return_counts=False, axi
     (array([1., 3.]), array([1, 2]))
     """
     x = array_of(x)
-    values, index, *rest = np.unique(base_value(x), return_index=True,
-                                     return_inverse=return_inverse,
-                                     return_counts=return_counts, axis=axis, **kwargs)
-    if isinstance(x, Tracer):
-        values = take(x, index, axis=axis)
+    index, *rest = _apply(unique_indices_p, (x,), dict(return_inverse=return_inverse,
+                                                       return_counts=return_counts, axis=axis,
+                                                       **kwargs))
+    values = take(x, index, axis=axis) if isinstance(x, Tracer) else np.unique(x, axis=axis,
+                                                                                **kwargs)
     if not (return_index or return_inverse or return_counts):
         return values
     return (values,) + ((index,) if return_index else ()) + tuple(rest)

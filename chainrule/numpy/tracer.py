@@ -70,6 +70,8 @@ class NumericTracer(Tracer):
         )
 
     def __float__(self) -> float:
+        if hasattr(self.level, "guard"):  # a recording level: the number becomes a guard
+            return self.level.guard(self, float)
         raise TypeError(
             "float() of a traced value would drop its derivative (this also happens "
             "when it is written into a plain ndarray, out[i] = t).\n"
@@ -77,7 +79,10 @@ class NumericTracer(Tracer):
             "need the number (printing, a tolerance).\n" + LOST_DERIVATIVE_HINT
         )
 
-    __complex__ = __float__
+    def __complex__(self) -> complex:
+        if hasattr(self.level, "guard"):
+            return self.level.guard(self, complex)
+        return self.__float__()  # the same explanation
 
     def item(self, *args):
         return self.__float__()
@@ -85,14 +90,16 @@ class NumericTracer(Tracer):
     def tolist(self):
         return self.__array__()
 
+    # Integers and truth values carry no derivative. A recording level in the tracer's
+    # stack records the value as a guard: a Python branch taken on it.
     def __int__(self) -> int:
-        return int(self.value)  # integers carry no derivative
+        return observed(self, int)
 
     def __index__(self) -> int:
-        return operator_index(self.value)
+        return observed(self, operator.index)
 
     def __bool__(self) -> bool:
-        return bool(self.value)
+        return observed(self, bool)
 
     __hash__ = None
 
@@ -124,6 +131,14 @@ class NumericTracer(Tracer):
     def __ge__(self, other): return nondiff.greater_equal(self, other)
     def __eq__(self, other): return nondiff.equal(self, other)
     def __ne__(self, other): return nondiff.not_equal(self, other)
+    # ... and so do the bitwise operators, on masks and integers (a recording level's tracers)
+    def __and__(self, other): return nondiff.bitwise_and(self, other)
+    def __rand__(self, other): return nondiff.bitwise_and(other, self)
+    def __or__(self, other): return nondiff.bitwise_or(self, other)
+    def __ror__(self, other): return nondiff.bitwise_or(other, self)
+    def __xor__(self, other): return nondiff.bitwise_xor(self, other)
+    def __rxor__(self, other): return nondiff.bitwise_xor(other, self)
+    def __invert__(self): return nondiff.invert(self)
 
     # -- methods --------------------------------------------------------------
     @property
@@ -168,12 +183,12 @@ class NumericTracer(Tracer):
     def conj(self): return complex_numbers.conjugate(self)
     conjugate = conj
     def clip(self, min=None, max=None): return arithmetic.clip(self, min, max)
-    def argmax(self, axis=None): return np.argmax(self.value, axis)
-    def argmin(self, axis=None): return np.argmin(self.value, axis)
-    def argsort(self, axis=-1): return np.argsort(self.value, axis)
-    def nonzero(self): return np.nonzero(self.value)
-    def any(self, axis=None): return np.any(self.value, axis)
-    def all(self, axis=None): return np.all(self.value, axis)
+    def argmax(self, axis=None): return nondiff.argmax(self, axis)
+    def argmin(self, axis=None): return nondiff.argmin(self, axis)
+    def argsort(self, axis=-1): return nondiff.argsort(self, axis)
+    def nonzero(self): return nondiff.nonzero(self)
+    def any(self, axis=None): return nondiff.any(self, axis)
+    def all(self, axis=None): return nondiff.all(self, axis)
     def round(self, decimals=0): return nondiff.around(self, decimals)
 
     @property
@@ -262,8 +277,17 @@ class ArrayTracer(NumericTracer):
 
 
 
-def operator_index(value: Any) -> int:
-    return operator.index(value)
+def observed(tracer: Tracer, convert: Any) -> Any:
+    """``convert(value)`` of a traced value (``bool``, ``int``, ``operator.index``), told to
+    the innermost recording level among its levels (one with a ``guard`` method), which
+    records it as a guard; the lower levels see it as that level converts its primal."""
+    value: Any = tracer
+    while isinstance(value, Tracer):
+        guard = getattr(value.level, "guard", None)
+        if guard is not None:
+            return guard(value, convert)
+        value = value.primal
+    return convert(value)
 
 
 
