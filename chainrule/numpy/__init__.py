@@ -21,12 +21,14 @@ _LAYER_ORDER = (
     "joining",          # concatenate, stack, split, tile, repeat, pad
     "creation",         # array/asarray of tracers, zeros_like, like=
     "mutation",         # item assignment as functional updates, views
+    "views",            # the functions that return views in NumPy, returning views
     "reductions",
     "products",
     "solve",
     "decompositions",
     "linalg",           # also the chainrule.numpy.linalg namespace
     "nondiff",
+    "array_methods",    # sort, ptp, compress, put: the functions behind ndarray methods
     "tracer",           # the array tracer: NumPy's protocols, operators, methods
 )
 
@@ -171,25 +173,25 @@ from .reductions import std as std
 from .reductions import sum as sum  # noqa: A004
 from .reductions import trace as trace
 from .reductions import var as var
-from .manipulation import atleast_1d as atleast_1d
-from .manipulation import atleast_2d as atleast_2d
-from .manipulation import atleast_3d as atleast_3d
-from .manipulation import broadcast_to as broadcast_to
-from .manipulation import diag as diag
+from .views import atleast_1d as atleast_1d
+from .views import atleast_2d as atleast_2d
+from .views import atleast_3d as atleast_3d
+from .views import broadcast_to as broadcast_to
+from .views import diag as diag
 from .manipulation import diagflat as diagflat
-from .manipulation import diagonal as diagonal
-from .manipulation import expand_dims as expand_dims
-from .manipulation import flip as flip
-from .manipulation import fliplr as fliplr
-from .manipulation import flipud as flipud
-from .manipulation import moveaxis as moveaxis
-from .manipulation import ravel as ravel
-from .manipulation import reshape as reshape
+from .views import diagonal as diagonal
+from .views import expand_dims as expand_dims
+from .views import flip as flip
+from .views import fliplr as fliplr
+from .views import flipud as flipud
+from .views import moveaxis as moveaxis
+from .views import ravel as ravel
+from .views import reshape as reshape
 from .manipulation import roll as roll
-from .manipulation import rot90 as rot90
-from .manipulation import squeeze as squeeze
-from .manipulation import swapaxes as swapaxes
-from .manipulation import transpose as transpose
+from .views import rot90 as rot90
+from .views import squeeze as squeeze
+from .views import swapaxes as swapaxes
+from .views import transpose as transpose
 from .manipulation import tril as tril
 from .manipulation import triu as triu
 from .trig import arccos as arccos

@@ -2,11 +2,18 @@
 bookkeeping of views.
 
 ``y[i] = t`` and ``y += t`` give the tracer ``y`` a new value and graph node
-(``update``): earlier recorded values never change. A view made by basic
-slicing or reshaping remembers its base and how to write itself back
-(``add_view``); writing into the view writes into the base, and the other
-views of a base that is written to are marked stale, since NumPy would show
-them the write and chainrule's copies cannot: using one raises.
+(``update``): earlier recorded values never change. A view (a basic slice,
+``reshape``, ``transpose``, ... wherever NumPy returns one) remembers its
+base, how to read itself from it and how to write itself back
+(``make_view``). Writing into a view writes into its base; writing into a
+base re-reads every live view of it, so a view kept across a write shows the
+write, as in NumPy. A view NumPy makes read-only (``np.diagonal``) refuses
+writes as NumPy does.
+
+A value of an inner transformation written into an array of an outer one
+(``y[0] = t * x[0]`` inside a nested ``grad``) makes the array a tracer of the
+inner level for as long as that level runs; when it has ended, the array
+falls back to the value it carries at its own level (``_lower``).
 
 >>> import chainrule.numpy as cnp
 >>> def f(x):
@@ -24,8 +31,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from ..core import Tracer, base_value
-from ..core.trace import Level
+from ..core import Tracer, base_value, new_tracer
 from .elementwise import astype
 
 LOST_DERIVATIVE_HINT = (
@@ -35,72 +41,114 @@ LOST_DERIVATIVE_HINT = (
     "plain value without its derivative."
 )
 
-
-
-
-class StaleLevel(Level):
-    """The level of a view whose base was written to after the view was taken."""
-
-    __slots__ = ("description",)
-    mode = "stale"
-
-    def __init__(self, description: str):
-        self.depth = 1 << 30
-        self.active = False
-        self.description = description
-
-    def inactive_error(self) -> Exception:
-        return ValueError(
-            f"{self.description} was taken from a traced array that has been written to "
-            "since; NumPy would show the write through the view, chainrule cannot.\n"
-            "  Take the view (slice or reshape) after the write, or copy it first "
-            "(v = x[0:2].copy())."
-        )
-
-
+# the slot behind ``Tracer.level``, read and written below the ``level`` property
+# of a lifted array (one holding a value of an inner transformation)
+_LEVEL_SLOT = Tracer.level
 
 
 def update(tracer: Any, new: Any) -> Any:
-    """Give ``tracer`` the value ``new`` in place (NumPy's in-place semantics)."""
+    """Give ``tracer`` the value ``new`` in place (NumPy's in-place semantics).
+
+    >>> def f(x):
+    ...     y = x * 1.0
+    ...     update(y, y * y)  # what y *= y does
+    ...     return y.sum()
+    >>> cr.grad(f)(np.array([1.0, 2.0]))
+    array([2., 4.])
+    """
+    _check_writeable(tracer)
     dtype = tracer.dtype
     if np.result_type(base_value(new)) != dtype:
         new = astype(new, dtype)
     _assign(tracer, new)
-    if getattr(tracer, "views", None):
-        _mark_stale(tracer.views, keep=None)
-        tracer.views = None
-    if getattr(tracer, "view_base", None) is not None:
-        base, write_back = tracer.view_base
-        _write_from_view(base, tracer, write_back(tracer, base))
+    _reread_views(tracer, written=None)
+    view = tracer
+    while getattr(view, "view_base", None) is not None:
+        base, _, write_back = view.view_base
+        _assign(base, write_back(view, base))
+        _reread_views(base, written=view)
+        view = base
     return tracer
 
 
-def _write_from_view(base: Any, view: Any, new: Any) -> None:
-    _assign(base, new)
-    if getattr(base, "views", None):
-        _mark_stale(base.views, keep=view)
-        base.views = [ref for ref in base.views if ref() is view]
-    if getattr(base, "view_base", None) is not None:
-        above, write_back = base.view_base
-        _write_from_view(above, base, write_back(base, above))
+def _check_writeable(tracer: Any) -> None:
+    view = tracer
+    while getattr(view, "view_base", None) is not None:
+        base, _, write_back = view.view_base
+        if write_back is None:
+            raise ValueError(
+                "assignment destination is read-only (NumPy makes this view read-only, "
+                "np.diagonal's for one).\n  Write into a copy (d = np.diagonal(A).copy()), "
+                "or into the base array (A[i, i] = ...)."
+            )
+        view = base
 
 
-def add_view(base: Any, view: Any, write_back: Callable) -> None:
-    """Remember that ``view`` shows ``base``; ``write_back(view, base)`` is base with view's values."""
-    if view is base:
-        return
-    view.view_base = (base, write_back)
+def make_view(base: Any, result: Any, read: Callable, write_back: Callable | None) -> Any:
+    """Make ``result`` a view of ``base``, where NumPy's own result is one.
+
+    ``read(base)`` computes the view from its base, ``write_back(view, base)`` the
+    base with the view's values written in; None makes the view read-only (as
+    NumPy's ``np.diagonal``). A result NumPy computed as a copy stays a copy.
+
+    >>> def f(x):
+    ...     y = x * 1.0
+    ...     view = make_view(y, y.T, lambda b: b.T, lambda v, b: v.T)  # what y.T does
+    ...     view[0] = 0.0  # the first column of y
+    ...     return y.sum()
+    >>> cr.grad(f)(np.ones((2, 2)))
+    array([[0., 1.],
+           [0., 1.]])
+    """
+    if result is base or not isinstance(base, Tracer):
+        return result
+    plain = base_value(result)
+    if not isinstance(plain, np.ndarray) or not np.may_share_memory(plain, base_value(base)):
+        return result  # NumPy copies here too
+    if not plain.flags.writeable:
+        write_back = None
+    if not (isinstance(result, Tracer) and result.level is base.level):
+        result = _at_level_of(result, base)  # a view of a constant stays fillable
+    result.view_base = (base, read, write_back)
     views = getattr(base, "views", None)
     if views is None:
         base.views = views = []
     elif len(views) >= 64 and len(views) & (len(views) - 1) == 0:
         views[:] = [ref for ref in views if ref() is not None]  # drop dead views now and then
-    views.append(weakref.ref(view))
+    views.append(weakref.ref(result))
+    return result
+
+
+def _at_level_of(value: Any, like: Tracer) -> Any:
+    """``value`` as a tracer at every level ``like`` has (a constant where it has none)."""
+    if not isinstance(like, Tracer) or isinstance(value, Tracer) and value.level is like.level:
+        return value
+    return new_tracer(_at_level_of(value, like.primal), like.level)
+
+
+def _reread_views(base: Any, written: Any) -> None:
+    """After a write into ``base``: each live view but ``written`` reads itself again."""
+    views = getattr(base, "views", None)
+    if not views:
+        return
+    live = []
+    for reference in views:
+        view = reference()
+        if view is None:
+            continue
+        live.append(reference)
+        if view is not written:
+            _assign(view, view.view_base[1](base))
+            _reread_views(view, written=None)
+    base.views = live
 
 
 def _assign(tracer: Any, new: Any) -> None:
     """Point ``tracer`` at the value and graph node of ``new``."""
-    if isinstance(new, Tracer) and new.level.depth >= tracer.level.depth:
+    level = tracer.level
+    if isinstance(new, Tracer) and new.level.depth >= level.depth:
+        if new.level.depth > level.depth:
+            _lift(tracer, level)
         tracer.primal, tracer.level = new.primal, new.level
         tracer.node, tracer.tangent = new.node, new.tangent
     else:
@@ -108,13 +156,41 @@ def _assign(tracer: Any, new: Any) -> None:
         tracer.primal, tracer.node, tracer.tangent = new, None, None
 
 
-def _mark_stale(views: list, keep: Any) -> None:
-    for reference in views:
-        view = reference()
-        if view is not None and view is not keep:
-            view.level = StaleLevel(f"This view ({view.dtype}{list(view.shape)})")
-            if getattr(view, "views", None):
-                _mark_stale(view.views, keep=None)
+def _lift(tracer: Any, home: Any) -> None:
+    """``tracer`` (of level ``home``) is about to hold a value of an inner level."""
+    if getattr(tracer, "home", None) is None or tracer.home.depth > home.depth:
+        tracer.home = home
+    lifted = LIFTED_TYPES.get(type(tracer))
+    if lifted is not None:
+        tracer.__class__ = lifted
+
+
+def _lower(tracer: Any) -> Any:
+    """The level of a lifted ``tracer``, first falling back past the inner levels that ended.
+
+    When an inner transformation has returned, the value a tracer of it carries
+    at the levels below is its primal: that is what the array holds then.
+    """
+    level = _LEVEL_SLOT.__get__(tracer)
+    home = tracer.home
+    while not level.active and level.depth > home.depth:
+        primal = tracer.primal
+        if isinstance(primal, Tracer) and primal.level.depth >= home.depth:
+            tracer.primal, level = primal.primal, primal.level
+            tracer.node, tracer.tangent = primal.node, primal.tangent
+        else:
+            tracer.primal, level, tracer.node, tracer.tangent = primal, home, None, None
+    _LEVEL_SLOT.__set__(tracer, level)
+    if level is home:
+        tracer.__class__ = UNLIFTED_TYPES[type(tracer)]
+        tracer.home = None
+    return level
+
+
+# array tracer type -> its lifted twin (same layout, a ``level`` property that lowers);
+# filled in by the tracer module
+LIFTED_TYPES: dict[type, type] = {}
+UNLIFTED_TYPES: dict[type, type] = {}
 
 
 def write_out(out: Any, result: Any) -> Any:

@@ -23,21 +23,39 @@ import numpy as np
 import operator
 
 from ..core import Tracer, register_tracer_type, register_zeros
-from . import (arithmetic, complex_numbers, elementwise, indexing, joining, linalg, manipulation,
-               nondiff, reductions)
+from ..core.reverse import register_snapshot
+from . import (arithmetic, array_methods, complex_numbers, elementwise, indexing, linalg,
+               manipulation, nondiff, reductions, views)
 from .creation import LIKE_FUNCTIONS
-from .mutation import LOST_DERIVATIVE_HINT, add_view, update, write_out
+from .mutation import (LIFTED_TYPES, LOST_DERIVATIVE_HINT, UNLIFTED_TYPES, _lower, update,
+                       write_out)
 from .wrap import FUNCTIONS, SCALAR_TYPES, UFUNCS, unsupported_function_error
+
+def _numpy_method(numpy_function):
+    """The ndarray method that is ``numpy_function(self, ...)``, routed as NumPy routes it."""
+    function = FUNCTIONS.get(numpy_function)
+    name = numpy_function.__name__
+
+    def method(self, *args, **kwargs):
+        if function is None:
+            raise unsupported_function_error(f"numpy.ndarray.{name}")
+        return function(self, *args, **kwargs)
+
+    method.__name__ = name
+    method.__doc__ = f"``x.{name}(...)``: ``np.{name}(x, ...)``, with the same arguments."
+    return method
+
 
 class NumericTracer(Tracer):
     """A traced number or array: everything NumPy-like but indexing. See the module docstring."""
 
-    __slots__ = ("view_base", "views", "__weakref__")
+    __slots__ = ("view_base", "views", "home", "__weakref__")
     __array_priority__ = 100.0
 
-    # ``view_base`` ((base tracer, write_back) for a view) and ``views`` (weak
-    # references to views of this tracer) are set only when used: most tracers
-    # are never viewed, and the tracer's construction is on the hot path.
+    # ``view_base`` ((base tracer, read, write_back) for a view), ``views`` (weak
+    # references to views of this tracer) and ``home`` (the level of an array that
+    # holds a value of an inner level, see mutation.py) are set only when used:
+    # most tracers are never viewed, and the tracer's construction is on the hot path.
 
     # -- what it is -----------------------------------------------------------
     @property
@@ -82,7 +100,10 @@ class NumericTracer(Tracer):
         return self.__float__()
 
     def tolist(self):
-        return self.__array__()
+        raise TypeError(
+            "tolist() of a traced value would turn it into Python floats and drop its "
+            "derivative.\n  Iterate over it (list(x) gives traced rows or entries), index "
+            "it, or use chainrule.stop_gradient(x).tolist() where you only need the numbers.")
 
     def __int__(self) -> int:
         return int(self.value)  # integers carry no derivative
@@ -125,55 +146,71 @@ class NumericTracer(Tracer):
     def __ne__(self, other): return nondiff.not_equal(self, other)
 
     # -- methods --------------------------------------------------------------
+    # Views where NumPy gives views (writes reach the base); the others are the
+    # NumPy function of the same name, with every keyword ndarray's method takes.
     @property
     def T(self):
-        return self.transpose()
+        return views.transpose(self)
 
     def transpose(self, *axes):
-        axes = axes[0] if len(axes) == 1 and not isinstance(axes[0], int) else axes
-        result = manipulation.transpose(self, axes or None)
-        inverse = None if not axes else tuple(np.argsort(axes))
-        add_view(self, result, lambda new, base: manipulation.transpose(new, inverse))
-        return result
+        axes = axes[0] if len(axes) == 1 and not isinstance(axes[0], (int, np.integer)) else axes
+        return views.transpose(self, axes or None)
 
-    def reshape(self, *new_shape, order="C"):
+    def reshape(self, *new_shape, order="C", **kwargs):
         new_shape = new_shape[0] if len(new_shape) == 1 else new_shape
-        result = manipulation.reshape(self, new_shape, order=order)
-        add_view(self, result, lambda new, base: manipulation.reshape(new, base.shape, order=order))
-        return result
+        return views.reshape(self, kwargs.pop("shape", new_shape), order=order, **kwargs)
 
-    def ravel(self, order="C"):
-        return self.reshape(-1, order=order)
+    def ravel(self, order="C"): return views.ravel(self, order)
+    def squeeze(self, axis=None): return views.squeeze(self, axis)
+    def swapaxes(self, axis1, axis2): return views.swapaxes(self, axis1, axis2)
+    def diagonal(self, offset=0, axis1=0, axis2=1): return views.diagonal(self, offset, axis1, axis2)
 
-    def flatten(self, order="C"):
-        return manipulation.reshape(self, (-1,), order=order)
+    def view(self, dtype=None, type=None):
+        """The same values, as a view (writes reach this array); no reinterpreting of bytes."""
+        if dtype is not None or type is not None:
+            raise TypeError(
+                "chainrule cannot reinterpret a traced array's bytes (x.view(dtype)): the "
+                "result is no differentiable function of the values.\n"
+                "  Use x.astype(dtype) to convert values, or x.view() for a view.")
+        return views.reshape(self, self.shape)
 
-    def squeeze(self, axis=None): return manipulation.squeeze(self, axis)
-    def swapaxes(self, axis1, axis2): return manipulation.swapaxes(self, axis1, axis2)
-    def repeat(self, repeats, axis=None): return joining.repeat(self, repeats, axis)
-    def diagonal(self, offset=0, axis1=0, axis2=1): return manipulation.diagonal(self, offset, axis1, axis2)
-    def trace(self, offset=0, axis1=0, axis2=1): return reductions.trace(self, offset, axis1, axis2)
-    def sum(self, axis=None, dtype=None, keepdims=False): return reductions.sum(self, axis, dtype, keepdims=keepdims)
-    def mean(self, axis=None, dtype=None, keepdims=False): return reductions.mean(self, axis, dtype, keepdims=keepdims)
-    def prod(self, axis=None, dtype=None, keepdims=False): return reductions.prod(self, axis, dtype, keepdims=keepdims)
-    def max(self, axis=None, keepdims=False): return reductions.max(self, axis, keepdims=keepdims)
-    def min(self, axis=None, keepdims=False): return reductions.min(self, axis, keepdims=keepdims)
-    def var(self, axis=None, dtype=None, ddof=0, keepdims=False): return reductions.var(self, axis, dtype, ddof=ddof, keepdims=keepdims)
-    def std(self, axis=None, dtype=None, ddof=0, keepdims=False): return reductions.std(self, axis, dtype, ddof=ddof, keepdims=keepdims)
-    def cumsum(self, axis=None): return reductions.cumsum(self, axis)
-    def dot(self, other): return linalg.dot(self, other)
-    def astype(self, dtype, copy=True): return elementwise.astype(self, dtype)
-    def copy(self): return arithmetic.positive(self)
+    def flatten(self, order="C"): return manipulation.reshape(self, (-1,), order=order)
+    def astype(self, dtype, order="K", casting="unsafe", subok=True, copy=True):
+        return elementwise.astype(self, dtype)
+    def copy(self, order="K"): return arithmetic.positive(self)
     def conj(self): return complex_numbers.conjugate(self)
     conjugate = conj
-    def clip(self, min=None, max=None): return arithmetic.clip(self, min, max)
-    def argmax(self, axis=None): return np.argmax(self.value, axis)
-    def argmin(self, axis=None): return np.argmin(self.value, axis)
-    def argsort(self, axis=-1): return np.argsort(self.value, axis)
-    def nonzero(self): return np.nonzero(self.value)
-    def any(self, axis=None): return np.any(self.value, axis)
-    def all(self, axis=None): return np.all(self.value, axis)
-    def round(self, decimals=0): return nondiff.around(self, decimals)
+
+    sum = _numpy_method(np.sum)
+    mean = _numpy_method(np.mean)
+    prod = _numpy_method(np.prod)
+    max = _numpy_method(np.max)
+    min = _numpy_method(np.min)
+    var = _numpy_method(np.var)
+    std = _numpy_method(np.std)
+    ptp = _numpy_method(np.ptp)
+    cumsum = _numpy_method(np.cumsum)
+    cumprod = _numpy_method(np.cumprod)
+    trace = _numpy_method(np.trace)
+    dot = _numpy_method(np.dot)
+    clip = _numpy_method(np.clip)
+    repeat = _numpy_method(np.repeat)
+    take = _numpy_method(np.take)
+    searchsorted = _numpy_method(np.searchsorted)
+    argmax = _numpy_method(np.argmax)
+    argmin = _numpy_method(np.argmin)
+    argsort = _numpy_method(np.argsort)
+    nonzero = _numpy_method(np.nonzero)
+    any = _numpy_method(np.any)
+    all = _numpy_method(np.all)
+    round = _numpy_method(np.round)
+
+    def compress(self, condition, axis=None, out=None):
+        return FUNCTIONS[np.compress](condition, self, axis, out)
+
+    def __round__(self, ndigits=None):
+        # Python's round(): as NumPy's scalars (an int), piecewise constant, no derivative
+        return round(self.value, ndigits)
 
     @property
     def real(self):
@@ -182,6 +219,21 @@ class NumericTracer(Tracer):
     @property
     def imag(self):
         return complex_numbers.imag(self)
+
+    @property
+    def flat(self):
+        raise TypeError(
+            "x.flat is an iterator NumPy writes through directly, which chainrule cannot "
+            "follow on a traced array.\n  Use x.ravel() (a view: x.ravel()[i] = v writes "
+            "into x) or x.reshape(-1).")
+
+    @property
+    def strides(self):
+        raise TypeError(
+            "a traced array has no strides chainrule can hand out: memory tricks "
+            "(np.lib.stride_tricks.as_strided) would bypass the derivative.\n"
+            "  Use np.lib.stride_tricks.sliding_window_view(x, window) for sliding "
+            "windows, or reshape / transpose / slicing.")
 
     # -- NumPy's protocols ----------------------------------------------------
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
@@ -251,13 +303,67 @@ class ArrayTracer(NumericTracer):
     def __imatmul__(self, other): return update(self, linalg.matmul(self, other))
 
     def __getitem__(self, index):
-        result = indexing.getitem(self, index)
-        if isinstance(result, ArrayTracer) and indexing.is_basic_index(index):
-            add_view(self, result, lambda new, base: indexing.setitem(base, index, new))
-        return result
+        if isinstance(index, np.ndarray) and index.flags.writeable:
+            index = index.copy()  # the tape keeps it: a later refill must not change it
+        elif type(index) is tuple:
+            index = tuple(part.copy() if isinstance(part, np.ndarray) else part
+                          for part in index)
+        return views.getitem(self, index)
 
     def __setitem__(self, index, value) -> None:
         update(self, indexing.setitem(self, index, value))
+
+    # -- methods that write --------------------------------------------------------
+    def fill(self, value) -> None:
+        """``x.fill(v)``: every entry becomes ``v`` (which may be traced)."""
+        update(self, indexing.setitem(self, Ellipsis, value))
+
+    def sort(self, axis=-1, kind=None, order=None, **kwargs) -> None:
+        """``x.sort()``: sorts in place (the gradient follows the values)."""
+        update(self, array_methods.sort(self, axis, kind, order, **kwargs))
+
+    def put(self, indices, values, mode="raise") -> None:
+        """``x.put(indices, values)``: writes at flat positions, in place."""
+        array_methods.put(self, indices, values, mode)
+
+    @property
+    def real(self):
+        return complex_numbers.real(self)
+
+    @real.setter
+    def real(self, value) -> None:
+        if np.iscomplexobj(self.value):
+            update(self, arithmetic.add(value, arithmetic.multiply(1j, complex_numbers.imag(self))))
+        else:
+            self.fill(value)
+
+    @property
+    def imag(self):
+        return complex_numbers.imag(self)
+
+    @imag.setter
+    def imag(self, value) -> None:
+        if not np.iscomplexobj(self.value):
+            raise TypeError("array does not have imaginary part to set")
+        update(self, arithmetic.add(complex_numbers.real(self), arithmetic.multiply(1j, value)))
+
+
+class LiftedArrayTracer(ArrayTracer):
+    """An array tracer holding a value of an inner transformation it was written
+    from (``y[0] = t`` with ``t`` of an inner ``grad``): once that transformation
+    has ended, reading its ``level`` lowers it to the value it holds at its own
+    level (mutation.py's ``_lower``). Only such arrays pay for the property."""
+
+    __slots__ = ()
+
+    @property
+    def level(self):
+        level = _LEVEL_SLOT.__get__(self)
+        return level if level.active else _lower(self)
+
+    @level.setter
+    def level(self, level) -> None:
+        _LEVEL_SLOT.__set__(self, level)
 
 
 
@@ -274,6 +380,9 @@ _UFUNC_METHODS = {
 }
 
 
+_LEVEL_SLOT = Tracer.level
+LIFTED_TYPES[ArrayTracer] = LiftedArrayTracer
+UNLIFTED_TYPES[LiftedArrayTracer] = ArrayTracer
 register_tracer_type(np.ndarray, ArrayTracer)
 SCALAR_TYPES.add(ScalarTracer)
 for _value_type in (float, int, complex, np.float64, np.float32, np.float16,
@@ -283,3 +392,11 @@ for _value_type in (float, int, complex, np.float64, np.float32, np.float16,
 for _value_type in (np.ndarray, np.float64, np.float32, np.float16, np.complex128,
                     np.complex64, np.longdouble):
     register_zeros(_value_type, np.zeros_like)
+
+
+def _snapshot_array(array: np.ndarray) -> np.ndarray:
+    """What a tape keeps of a plain array a rule reads: a copy, unless it cannot change."""
+    return array.copy() if array.flags.writeable else array
+
+
+register_snapshot(np.ndarray, _snapshot_array)
