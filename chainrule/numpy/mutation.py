@@ -103,12 +103,14 @@ def make_view(base: Any, result: Any, read: Callable, write_back: Callable | Non
     if result is base or not isinstance(base, Tracer):
         return result
     plain = base_value(result)
-    if not isinstance(plain, np.ndarray) or not np.may_share_memory(plain, base_value(base)):
+    if not isinstance(plain, np.ndarray):
+        return result
+    if not (isinstance(result, Tracer) and result.level is base.level):
+        result = _at_level_of(result, base)  # a view or copy of a constant stays fillable
+    if not np.may_share_memory(plain, base_value(base)):
         return result  # NumPy copies here too
     if not plain.flags.writeable:
         write_back = None
-    if not (isinstance(result, Tracer) and result.level is base.level):
-        result = _at_level_of(result, base)  # a view of a constant stays fillable
     result.view_base = (base, read, write_back)
     views = getattr(base, "views", None)
     if views is None:
@@ -116,6 +118,17 @@ def make_view(base: Any, result: Any, read: Callable, write_back: Callable | Non
     elif len(views) >= 64 and len(views) & (len(views) - 1) == 0:
         views[:] = [ref for ref in views if ref() is not None]  # drop dead views now and then
     views.append(weakref.ref(result))
+    return result
+
+
+def fillable(result: Any, base: Any) -> Any:
+    """``result``, computed from ``base``, as a traced constant where ``base`` is one.
+
+    An operation on an array made with ``like=`` and never written gives a plain
+    array; a copy of it (``A[[0, 1]]``, ``A.copy()``) should stay fillable.
+    """
+    if isinstance(base, Tracer) and isinstance(result, np.ndarray):
+        return _at_level_of(result, base)
     return result
 
 

@@ -27,8 +27,8 @@ from ..core.reverse import register_snapshot
 from . import (arithmetic, array_methods, complex_numbers, elementwise, indexing, linalg,
                manipulation, nondiff, reductions, views)
 from .creation import LIKE_FUNCTIONS
-from .mutation import (LIFTED_TYPES, LOST_DERIVATIVE_HINT, UNLIFTED_TYPES, _lower, update,
-                       write_out)
+from .mutation import (LIFTED_TYPES, LOST_DERIVATIVE_HINT, UNLIFTED_TYPES, _lower, fillable,
+                       update, write_out)
 from .wrap import FUNCTIONS, SCALAR_TYPES, UFUNCS, unsupported_function_error
 
 def _numpy_method(numpy_function):
@@ -79,6 +79,8 @@ class NumericTracer(Tracer):
 
     # -- where the derivative would be lost --------------------------------------
     def __array__(self, dtype=None, copy=None):
+        if dtype is not None and np.dtype(dtype).kind in "biu":
+            return np.asarray(self.value, dtype)  # np.int64(t): integers carry no derivative
         raise TypeError(
             "chainrule cannot turn a traced value into a plain NumPy array "
             "(np.array / np.asarray on it, writing it into a plain ndarray with "
@@ -174,10 +176,11 @@ class NumericTracer(Tracer):
                 "  Use x.astype(dtype) to convert values, or x.view() for a view.")
         return views.reshape(self, self.shape)
 
-    def flatten(self, order="C"): return manipulation.reshape(self, (-1,), order=order)
+    def flatten(self, order="C"): return fillable(manipulation.reshape(self, (-1,), order=order), self)
     def astype(self, dtype, order="K", casting="unsafe", subok=True, copy=True):
         return elementwise.astype(self, dtype)
-    def copy(self, order="K"): return arithmetic.positive(self)
+    def copy(self, order="K"):
+        return fillable(arithmetic.positive(self), self)
     def conj(self): return complex_numbers.conjugate(self)
     conjugate = conj
 

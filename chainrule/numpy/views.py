@@ -17,7 +17,7 @@ import numpy as np
 from ..core import base_value
 from . import indexing, manipulation
 from .manipulation import _array
-from .mutation import make_view
+from .mutation import fillable, make_view
 from .wrap import handles, shape_of
 
 
@@ -259,4 +259,4 @@ def getitem(x, index):
     if indexing.is_basic_index(index):
         return make_view(x, result, lambda base: indexing.getitem(base, index),
                          lambda view, base: indexing.setitem(base, index, view))
-    return result
+    return fillable(result, x)
