@@ -9,9 +9,10 @@ error naming the spelling that works.
 
 Item and augmented assignment are functional updates: the tracer object gets
 the new value and graph node, so earlier recorded values never change. Views
-made by basic slicing and reshaping remember their base: writing into a view
-writes into the base, and views of a base that is written to afterwards are
-marked stale (using one raises), since NumPy would show them the write.
+(basic slices, ``.T``, ``.reshape()``, ``.ravel()``, ... wherever NumPy gives
+one) remember their base: writing into a view writes into the base, and a view
+kept across a write into its base reads itself again (mutation.py). Methods
+ndarray has route to the NumPy function of the same name, with its keywords.
 """
 
 from __future__ import annotations
