@@ -84,12 +84,14 @@ def _check_writeable(tracer: Any) -> None:
         view = base
 
 
-def make_view(base: Any, result: Any, read: Callable, write_back: Callable | None) -> Any:
+def make_view(base: Any, result: Any, read: Callable, write_back: Callable | None,
+              shares: bool = False) -> Any:
     """Make ``result`` a view of ``base``, where NumPy's own result is one.
 
     ``read(base)`` computes the view from its base, ``write_back(view, base)`` the
     base with the view's values written in; None makes the view read-only (as
-    NumPy's ``np.diagonal``). A result NumPy computed as a copy stays a copy.
+    NumPy's ``np.diagonal``). A result NumPy computed as a copy stays a copy;
+    ``shares``: the caller knows NumPy's result is a view (basic indexing).
 
     >>> def f(x):
     ...     y = x * 1.0
@@ -107,10 +109,11 @@ def make_view(base: Any, result: Any, read: Callable, write_back: Callable | Non
         return result
     if not (isinstance(result, Tracer) and result.level is base.level):
         result = _at_level_of(result, base)  # a view or copy of a constant stays fillable
-    if not np.may_share_memory(plain, base_value(base)):
-        return result  # NumPy copies here too
-    if not plain.flags.writeable:
-        write_back = None
+    if not shares:
+        if not np.may_share_memory(plain, base_value(base)):
+            return result  # NumPy copies here too
+        if not plain.flags.writeable:
+            write_back = None
     result.view_base = (base, read, write_back)
     views = getattr(base, "views", None)
     if views is None:

@@ -307,11 +307,6 @@ class ArrayTracer(NumericTracer):
     def __imatmul__(self, other): return update(self, linalg.matmul(self, other))
 
     def __getitem__(self, index):
-        if isinstance(index, np.ndarray) and index.flags.writeable:
-            index = index.copy()  # the tape keeps it: a later refill must not change it
-        elif type(index) is tuple:
-            index = tuple(part.copy() if isinstance(part, np.ndarray) else part
-                          for part in index)
         return views.getitem(self, index)
 
     def __setitem__(self, index, value) -> None:

@@ -255,8 +255,18 @@ def getitem(x, index):
     >>> getitem(np.arange(4.0), slice(1, 3))
     array([1., 2.])
     """
-    result = indexing.getitem(x, index)
     if indexing.is_basic_index(index):
-        return make_view(x, result, lambda base: indexing.getitem(base, index),
-                         lambda view, base: indexing.setitem(base, index, view))
-    return fillable(result, x)
+        return make_view(x, indexing.getitem(x, index),
+                         lambda base: indexing.getitem(base, index),
+                         lambda view, base: indexing.setitem(base, index, view), shares=True)
+    return fillable(indexing.getitem(x, _kept(index)), x)
+
+
+def _kept(index):
+    """``index`` with its plain index arrays copied: the tape keeps it, a refill must not
+    change it (``idx[:] = ...`` after ``x[idx]``)."""
+    if isinstance(index, np.ndarray):
+        return index.copy() if index.flags.writeable else index
+    if type(index) is tuple:
+        return tuple(_kept(part) if isinstance(part, np.ndarray) else part for part in index)
+    return index
