@@ -29,7 +29,7 @@ from . import (arithmetic, array_methods, complex_numbers, elementwise, indexing
                manipulation, nondiff, reductions, views)
 from .creation import LIKE_FUNCTIONS
 from .mutation import (LIFTED_TYPES, LOST_DERIVATIVE_HINT, UNLIFTED_TYPES, _lower, fillable,
-                       update, write_out)
+                       make_view, update, write_out)
 from .wrap import FUNCTIONS, SCALAR_TYPES, UFUNCS, unsupported_function_error
 
 def _numpy_method(numpy_function):
@@ -327,7 +327,10 @@ class ArrayTracer(NumericTracer):
 
     @property
     def real(self):
-        return complex_numbers.real(self)
+        """The real part: for a complex array a view (``x.real[0] = v`` writes into x)."""
+        return make_view(self, complex_numbers.real(self), complex_numbers.real,
+                         lambda view, base: arithmetic.add(
+                             view, arithmetic.multiply(1j, complex_numbers.imag(base))))
 
     @real.setter
     def real(self, value) -> None:
@@ -338,7 +341,10 @@ class ArrayTracer(NumericTracer):
 
     @property
     def imag(self):
-        return complex_numbers.imag(self)
+        """The imaginary part: for a complex array a view (``x.imag[0] = v`` writes into x)."""
+        return make_view(self, complex_numbers.imag(self), complex_numbers.imag,
+                         lambda view, base: arithmetic.add(
+                             complex_numbers.real(base), arithmetic.multiply(1j, view)))
 
     @imag.setter
     def imag(self, value) -> None:

@@ -191,3 +191,21 @@ def test_like_arrays_fill_in_every_mode(program):
     scalar = lambda x: np.sum(program(x) ** 2)  # noqa: E731
     np.testing.assert_allclose(cr.hessian(scalar)(x), cr.jacfwd(cr.grad(scalar))(x), rtol=1e-10)
     cr.check_grads(scalar, (x,), modes=("fwd", "rev"), order=2)
+
+
+def complex_parts(z):
+    y = z * 1.0
+    y.real[0] = 5.0 * np.abs(z[1])  # .real and .imag of a complex array are views
+    y.imag[1] = 2.0
+    imaginary = y.imag
+    y[0] = y[0] * 2  # imaginary shows the write
+    return y * imaginary[0]
+
+
+@pytest.mark.filterwarnings("ignore::numpy.exceptions.ComplexWarning")
+def test_real_and_imag_of_a_complex_array_are_views():
+    z = np.array([1 + 2j, 3 - 1j])
+    np.testing.assert_allclose(cr.jvp(complex_parts, (z,), (np.ones(2) + 0j,))[0],
+                               complex_parts(z.copy()))
+    cr.check_grads(lambda z: np.sum(np.abs(complex_parts(z)) ** 2), (z,),
+                   modes=("fwd", "rev"), order=2)
