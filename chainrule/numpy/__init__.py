@@ -83,19 +83,19 @@ from .exp_log import logaddexp as logaddexp
 from .exp_log import logaddexp2 as logaddexp2
 from .indexing import take as take
 from .joining import append as append
-from .joining import array_split as array_split
+from .views import array_split as array_split
 from .joining import column_stack as column_stack
 from .joining import concatenate as concatenate
-from .joining import dsplit as dsplit
+from .views import dsplit as dsplit
 from .joining import dstack as dstack
-from .joining import hsplit as hsplit
+from .views import hsplit as hsplit
 from .joining import hstack as hstack
 from .joining import pad as pad
 from .joining import repeat as repeat
-from .joining import split as split
+from .views import split as split
 from .joining import stack as stack
 from .joining import tile as tile
-from .joining import vsplit as vsplit
+from .views import vsplit as vsplit
 from .joining import vstack as vstack
 from .nondiff import all as all  # noqa: A004
 from .nondiff import allclose as allclose

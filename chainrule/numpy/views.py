@@ -15,8 +15,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..core import base_value
-from . import indexing, manipulation
-from .manipulation import _array
+from . import indexing, joining, manipulation
+from .manipulation import _array, _axis
 from .mutation import fillable, make_view
 from .wrap import handles, shape_of
 
@@ -249,6 +249,44 @@ def broadcast_to(x, shape, subok=False):
                      lambda base: manipulation.broadcast_to(base, shape), None)
 
 
+def _slice_view(x, piece, index):
+    return make_view(x, piece, lambda base: indexing.getitem(base, index),
+                     lambda view, base: indexing.setitem(base, index, view), shares=True)
+
+
+def _split_views(split_function, axis_of):
+    """``split_function`` (one of joining.py's), its pieces made views of its input.
+
+    The functions in joining.py compute the pieces; these, registered later for
+    the same NumPy functions, take their place as NumPy reaches them.
+    """
+
+    def split_into_views(x, indices_or_sections, *args, **kwargs):
+        x = _array(x)
+        pieces = split_function(x, indices_or_sections, *args, **kwargs)
+        ndim = len(shape_of(x))
+        axis = _axis(axis_of(ndim, *args, **kwargs), ndim)
+        views, start = [], 0
+        for piece in pieces:
+            stop = start + shape_of(piece)[axis]
+            views.append(_slice_view(x, piece, (slice(None),) * axis + (slice(start, stop),)))
+            start = stop
+        return views
+
+    split_into_views.__name__ = split_function.__name__
+    split_into_views.__doc__ = (split_function.__doc__ or "").replace(
+        ":", ", each piece a view of ``x``:", 1)
+    return split_into_views
+
+
+split = handles(np.split)(_split_views(joining.split, lambda ndim, axis=0: axis))
+array_split = handles(np.array_split)(
+    _split_views(joining.array_split, lambda ndim, axis=0: axis))
+hsplit = handles(np.hsplit)(_split_views(joining.hsplit, lambda ndim: 1 if ndim > 1 else 0))
+vsplit = handles(np.vsplit)(_split_views(joining.vsplit, lambda ndim: 0))
+dsplit = handles(np.dsplit)(_split_views(joining.dsplit, lambda ndim: 2))
+
+
 def getitem(x, index):
     """``x[index]``: a view of ``x`` for a basic index (ints, slices, None, ``...``).
 
@@ -256,9 +294,7 @@ def getitem(x, index):
     array([1., 2.])
     """
     if indexing.is_basic_index(index):
-        return make_view(x, indexing.getitem(x, index),
-                         lambda base: indexing.getitem(base, index),
-                         lambda view, base: indexing.setitem(base, index, view), shares=True)
+        return _slice_view(x, indexing.getitem(x, index), index)
     return fillable(indexing.getitem(x, _kept(index)), x)
 
 
