@@ -81,6 +81,8 @@ def _check_writeable(tracer: Any) -> None:
                 "np.diagonal's for one).\n  Write into a copy (d = np.diagonal(A).copy()), "
                 "or into the base array (A[i, i] = ...)."
             )
+        if isinstance(write_back, str):
+            raise NotImplementedError(write_back)
         view = base
 
 
@@ -90,7 +92,8 @@ def make_view(base: Any, result: Any, read: Callable, write_back: Callable | Non
 
     ``read(base)`` computes the view from its base, ``write_back(view, base)`` the
     base with the view's values written in; None makes the view read-only (as
-    NumPy's ``np.diagonal``). A result NumPy computed as a copy stays a copy;
+    NumPy's ``np.diagonal``), a string refuses writes with that message (a view
+    NumPy can write through and chainrule cannot). A result NumPy computed as a copy stays a copy;
     ``shares``: the caller knows NumPy's result is a view (basic indexing).
 
     >>> def f(x):
@@ -112,7 +115,7 @@ def make_view(base: Any, result: Any, read: Callable, write_back: Callable | Non
     if not shares:
         if not np.may_share_memory(plain, base_value(base)):
             return result  # NumPy copies here too
-        if not plain.flags.writeable:
+        if not plain.flags.writeable and not isinstance(write_back, str):
             write_back = None
     result.view_base = (base, read, write_back)
     views = getattr(base, "views", None)
@@ -129,6 +132,13 @@ def fillable(result: Any, base: Any) -> Any:
 
     An operation on an array made with ``like=`` and never written gives a plain
     array; a copy of it (``A[[0, 1]]``, ``A.copy()``) should stay fillable.
+
+    >>> def f(x):
+    ...     rows = np.zeros((2, 2), like=x)[[1, 0]]  # a copy, still fillable
+    ...     rows[0] = x
+    ...     return rows.sum()
+    >>> cr.grad(f)(np.array([1.0, 2.0]))
+    array([1., 1.])
     """
     if isinstance(base, Tracer) and isinstance(result, np.ndarray):
         return _at_level_of(result, base)

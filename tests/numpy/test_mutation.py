@@ -269,3 +269,16 @@ def test_an_array_that_really_escapes_still_raises():
     cr.grad(f)(np.ones(2))
     with pytest.raises(cr.EscapedTracerError):
         cr.grad(lambda x: np.sum(kept[0] * x))(np.ones(2))
+
+
+def test_a_view_chainrule_cannot_write_through_refuses_writes_with_its_message():
+    from chainrule.numpy.mutation import make_view
+
+    def f(x):
+        y = x * 1.0
+        view = make_view(y, y.T, lambda base: base.T, "chainrule cannot write through this")
+        view[0] = 1.0
+        return np.sum(y)
+
+    with pytest.raises(NotImplementedError, match="cannot write through this"):
+        cr.grad(f)(np.ones((2, 2)))
