@@ -219,6 +219,42 @@ LIFTED_TYPES: dict[type, type] = {}
 UNLIFTED_TYPES: dict[type, type] = {}
 
 
+# id of a plain array -> (weak reference to it, weak reference to the tape's copy of it)
+_copies: dict[int, tuple] = {}
+
+
+def snapshot_array(array: np.ndarray) -> np.ndarray:
+    """What a tape keeps of a plain array a rule reads: a read-only copy of a
+    writeable array (the caller may refill it afterwards), the array itself
+    when it is read-only.
+
+    An array used again unchanged (the same matrix in every step of a loop)
+    shares the copy made for its first use while a tape still holds it: a
+    comparison, not a new copy, so memory grows with the arrays, not the uses.
+
+    >>> buffer = np.ones(2)
+    >>> kept = snapshot_array(buffer)
+    >>> buffer[:] = 5.0
+    >>> kept, snapshot_array(kept) is kept
+    (array([1., 1.]), True)
+    """
+    if not array.flags.writeable:
+        return array
+    entry = _copies.get(id(array))
+    if entry is not None:
+        original, kept = entry[0](), entry[1]()
+        if (original is array and kept is not None
+                and np.array_equal(kept, array, equal_nan=array.dtype.kind in "fc")):
+            return kept
+    kept = array.copy()
+    kept.flags.writeable = False
+    if len(_copies) >= 256:  # forget the arrays and copies no longer alive
+        for key in [key for key, (a, k) in _copies.items() if a() is None or k() is None]:
+            del _copies[key]
+    _copies[id(array)] = (weakref.ref(array), weakref.ref(kept))
+    return kept
+
+
 def write_out(out: Any, result: Any) -> Any:
     """NumPy's ``out=``: write ``result`` into the traced array(s) ``out``."""
     targets = out if isinstance(out, tuple) else (out,)

@@ -29,7 +29,7 @@ from . import (arithmetic, array_methods, complex_numbers, elementwise, indexing
                manipulation, nondiff, reductions, views)
 from .creation import LIKE_FUNCTIONS
 from .mutation import (LIFTED_TYPES, LOST_DERIVATIVE_HINT, UNLIFTED_TYPES, _lower, fillable,
-                       make_view, update, write_out)
+                       make_view, snapshot_array, update, write_out)
 from .wrap import FUNCTIONS, SCALAR_TYPES, UFUNCS, unsupported_function_error
 
 def _numpy_method(numpy_function):
@@ -399,9 +399,4 @@ for _value_type in (np.ndarray, np.float64, np.float32, np.float16, np.complex12
     register_zeros(_value_type, np.zeros_like)
 
 
-def _snapshot_array(array: np.ndarray) -> np.ndarray:
-    """What a tape keeps of a plain array a rule reads: a copy, unless it cannot change."""
-    return array.copy() if array.flags.writeable else array
-
-
-register_snapshot(np.ndarray, _snapshot_array)
+register_snapshot(np.ndarray, snapshot_array)

@@ -282,3 +282,25 @@ def test_a_view_chainrule_cannot_write_through_refuses_writes_with_its_message()
 
     with pytest.raises(NotImplementedError, match="cannot write through this"):
         cr.grad(f)(np.ones((2, 2)))
+
+
+def test_a_plain_array_used_again_unchanged_shares_one_copy():
+    matrix = np.array([[0.5, 0.1], [0.2, 0.4]])
+    arguments = []
+
+    def f(x):
+        for _ in range(3):
+            x = matrix @ x
+            arguments.append(x.node.args[0])
+        matrix[0, 0] = 0.25  # changed: the next use gets its own copy
+        x = matrix @ x
+        arguments.append(x.node.args[0])
+        return np.sum(x)
+
+    gradient = cr.grad(f)(np.ones(2))
+    assert arguments[0] is arguments[1] is arguments[2] is not arguments[3]
+    assert arguments[3][0, 0] == 0.25 and arguments[0][0, 0] == 0.5
+    first = np.array([[0.5, 0.1], [0.2, 0.4]])
+    second = first.copy()
+    second[0, 0] = 0.25
+    np.testing.assert_allclose(gradient, np.ones(2) @ second @ first @ first @ first)
