@@ -219,8 +219,9 @@ LIFTED_TYPES: dict[type, type] = {}
 UNLIFTED_TYPES: dict[type, type] = {}
 
 
-# id of a plain array -> (weak reference to it, weak reference to the tape's copy of it)
+# id of a large plain array -> (weak reference to it, weak reference to the tape's copy)
 _copies: dict[int, tuple] = {}
+_SHARED_FROM_BYTES = 1 << 20
 
 
 def snapshot_array(array: np.ndarray) -> np.ndarray:
@@ -228,23 +229,25 @@ def snapshot_array(array: np.ndarray) -> np.ndarray:
     writeable array (the caller may refill it afterwards), the array itself
     when it is read-only.
 
-    An array used again unchanged (the same matrix in every step of a loop)
-    shares the copy made for its first use while a tape still holds it: a
+    A large array used again unchanged (the same matrix in every step of a
+    loop) shares the copy made for its first use while a tape still holds it: a
     comparison, not a new copy, so memory grows with the arrays, not the uses.
+    A small one is simply copied again (cheaper than comparing).
 
     >>> buffer = np.ones(2)
     >>> kept = snapshot_array(buffer)
     >>> buffer[:] = 5.0
-    >>> kept, snapshot_array(kept) is kept
-    (array([1., 1.]), True)
+    >>> kept
+    array([1., 1.])
     """
     if not array.flags.writeable:
         return array
+    if array.nbytes < _SHARED_FROM_BYTES:
+        return array.copy()
     entry = _copies.get(id(array))
     if entry is not None:
         original, kept = entry[0](), entry[1]()
-        if (original is array and kept is not None
-                and np.array_equal(kept, array, equal_nan=array.dtype.kind in "fc")):
+        if original is array and kept is not None and np.array_equal(kept, array):
             return kept
     kept = array.copy()
     kept.flags.writeable = False

@@ -284,8 +284,8 @@ def test_a_view_chainrule_cannot_write_through_refuses_writes_with_its_message()
         cr.grad(f)(np.ones((2, 2)))
 
 
-def test_a_plain_array_used_again_unchanged_shares_one_copy():
-    matrix = np.array([[0.5, 0.1], [0.2, 0.4]])
+def test_a_large_plain_array_used_again_unchanged_shares_one_copy():
+    matrix = np.kron(np.array([[0.5, 0.1], [0.2, 0.4]]), np.eye(256))  # 2 MiB
     arguments = []
 
     def f(x):
@@ -297,10 +297,10 @@ def test_a_plain_array_used_again_unchanged_shares_one_copy():
         arguments.append(x.node.args[0])
         return np.sum(x)
 
-    gradient = cr.grad(f)(np.ones(2))
+    gradient = cr.grad(f)(np.ones(512))
     assert arguments[0] is arguments[1] is arguments[2] is not arguments[3]
     assert arguments[3][0, 0] == 0.25 and arguments[0][0, 0] == 0.5
-    first = np.array([[0.5, 0.1], [0.2, 0.4]])
+    first = np.kron(np.array([[0.5, 0.1], [0.2, 0.4]]), np.eye(256))
     second = first.copy()
     second[0, 0] = 0.25
-    np.testing.assert_allclose(gradient, np.ones(2) @ second @ first @ first @ first)
+    np.testing.assert_allclose(gradient, np.ones(512) @ second @ first @ first @ first)
