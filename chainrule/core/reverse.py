@@ -156,8 +156,9 @@ class ReverseLevel(Level):
             for argnum, parent in enumerate(parents):
                 if parent is not None and not primitive.has_vjp(argnum):
                     raise MissingRuleError(primitive.name, "reverse", argnum)
-        if mutable:  # the rules read these later: keep them as they are now
-            primals = [snapshot(value) for value in primals]
+        if mutable:  # the rules read the plain arguments later: keep them as they are now
+            primals = [snapshot(primal) if primal is value else primal
+                       for value, primal in zip(args, primals)]
         if primitive.multiple_results:
             return self.record(primitive, tuple(primals), ans, params, tuple(parents))
         tape = self.tape

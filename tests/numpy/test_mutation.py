@@ -304,3 +304,16 @@ def test_a_large_plain_array_used_again_unchanged_shares_one_copy():
     second = first.copy()
     second[0, 0] = 0.25
     np.testing.assert_allclose(gradient, np.ones(512) @ second @ first @ first @ first)
+
+
+def test_only_plain_arguments_are_copied_not_traced_values():
+    seen = []
+
+    def f(x):
+        y = np.sin(x)
+        z = y * np.arange(3.0)  # y's value belongs to the tape: kept as it is
+        seen.append((y.primal, z.node.args[0]))
+        return np.sum(z)
+
+    cr.grad(f)(np.ones(3))
+    assert seen[0][1] is seen[0][0]
