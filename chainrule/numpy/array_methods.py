@@ -1,10 +1,13 @@
-"""NumPy functions that back ndarray methods and had no rule elsewhere:
-``np.sort``, ``np.ptp``, ``np.compress``, ``np.put``; each is a composition
-of differentiable functions (a gather by the sorting permutation, a max minus
-a min, a gather, a scatter), so it needs no rule of its own.
+"""NumPy functions that back ndarray methods or write into arrays, and had no
+rule elsewhere: ``np.sort``, ``np.ptp``, ``np.compress``, and the writing
+``np.put``, ``np.copyto``, ``np.putmask``, ``np.place``, ``np.fill_diagonal``,
+``np.add.at``. Each is a composition of differentiable functions (a gather by
+the sorting permutation, a max minus a min, a gather, a scatter), so it needs
+no rule of its own.
 
-``np.put`` and the methods ``x.sort()``, ``x.put()`` and ``x.fill()`` write
-into their array: traced arrays take the write as any item assignment does.
+The writing ones (and the methods ``x.sort()``, ``x.put()``, ``x.fill()``)
+update their traced array as any item assignment does; a traced value written
+into a plain array raises, as ``out[i] = t`` does.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..core import Tracer, base_value
-from . import indexing, manipulation, nondiff, reductions
+from . import arithmetic, indexing, manipulation, nondiff, reductions
 from .mutation import LOST_DERIVATIVE_HINT, update
 from .wrap import handles, shape_of
 
@@ -64,6 +67,12 @@ def compress(condition, a, axis=None, out=None):
     return reductions._output(indexing.take(a, kept, axis), out)
 
 
+def _traced_target(a, function: str) -> None:
+    if not isinstance(a, Tracer):
+        raise TypeError(f"chainrule cannot write a traced value into a plain NumPy array "
+                        f"({function}): its derivative would be lost.\n" + LOST_DERIVATIVE_HINT)
+
+
 @handles(np.put)
 def put(a, ind, v, mode="raise"):
     """``np.put``: write ``v`` at the flat positions ``ind`` of ``a``, in place.
@@ -75,9 +84,7 @@ def put(a, ind, v, mode="raise"):
     >>> cr.grad(f)(np.array([1.0, 2.0]))
     array([  1., 100.])
     """
-    if not isinstance(a, Tracer):
-        raise TypeError("chainrule cannot np.put a traced value into a plain NumPy array: "
-                        "its derivative would be lost.\n" + LOST_DERIVATIVE_HINT)
+    _traced_target(a, "np.put")
     size = int(np.prod(shape_of(a)))
     positions = np.asarray(base_value(ind)).ravel()
     if mode == "wrap":
@@ -92,3 +99,103 @@ def put(a, ind, v, mode="raise"):
         values = indexing.getitem(values, np.arange(positions.size) % count)
     flat = indexing.setitem(manipulation.reshape(a, (-1,)), positions, values)
     update(a, manipulation.reshape(flat, shape_of(a)))
+
+
+@handles(np.copyto)
+def copyto(dst, src, casting="same_kind", where=True):
+    """``np.copyto``: ``src`` written into ``dst`` (where ``where`` is true), in place.
+
+    >>> def f(x):
+    ...     y = np.zeros(2, like=x)
+    ...     copyto(y, x * 3.0, where=np.array([True, False]))
+    ...     return y.sum()
+    >>> cr.grad(f)(np.array([1.0, 2.0]))
+    array([3., 0.])
+    """
+    _traced_target(dst, "np.copyto")
+    mask = base_value(where)
+    new = (arithmetic.add(arithmetic.multiply(dst, 0.0), src) if mask is True
+           else arithmetic.where(mask, src, dst))
+    update(dst, new)
+
+
+@handles(np.putmask)
+def putmask(a, mask, values):
+    """``np.putmask``: ``a.flat[n] = values[n % len(values)]`` where ``mask`` is true.
+
+    >>> def f(x):
+    ...     y = x * 1.0
+    ...     putmask(y, np.array([False, True, True]), x[0] * 10.0)
+    ...     return y.sum()
+    >>> cr.grad(f)(np.array([1.0, 2.0, 3.0]))
+    array([21.,  0.,  0.])
+    """
+    _traced_target(a, "np.putmask")
+    positions = np.flatnonzero(np.broadcast_to(base_value(mask), shape_of(a)))
+    flat_values = manipulation.reshape(values, (-1,)) if isinstance(values, Tracer) else np.ravel(values)
+    count = int(np.prod(shape_of(flat_values)))
+    put(a, positions, indexing.getitem(flat_values, positions % count))
+
+
+@handles(np.place)
+def place(arr, mask, vals):
+    """``np.place``: the entries where ``mask`` is true take ``vals`` in order (repeated).
+
+    >>> def f(x):
+    ...     y = x * 1.0
+    ...     place(y, np.array([True, False, True]), x[1:])
+    ...     return (y * np.array([1.0, 10.0, 100.0])).sum()
+    >>> cr.grad(f)(np.array([1.0, 2.0, 3.0]))
+    array([  0., 11., 100.])
+    """
+    _traced_target(arr, "np.place")
+    put(arr, np.flatnonzero(base_value(mask)), vals)
+
+
+@handles(np.fill_diagonal)
+def fill_diagonal(a, val, wrap=False):
+    """``np.fill_diagonal``: the main diagonal (of equal-length axes) set to ``val``, in place.
+
+    >>> def f(x):
+    ...     M = np.zeros((2, 2), like=x)
+    ...     fill_diagonal(M, x)
+    ...     return (M * np.array([[1.0, 2.0], [3.0, 4.0]])).sum()
+    >>> cr.grad(f)(np.array([1.0, 1.0]))
+    array([1., 4.])
+    """
+    _traced_target(a, "np.fill_diagonal")
+    shape = shape_of(a)
+    plain = np.zeros(shape, bool)
+    np.fill_diagonal(plain, True, wrap=wrap)  # NumPy's own checks and positions
+    put(a, np.flatnonzero(plain), val)
+
+
+def add_at(a, indices, b=None):
+    """``np.add.at``: unbuffered ``a[indices] += b``, repeated indices adding up.
+
+    >>> def f(x):
+    ...     y = np.zeros(2, like=x)
+    ...     add_at(y, [0, 0, 1], x)
+    ...     return (y * np.array([1.0, 10.0])).sum()
+    >>> cr.grad(f)(np.array([1.0, 1.0, 1.0]))
+    array([ 1.,  1., 10.])
+    """
+    _traced_target(a, "np.add.at")
+    index = indexing._plain_index(indices)
+    selected = np.empty(shape_of(a), bool)[index].shape
+    increment = arithmetic.add(np.zeros(selected, indexing.dtype_of(a)), b)
+    update(a, arithmetic.add(a, indexing.scatter_add_p(
+        increment, index=index, shape=shape_of(a), dtype=indexing.dtype_of(a))))
+
+
+def subtract_at(a, indices, b=None):
+    """``np.subtract.at``: unbuffered ``a[indices] -= b``.
+
+    >>> def f(x):
+    ...     y = x * 1.0
+    ...     subtract_at(y, [1, 1], x[0])
+    ...     return y.sum()
+    >>> cr.grad(f)(np.array([1.0, 1.0]))
+    array([-1.,  1.])
+    """
+    add_at(a, indices, arithmetic.negative(b))

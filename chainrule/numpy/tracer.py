@@ -382,6 +382,8 @@ _UFUNC_METHODS = {
     (np.maximum, "reduce"): lambda x, axis=0, keepdims=False: reductions.max(x, axis, keepdims=keepdims),
     (np.minimum, "reduce"): lambda x, axis=0, keepdims=False: reductions.min(x, axis, keepdims=keepdims),
     (np.add, "accumulate"): lambda x, axis=0: reductions.cumsum(x, axis),
+    (np.add, "at"): array_methods.add_at,
+    (np.subtract, "at"): array_methods.subtract_at,
 }
 
 

@@ -183,6 +183,13 @@ WRITING_METHODS = [
     ("put clip",      lambda a, x: a.put([-1, 9], x[1, 1], mode="clip")),
     ("np.put",        lambda a, x: np.put(a, [2], x[0, 2])),
     ("real setter",   lambda a, x: setattr(a, "real", x[::-1] * 2.0)),
+    ("np.copyto",     lambda a, x: np.copyto(a, x[0] * 2.0)),
+    ("np.copyto where", lambda a, x: np.copyto(a, x ** 2, where=X > 0.5)),
+    ("np.putmask",    lambda a, x: np.putmask(a, X > 0.5, x[1, :2])),
+    ("np.place",      lambda a, x: np.place(a, X > 0.5, x[0])),
+    ("np.fill_diagonal", lambda a, x: np.fill_diagonal(a, x[1, 1:])),
+    ("np.add.at",     lambda a, x: np.add.at(a, ([0, 0, 1], [1, 1, 2]), x[0, 0] * x[1, :])),
+    ("np.subtract.at", lambda a, x: np.subtract.at(a, (1, [0, 0]), x[0, 2])),
 ]
 
 
@@ -233,7 +240,10 @@ def test_integer_casts_and_python_round_are_allowed():
     (lambda t: t.view(np.int64), "astype"),
     (lambda t: t.imag.__setitem__(0, 1.0) if False else setattr(t, "imag", 1.0),
      "imaginary part"),
-], ids=["item", "tolist", "flat", "strides", "as_strided", "view(dtype)", "imag setter"])
+    (lambda t: np.copyto(np.zeros(3), t), r"plain NumPy array \(np.copyto\)"),
+    (lambda t: np.add.at(np.zeros(3), [0], t[0]), r"plain NumPy array \(np.add.at\)"),
+], ids=["item", "tolist", "flat", "strides", "as_strided", "view(dtype)", "imag setter",
+        "copyto into a plain array", "add.at into a plain array"])
 def test_methods_that_would_lose_the_derivative_say_what_works(spelling, match):
     with pytest.raises(TypeError, match=match):
         cr.grad(lambda x: np.sum(spelling(x * 1.0)))(np.ones(3))
