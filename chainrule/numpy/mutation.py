@@ -6,9 +6,11 @@ bookkeeping of views.
 ``reshape``, ``transpose``, ... wherever NumPy returns one) remembers its
 base, how to read itself from it and how to write itself back
 (``make_view``). Writing into a view writes into its base; writing into a
-base re-reads every live view of it, so a view kept across a write shows the
-write, as in NumPy. A view NumPy makes read-only (``np.diagonal``) refuses
-writes as NumPy does.
+base marks its live views stale, and a stale view reads itself again from
+the base when it is next used (``refresh``), so a view kept across a write
+shows the write, as in NumPy. A view NumPy makes read-only (``np.diagonal``)
+refuses writes as NumPy does. Views and copies of an array made with
+``like=`` are traced constants too, so they can be filled.
 
 A value of an inner transformation written into an array of an outer one
 (``y[0] = t * x[0]`` inside a nested ``grad``) makes the array a tracer of the
@@ -61,12 +63,12 @@ def update(tracer: Any, new: Any) -> Any:
     if np.result_type(base_value(new)) != dtype:
         new = astype(new, dtype)
     _assign(tracer, new)
-    _reread_views(tracer, written=None)
+    _mark_stale(tracer, written=None)
     view = tracer
     while getattr(view, "view_base", None) is not None:
         base, _, write_back = view.view_base
         _assign(base, write_back(view, base))
-        _reread_views(base, written=view)
+        _mark_stale(base, written=view)
         view = base
     return tracer
 
@@ -152,8 +154,13 @@ def _at_level_of(value: Any, like: Tracer) -> Any:
     return new_tracer(_at_level_of(value, like.primal), like.level)
 
 
-def _reread_views(base: Any, written: Any) -> None:
-    """After a write into ``base``: each live view but ``written`` reads itself again."""
+def _mark_stale(base: Any, written: Any) -> None:
+    """After a write into ``base``: each of its live views but ``written`` (and
+    theirs) reads itself again from its base when it is next used (``refresh``).
+
+    Marking is a change of class, so a write costs nothing per view kept but
+    never used again, and a view used again costs one recorded read.
+    """
     views = getattr(base, "views", None)
     if not views:
         return
@@ -163,10 +170,28 @@ def _reread_views(base: Any, written: Any) -> None:
         if view is None:
             continue
         live.append(reference)
-        if view is not written:
-            _assign(view, view.view_base[1](base))
-            _reread_views(view, written=None)
+        stale = STALE_TYPES.get(type(view))
+        if view is not written and stale is not None:  # (a stale one's views are already)
+            view.__class__ = stale
+            _mark_stale(view, written=None)
     base.views = live
+
+
+def refresh(view: Any) -> Any:
+    """Read the stale ``view`` again from its base (which refreshes first, if stale too).
+
+    >>> def f(x):
+    ...     y = x * 1.0
+    ...     head = y[:1]
+    ...     y[0] = 5.0 * x[1]  # head is marked stale, and read again here:
+    ...     return head.sum()
+    >>> cr.grad(f)(np.array([1.0, 2.0]))
+    array([0., 5.])
+    """
+    view.__class__ = FRESH_TYPES[type(view)]
+    base, read, _ = view.view_base
+    _assign(view, read(base))
+    return view
 
 
 def _assign(tracer: Any, new: Any) -> None:
@@ -213,10 +238,13 @@ def _lower(tracer: Any) -> Any:
     return level
 
 
-# array tracer type -> its lifted twin (same layout, a ``level`` property that lowers);
-# filled in by the tracer module
+# array tracer type -> its lifted twin (same layout, a ``level`` property that lowers),
+# and -> its stale twin (properties that refresh a view before any use); filled in by
+# the tracer module
 LIFTED_TYPES: dict[type, type] = {}
 UNLIFTED_TYPES: dict[type, type] = {}
+STALE_TYPES: dict[type, type] = {}
+FRESH_TYPES: dict[type, type] = {}
 
 
 # id of a large plain array -> (weak reference to it, weak reference to the tape's copy)
@@ -252,8 +280,9 @@ def snapshot_array(array: np.ndarray) -> np.ndarray:
     kept = array.copy()
     kept.flags.writeable = False
     if len(_copies) >= 256:  # forget the arrays and copies no longer alive
-        for key in [key for key, (a, k) in _copies.items() if a() is None or k() is None]:
-            del _copies[key]
+        for key, (original, kept) in list(_copies.items()):  # a list: threads share it
+            if original() is None or kept() is None:
+                _copies.pop(key, None)
     _copies[id(array)] = (weakref.ref(array), weakref.ref(kept))
     return kept
 

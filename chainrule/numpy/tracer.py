@@ -28,8 +28,8 @@ from ..core.reverse import register_snapshot
 from . import (arithmetic, array_methods, complex_numbers, elementwise, indexing, linalg,
                manipulation, nondiff, reductions, views)
 from .creation import LIKE_FUNCTIONS
-from .mutation import (LIFTED_TYPES, LOST_DERIVATIVE_HINT, UNLIFTED_TYPES, _lower, fillable,
-                       make_view, snapshot_array, update, write_out)
+from .mutation import (FRESH_TYPES, LIFTED_TYPES, LOST_DERIVATIVE_HINT, STALE_TYPES, UNLIFTED_TYPES,
+                       _lower, fillable, make_view, refresh, snapshot_array, update, write_out)
 from .wrap import FUNCTIONS, SCALAR_TYPES, UFUNCS, unsupported_function_error
 
 def _numpy_method(numpy_function):
@@ -387,9 +387,42 @@ _UFUNC_METHODS = {
 }
 
 
+def _refreshing(name: str) -> property:
+    """A slot of a stale view that reads the view again from its base first."""
+
+    def read(self):
+        return getattr(refresh(self), name)
+
+    def write(self, value) -> None:
+        setattr(refresh(self), name, value)
+
+    return property(read, write)
+
+
+class _StaleView:
+    """A view whose base was written since it was read: the first use of any of
+    its four slots reads it again from its base (mutation.py's ``refresh``)."""
+
+    __slots__ = ()
+    primal = _refreshing("primal")
+    level = _refreshing("level")
+    node = _refreshing("node")
+    tangent = _refreshing("tangent")
+
+
+class StaleArrayTracer(_StaleView, ArrayTracer):
+    __slots__ = ()
+
+
+class StaleLiftedArrayTracer(_StaleView, LiftedArrayTracer):
+    __slots__ = ()
+
+
 _LEVEL_SLOT = Tracer.level
 LIFTED_TYPES[ArrayTracer] = LiftedArrayTracer
 UNLIFTED_TYPES[LiftedArrayTracer] = ArrayTracer
+STALE_TYPES.update({ArrayTracer: StaleArrayTracer, LiftedArrayTracer: StaleLiftedArrayTracer})
+FRESH_TYPES.update({StaleArrayTracer: ArrayTracer, StaleLiftedArrayTracer: LiftedArrayTracer})
 register_tracer_type(np.ndarray, ArrayTracer)
 SCALAR_TYPES.add(ScalarTracer)
 for _value_type in (float, int, complex, np.float64, np.float32, np.float16,

@@ -178,7 +178,18 @@ def fill_and_keep_a_view(x):
     return column * x[1] + M.ravel()[2]
 
 
-LIKE = [fill_transposed, fill_rows_and_blocks, fill_and_keep_a_view]
+def keep_rows_and_their_views(x):
+    M = np.zeros((3, 3), like=x)
+    rows = [M[i] for i in range(3)]  # all kept across the writes below
+    tails = [row[1:] for row in rows]
+    for i in range(3):
+        M[i] = x * (i + 1.0)
+    M.T[0] = x**2
+    tails[2][0] = np.sin(x[0])  # through a view of a view: rows[2] and M see it
+    return np.stack([row.sum() for row in rows] + [tail.sum() for tail in tails])
+
+
+LIKE = [fill_transposed, fill_rows_and_blocks, fill_and_keep_a_view, keep_rows_and_their_views]
 
 
 @pytest.mark.parametrize("program", LIKE, ids=lambda f: f.__name__)
