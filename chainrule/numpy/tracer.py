@@ -32,6 +32,7 @@ from .mutation import (FRESH_TYPES, LIFTED_TYPES, LOST_DERIVATIVE_HINT, STALE_TY
                        _lower, fillable, make_view, refresh, snapshot_array, update, write_out)
 from .wrap import FUNCTIONS, SCALAR_TYPES, UFUNCS, unsupported_function_error
 
+
 def _numpy_method(numpy_function):
     """The ndarray method that is ``numpy_function(self, ...)``, routed as NumPy routes it."""
     function = FUNCTIONS.get(numpy_function)

@@ -141,7 +141,7 @@ def swapaxes(x, axis1, axis2):
     (4, 3, 2)
     """
     x = _array(x)
-    swap = lambda value: manipulation.swapaxes(value, axis1, axis2)  # noqa: E731
+    swap = lambda value: manipulation.swapaxes(value, axis1, axis2)
     return make_view(x, swap(x), swap, lambda view, base: swap(view))
 
 
@@ -167,7 +167,7 @@ def flip(x, axis=None):
     array([3., 2., 1.])
     """
     x = _array(x)
-    turn = lambda value: manipulation.flip(value, axis)  # noqa: E731
+    turn = lambda value: manipulation.flip(value, axis)
     return make_view(x, turn(x), turn, lambda view, base: turn(view))
 
 
@@ -218,7 +218,7 @@ def diagonal(x, offset=0, axis1=0, axis2=1):
     array([2.])
     """
     x = _array(x)
-    read = lambda base: manipulation.diagonal(base, offset, axis1, axis2)  # noqa: E731
+    read = lambda base: manipulation.diagonal(base, offset, axis1, axis2)
     return make_view(x, read(x), read, None)
 
 

@@ -204,7 +204,7 @@ def test_like_arrays_fill_in_every_mode(program):
     numeric = np.stack([(program(x + step * e) - program(x - step * e)) / (2 * step)
                         for e in np.eye(3)], axis=-1)
     np.testing.assert_allclose(jac_rev, numeric, rtol=1e-6, atol=1e-8)
-    scalar = lambda x: np.sum(program(x) ** 2)  # noqa: E731
+    scalar = lambda x: np.sum(program(x) ** 2)
     np.testing.assert_allclose(cr.hessian(scalar)(x), cr.jacfwd(cr.grad(scalar))(x), rtol=1e-10)
     cr.check_grads(scalar, (x,), modes=("fwd", "rev"), order=2)
 
