@@ -6,6 +6,7 @@ import pytest
 
 import chainrule as cr
 import chainrule.numpy as cnp
+from chainrule.numpy.wrap import NUMPY_2
 
 
 def inside(function, x):
@@ -222,9 +223,10 @@ def test_fill_and_writes_through_a_view_of_a_like_array():
 def test_integer_casts_and_python_round_are_allowed():
     def f(x):
         n = int(x)
-        m = np.int64(x)
         r = round(x)
-        assert (n, m, r, round(x, 1)) == (2, 2, 3, 2.6)
+        assert (n, r, round(x, 1)) == (2, 3, 2.6)
+        if NUMPY_2:  # checked on NumPy 2; NumPy 1.x may convert the scalar another way
+            assert np.int64(x) == 2
         return x * n
 
     assert cr.grad(f)(2.6) == 2.0
