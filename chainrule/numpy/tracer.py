@@ -29,7 +29,7 @@ from . import (arithmetic, array_methods, complex_numbers, elementwise, indexing
                manipulation, nondiff, reductions, views)
 from .creation import LIKE_FUNCTIONS
 from .mutation import (FRESH_TYPES, LIFTED_TYPES, LOST_DERIVATIVE_HINT, STALE_TYPES, UNLIFTED_TYPES,
-                       _lower, fillable, make_view, refresh, snapshot_array, update, write_out)
+                       _lower, fillable, refresh, snapshot_array, update, write_out)
 from .wrap import FUNCTIONS, SCALAR_TYPES, UFUNCS, unsupported_function_error
 
 
@@ -329,9 +329,7 @@ class ArrayTracer(NumericTracer):
     @property
     def real(self):
         """The real part: for a complex array a view (``x.real[0] = v`` writes into x)."""
-        return make_view(self, complex_numbers.real(self), complex_numbers.real,
-                         lambda view, base: arithmetic.add(
-                             view, arithmetic.multiply(1j, complex_numbers.imag(base))))
+        return views.real(self)
 
     @real.setter
     def real(self, value) -> None:
@@ -343,9 +341,7 @@ class ArrayTracer(NumericTracer):
     @property
     def imag(self):
         """The imaginary part: for a complex array a view (``x.imag[0] = v`` writes into x)."""
-        return make_view(self, complex_numbers.imag(self), complex_numbers.imag,
-                         lambda view, base: arithmetic.add(
-                             complex_numbers.real(base), arithmetic.multiply(1j, view)))
+        return views.imag(self)
 
     @imag.setter
     def imag(self, value) -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..core import base_value
-from . import indexing, joining, manipulation
+from . import arithmetic, complex_numbers, indexing, joining, manipulation
 from .manipulation import _array, _axis
 from .mutation import fillable, make_view
 from .wrap import handles, shape_of
@@ -247,6 +247,30 @@ def broadcast_to(x, shape, subok=False):
     x = _array(x)
     return make_view(x, manipulation.broadcast_to(x, shape),
                      lambda base: manipulation.broadcast_to(base, shape), None)
+
+
+@handles(np.real)
+def real(x):
+    """``np.real``: of a complex array a view (writes reach ``x``), else ``x`` itself.
+
+    >>> real(np.array([1 + 2j]))
+    array([1.])
+    """
+    return make_view(x, complex_numbers.real(x), complex_numbers.real,
+                     lambda view, base: arithmetic.add(
+                         view, arithmetic.multiply(1j, complex_numbers.imag(base))))
+
+
+@handles(np.imag)
+def imag(x):
+    """``np.imag``: of a complex array a view (writes reach ``x``).
+
+    >>> imag(np.array([1 + 2j]))
+    array([2.])
+    """
+    return make_view(x, complex_numbers.imag(x), complex_numbers.imag,
+                     lambda view, base: arithmetic.add(
+                         complex_numbers.real(base), arithmetic.multiply(1j, view)))
 
 
 def _slice_view(x, piece, index):

@@ -214,6 +214,8 @@ def complex_parts(z):
     y.real[0] = 5.0 * np.abs(z[1])  # .real and .imag of a complex array are views
     y.imag[1] = 2.0
     imaginary = y.imag
+    np.real(y)[1] += 1.0  # np.real and np.imag too
+    np.imag(y)[0] -= z[0].real
     y[0] = y[0] * 2  # imaginary shows the write
     return y * imaginary[0]
 
