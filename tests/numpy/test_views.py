@@ -227,3 +227,18 @@ def test_real_and_imag_of_a_complex_array_are_views():
                                complex_parts(z.copy()))
     cr.check_grads(lambda z: np.sum(np.abs(complex_parts(z)) ** 2), (z,),
                    modes=("fwd", "rev"), order=2)
+
+
+def out_into_views(x):
+    M = np.zeros((2, 3), like=x)
+    np.sin(x, out=M[0])  # out= into a view writes into its base
+    np.multiply(x, x, out=M.T[:, 1])
+    np.add(M[0], 1.0, out=M[0])
+    return M
+
+
+def test_out_arguments_that_are_views_write_into_their_base():
+    x = np.array([0.2, 0.5, 0.9])
+    np.testing.assert_allclose(cr.jvp(out_into_views, (x,), (np.ones(3),))[0],
+                               out_into_views(x.copy()))
+    cr.check_grads(lambda x: np.sum(out_into_views(x) ** 2), (x,), modes=("fwd", "rev"), order=2)
