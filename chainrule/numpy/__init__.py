@@ -89,7 +89,7 @@ from .exp_log import log1p as log1p
 from .exp_log import log2 as log2
 from .exp_log import logaddexp as logaddexp
 from .exp_log import logaddexp2 as logaddexp2
-from .indexing import take as take
+from .views import take as take
 from .joining import append as append
 from .views import array_split as array_split
 from .joining import column_stack as column_stack

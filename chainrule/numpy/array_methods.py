@@ -86,7 +86,7 @@ def put(a, ind, v, mode="raise"):
     """
     _traced_target(a, "np.put")
     size = int(np.prod(shape_of(a)))
-    positions = np.asarray(base_value(ind)).ravel()
+    positions = np.array(base_value(ind)).ravel()  # a copy: the caller may refill ind
     if mode == "wrap":
         positions = np.mod(positions, size)
     elif mode == "clip":

@@ -311,7 +311,7 @@ class ArrayTracer(NumericTracer):
         return views.getitem(self, index)
 
     def __setitem__(self, index, value) -> None:
-        update(self, indexing.setitem(self, index, value))
+        update(self, indexing.setitem(self, views.kept_index(index), value))
 
     # -- methods that write --------------------------------------------------------
     def fill(self, value) -> None:

@@ -319,14 +319,29 @@ def getitem(x, index):
     """
     if indexing.is_basic_index(index):
         return _slice_view(x, indexing.getitem(x, index), index)
-    return fillable(indexing.getitem(x, _kept(index)), x)
+    return fillable(indexing.getitem(x, kept_index(index)), x)
 
 
-def _kept(index):
+@handles(np.take)
+def take(a, indices, axis=None, out=None, mode="raise"):
+    """``np.take``, keeping its own copy of a plain index array (refilled later, say).
+
+    >>> take(np.array([1.0, 2.0, 3.0]), [2, 0, 5], mode="clip")
+    array([3., 1., 3.])
+    """
+    return indexing.take(a, kept_index(indices), axis, out, mode)
+
+
+def kept_index(index):
     """``index`` with its plain index arrays copied: the tape keeps it, a refill must not
-    change it (``idx[:] = ...`` after ``x[idx]``)."""
+    change it (``idx[:] = ...`` after ``x[idx]``).
+
+    >>> index = np.array([0, 1])
+    >>> kept_index(index) is index
+    False
+    """
     if isinstance(index, np.ndarray):
         return index.copy() if index.flags.writeable else index
     if type(index) is tuple:
-        return tuple(_kept(part) if isinstance(part, np.ndarray) else part for part in index)
+        return tuple(kept_index(part) if isinstance(part, np.ndarray) else part for part in index)
     return index

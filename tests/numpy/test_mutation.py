@@ -159,8 +159,20 @@ def index_array_refilled(x):
     return first + np.sum(x[index] ** 3)
 
 
+def index_arrays_of_take_setitem_and_put_refilled(x):
+    index = np.array([0, 1])
+    first = np.sum(np.take(x, index) ** 2)
+    y = x * 1.0
+    y[index] = x[::-1] ** 3
+    z = np.zeros(2, like=x)
+    z.put(index, x * 5.0)
+    index[:] = [1, 1]
+    return first + np.sum(np.take(x, index) ** 3) + np.sum(y * x) + np.sum(z * x)
+
+
 REFILLED = [coefficient_buffer, monte_carlo_noise_buffer, view_of_a_buffer,
-            slice_of_a_like_array_written_after_use, index_array_refilled]
+            slice_of_a_like_array_written_after_use, index_array_refilled,
+            index_arrays_of_take_setitem_and_put_refilled]
 
 
 @pytest.mark.parametrize("function", REFILLED, ids=lambda f: f.__name__)
