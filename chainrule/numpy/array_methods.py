@@ -132,7 +132,8 @@ def putmask(a, mask, values):
     """
     _traced_target(a, "np.putmask")
     positions = np.flatnonzero(np.broadcast_to(base_value(mask), shape_of(a)))
-    flat_values = manipulation.reshape(values, (-1,)) if isinstance(values, Tracer) else np.ravel(values)
+    flat_values = (manipulation.reshape(values, (-1,)) if isinstance(values, Tracer)
+                   else np.ravel(values))
     count = int(np.prod(shape_of(flat_values)))
     put(a, positions, indexing.getitem(flat_values, positions % count))
 

@@ -95,8 +95,9 @@ def make_view(base: Any, result: Any, read: Callable, write_back: Callable | Non
     ``read(base)`` computes the view from its base, ``write_back(view, base)`` the
     base with the view's values written in; None makes the view read-only (as
     NumPy's ``np.diagonal``), a string refuses writes with that message (a view
-    NumPy can write through and chainrule cannot). A result NumPy computed as a copy stays a copy;
-    ``shares``: the caller knows NumPy's result is a view (basic indexing).
+    NumPy can write through and chainrule cannot). A result NumPy computed as a
+    copy stays a copy; ``shares``: the caller knows NumPy's result is a view
+    (basic indexing), so the memory check is skipped.
 
     >>> def f(x):
     ...     y = x * 1.0

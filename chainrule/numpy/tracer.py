@@ -167,7 +167,8 @@ class NumericTracer(Tracer):
     def ravel(self, order="C"): return views.ravel(self, order)
     def squeeze(self, axis=None): return views.squeeze(self, axis)
     def swapaxes(self, axis1, axis2): return views.swapaxes(self, axis1, axis2)
-    def diagonal(self, offset=0, axis1=0, axis2=1): return views.diagonal(self, offset, axis1, axis2)
+    def diagonal(self, offset=0, axis1=0, axis2=1):
+        return views.diagonal(self, offset, axis1, axis2)
 
     def view(self, dtype=None, type=None):
         """The same values, as a view (writes reach this array); no reinterpreting of bytes."""
@@ -178,7 +179,8 @@ class NumericTracer(Tracer):
                 "  Use x.astype(dtype) to convert values, or x.view() for a view.")
         return views.reshape(self, self.shape)
 
-    def flatten(self, order="C"): return fillable(manipulation.reshape(self, (-1,), order=order), self)
+    def flatten(self, order="C"):
+        return fillable(manipulation.reshape(self, (-1,), order=order), self)  # a copy
     def astype(self, dtype, order="K", casting="unsafe", subok=True, copy=True):
         return elementwise.astype(self, dtype)
     def copy(self, order="K"):
