@@ -26,9 +26,13 @@ OPS = ["read plain", "refill plain row", "scale plain", "write plain view",
        "keep view", "read kept view", "read", "write kept view"]
 
 
-def run(program, x):
+def run(program, x, like=False):
     """Run ``program`` on ``x``: a traced array under a transformation, or plain NumPy."""
-    T = x * 1.0  # the traced buffer
+    if like:  # the traced buffer: an array made with like= and filled, or a result
+        T = np.zeros((2, 3), like=x)
+        T[...] = x
+    else:
+        T = x * 1.0
     P = np.linspace(0.5, 1.5, 6).reshape(2, 3)  # a plain buffer, refilled in place
     total = 0.0
     kept = []
@@ -72,11 +76,11 @@ programs = st.lists(
 
 
 @settings(derandomize=True, max_examples=60, deadline=None)
-@given(programs)
-def test_random_mutation_programs_match_plain_numpy_in_both_modes(program):
+@given(programs, st.booleans())
+def test_random_mutation_programs_match_plain_numpy_in_both_modes(program, like):
     x = np.array([[0.3, -0.7, 1.1], [0.9, 0.2, -0.4]])
-    expected = run(program, x.copy())
-    value, gradient = cr.value_and_grad(lambda x: run(program, x))(x)
+    expected = run(program, x.copy(), like)
+    value, gradient = cr.value_and_grad(lambda x: run(program, x, like))(x)
     np.testing.assert_allclose(value, expected, rtol=1e-12, atol=1e-12)
 
     step = 1e-6
@@ -84,12 +88,12 @@ def test_random_mutation_programs_match_plain_numpy_in_both_modes(program):
     for index in np.ndindex(x.shape):
         e = np.zeros_like(x)
         e[index] = step
-        numeric[index] = (run(program, x + e) - run(program, x - e)) / (2 * step)
+        numeric[index] = (run(program, x + e, like) - run(program, x - e, like)) / (2 * step)
     scale = 1.0 + np.max(np.abs(numeric))
     np.testing.assert_allclose(gradient, numeric, rtol=1e-5, atol=1e-6 * scale)
 
     direction = np.array([[1.0, -0.5, 0.25], [0.5, 2.0, -1.0]])
-    out, tangent = cr.jvp(lambda x: run(program, x), (x,), (direction,))
+    out, tangent = cr.jvp(lambda x: run(program, x, like), (x,), (direction,))
     np.testing.assert_allclose(out, expected, rtol=1e-12, atol=1e-12)
     np.testing.assert_allclose(tangent, np.sum(numeric * direction),
                                rtol=1e-5, atol=1e-5 * scale)
