@@ -276,7 +276,8 @@ def snapshot_array(array: np.ndarray) -> np.ndarray:
     entry = _copies.get(id(array))
     if entry is not None:
         original, kept = entry[0](), entry[1]()
-        if original is array and kept is not None and np.array_equal(kept, array):
+        if (original is array and kept is not None and kept.dtype == array.dtype
+                and np.array_equal(kept, array)):
             return kept
     kept = array.copy()
     kept.flags.writeable = False
