@@ -23,7 +23,7 @@ from .core import Primitive, flatten, tree_map, unflatten
 from .core.linearize import linearize as core_linearize
 from .core.linearize import push as core_push
 from .core.linearize import replayable as core_replayable
-from .core.reverse import Recording
+from .core.reverse import Recording, snapshot
 from .numpy.wrap import dtype_of, shape_of
 
 
@@ -57,7 +57,10 @@ def vjp(function: Callable, *primals: Any, has_aux: bool = False) -> tuple:
     check_callable(function, "vjp")
     primals = _differentiable_primals(primals, "vjp")
     aux: list = []
-    recording = Recording(with_aux(function, has_aux, aux, "vjp"), primals)
+    # the pullback may be called after the caller changed a primal in place: keep copies
+    leaves, in_tree = flatten(primals)
+    recording = Recording(with_aux(function, has_aux, aux, "vjp"), primals,
+                          ([snapshot(leaf) for leaf in leaves], in_tree))
     inputs = recording.inputs
 
     def pullback(cotangent: Any) -> tuple:

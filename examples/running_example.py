@@ -52,7 +52,7 @@ def main(directory: Path) -> None:
     except (ImportError, RuntimeError) as error:
         print(f"(no picture: {error})")
     else:
-        print(f"graph drawn to {picture}")
+        print(f"saved {picture}")
 
 
 if __name__ == "__main__":

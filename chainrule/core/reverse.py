@@ -22,6 +22,25 @@ from .tree import flatten, unflatten
 
 _NO_PARAMS: dict = {}
 
+# value type -> a function giving a copy the tape can keep (NumPy registers ndarray:
+# a writeable array the caller may refill after the call is copied, read-only ones kept)
+_snapshots: dict[type, Callable] = {}
+
+
+def register_snapshot(value_type: type, snapshot: Callable) -> None:
+    """Record ``snapshot(value)``, not ``value``, when a plain ``value_type`` is read by a rule.
+
+    A plain array used by a recorded operation and refilled in place afterwards
+    (``rng.standard_normal(out=z)``) must not change what the backward pass reads.
+    """
+    _snapshots[value_type] = snapshot
+
+
+def snapshot(value: Any) -> Any:
+    """``value`` as the tape keeps it: a copy of a mutable plain array, else itself."""
+    keep = _snapshots.get(type(value))
+    return value if keep is None else keep(value)
+
 
 class collector_paused:
     """Pause Python's cycle collector while a tape is recorded or walked.
@@ -112,6 +131,7 @@ class ReverseLevel(Level):
         primals = []
         parents = []
         lower = False  # does any argument still carry tracers of lower levels?
+        mutable = False  # is any argument a plain value the caller may change in place?
         for value in args:
             if isinstance(value, Tracer):
                 if value.level is self:
@@ -122,6 +142,8 @@ class ReverseLevel(Level):
                     parents.append(value.node)
                     continue
                 lower = True
+            elif type(value) in _snapshots:
+                mutable = True
             primals.append(value)
             parents.append(None)
         if lower:
@@ -134,6 +156,9 @@ class ReverseLevel(Level):
             for argnum, parent in enumerate(parents):
                 if parent is not None and not primitive.has_vjp(argnum):
                     raise MissingRuleError(primitive.name, "reverse", argnum)
+        if mutable:  # the rules read the plain arguments later: keep them as they are now
+            primals = [snapshot(primal) if primal is value else primal
+                       for value, primal in zip(args, primals)]
         if primitive.multiple_results:
             return self.record(primitive, tuple(primals), ans, params, tuple(parents))
         tape = self.tape
@@ -280,7 +305,9 @@ def vjp(function: Callable, *primals: Any) -> tuple[Any, Callable]:
     >>> pullback(1.0)
     (4.0, 3.0)
     """
-    recording = Recording(function, primals)
+    # the pullback may be called after the caller changed a primal in place
+    leaves, in_tree = flatten(primals)
+    recording = Recording(function, primals, ([snapshot(leaf) for leaf in leaves], in_tree))
 
     def pullback(cotangent: Any) -> tuple:
         ct_leaves, ct_tree = flatten(cotangent)

@@ -23,6 +23,7 @@ _LAYER_ORDER = (
     "creation",         # array/asarray of tracers, zeros_like, like=
     "grids",            # meshgrid, r_, c_
     "mutation",         # item assignment as functional updates, views
+    "views",            # the functions that return views in NumPy, returning views
     "selection",        # select, choose, compress, piecewise, nan_to_num, windows
     "reductions",
     "sorting",          # sort, partition, take_along_axis
@@ -42,13 +43,14 @@ _LAYER_ORDER = (
     "series",           # the chainrule.numpy.polynomial namespace (chebval, legval, ...)
     "nondiff",
     "ufunc_methods",    # reduce, accumulate, outer, at: the table __array_ufunc__ reads
+    "array_methods",    # sort, ptp, compress, put: the functions behind ndarray methods
     "tracer",           # the array tracer: NumPy's protocols, operators, methods
 )
 
 from . import tracer as _tracer  # noqa: F401  registers the array tracer, importing every area
 from . import fft as fft
 from . import linalg as linalg
-from . import series as polynomial
+from . import series as polynomial  # noqa: F401  np.polynomial's evaluation functions
 from .arithmetic import abs as abs  # noqa: A004
 from .arithmetic import absolute as absolute
 from .arithmetic import add as add
@@ -73,13 +75,22 @@ from .arithmetic import square as square
 from .arithmetic import subtract as subtract
 from .arithmetic import true_divide as true_divide
 from .arithmetic import where as where
+from .array_methods import copyto as copyto
+from .array_methods import fill_diagonal as fill_diagonal
+from .array_methods import put as put
+from .array_methods import putmask as putmask
 from .tracer import ArrayTracer as ArrayTracer
 from .tracer import ScalarTracer as ScalarTracer
 from .complex_numbers import angle as angle
 from .complex_numbers import conj as conj
 from .complex_numbers import conjugate as conjugate
-from .complex_numbers import imag as imag
-from .complex_numbers import real as real
+from .views import array_split as array_split
+from .views import dsplit as dsplit
+from .views import split as split
+from .views import take as take
+from .views import vsplit as vsplit
+from .views import imag as imag
+from .views import real as real
 from .creation import array as array
 from .differences import diff as diff
 from .differences import ediff1d as ediff1d
@@ -115,28 +126,23 @@ from .exp_log import logaddexp2 as logaddexp2
 from .grids import c_ as c_
 from .grids import meshgrid as meshgrid
 from .grids import r_ as r_
-from .indexing import take as take
 from .joining import append as append
-from .joining import array_split as array_split
 from .joining import block as block
 from .joining import column_stack as column_stack
 from .joining import concatenate as concatenate
 from .joining import copy as copy
 from .joining import delete as delete
-from .joining import dsplit as dsplit
 from .joining import dstack as dstack
-from .joining import hsplit as hsplit
+from .views import hsplit as hsplit
 from .joining import hstack as hstack
 from .joining import insert as insert
 from .joining import repeat as repeat
 from .joining import resize as resize
 from .joining import rollaxis as rollaxis
-from .joining import split as split
 from .joining import stack as stack
 from .joining import tile as tile
 from .joining import trim_zeros as trim_zeros
 from .joining import unstack as unstack
-from .joining import vsplit as vsplit
 from .joining import vstack as vstack
 from .nan_reductions import nanargmax as nanargmax
 from .nan_reductions import nanargmin as nanargmin
@@ -148,7 +154,7 @@ from .nan_reductions import nanprod as nanprod
 from .nan_reductions import nanstd as nanstd
 from .nan_reductions import nanvar as nanvar
 from .nan_reductions import ptp as ptp
-from .joining import vstack as row_stack
+from .joining import vstack as row_stack  # noqa: F401  NumPy's alias
 from .nondiff import all as all  # noqa: A004
 from .nondiff import allclose as allclose
 from .nondiff import any as any  # noqa: A004
@@ -222,12 +228,10 @@ from .products import einsum as einsum
 from .products import inner as inner
 from .products import kron as kron
 from .products import matmul as matmul
-from .products import matvec as matvec
 from .products import outer as outer
 from .products import tensordot as tensordot
 from .products import vdot as vdot
 from .products import vecdot as vecdot
-from .products import vecmat as vecmat
 from .reductions import amax as amax
 from .reductions import amin as amin
 from .reductions import average as average
@@ -243,25 +247,25 @@ from .reductions import std as std
 from .reductions import sum as sum  # noqa: A004
 from .reductions import trace as trace
 from .reductions import var as var
-from .manipulation import atleast_1d as atleast_1d
-from .manipulation import atleast_2d as atleast_2d
-from .manipulation import atleast_3d as atleast_3d
-from .manipulation import broadcast_to as broadcast_to
-from .manipulation import diag as diag
+from .views import atleast_1d as atleast_1d
+from .views import atleast_2d as atleast_2d
+from .views import atleast_3d as atleast_3d
+from .views import broadcast_to as broadcast_to
+from .views import diag as diag
 from .manipulation import diagflat as diagflat
-from .manipulation import diagonal as diagonal
-from .manipulation import expand_dims as expand_dims
-from .manipulation import flip as flip
-from .manipulation import fliplr as fliplr
-from .manipulation import flipud as flipud
-from .manipulation import moveaxis as moveaxis
-from .manipulation import ravel as ravel
-from .manipulation import reshape as reshape
+from .views import diagonal as diagonal
+from .views import expand_dims as expand_dims
+from .views import flip as flip
+from .views import fliplr as fliplr
+from .views import flipud as flipud
+from .views import moveaxis as moveaxis
+from .views import ravel as ravel
+from .views import reshape as reshape
 from .manipulation import roll as roll
-from .manipulation import rot90 as rot90
-from .manipulation import squeeze as squeeze
-from .manipulation import swapaxes as swapaxes
-from .manipulation import transpose as transpose
+from .views import rot90 as rot90
+from .views import squeeze as squeeze
+from .views import swapaxes as swapaxes
+from .views import transpose as transpose
 from .manipulation import tril as tril
 from .manipulation import triu as triu
 from .sorting import msort as msort

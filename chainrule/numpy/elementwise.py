@@ -21,7 +21,6 @@ from typing import Any, Callable
 
 import numpy as np
 
-from ..core import base_value
 from .wrap import (NUMPY_2, SCALAR_TYPES, UFUNCS, NumpyPrimitive, array_of, dtype_of, nondiff,
                    primitive, registered, shape_of)
 

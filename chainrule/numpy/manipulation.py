@@ -6,6 +6,11 @@ transpose (the VJP), which is again one of these functions: the inverse
 reshaping, the opposite roll, the diagonal put back into zeros. Functions
 that are compositions of others (``moveaxis``, ``rot90``) need no
 rule of their own.
+
+Those of them that return views in NumPy (reshape, transpose, flip, ...) are
+reached from NumPy through ``views.py``, which makes their results views of
+their inputs; the versions here compute values only, for rules and other
+functions to build on.
 """
 
 from __future__ import annotations
@@ -39,7 +44,6 @@ reshape_p = primitive("reshape", lambda x, shape, order: np.reshape(x, shape, or
 reshape_p.def_linear(lambda g, ans, x, shape, order: reshape_p(g, shape=shape_of(x), order=order))
 
 
-@handles(np.reshape)
 def reshape(x, shape=None, order="C", **kwargs):
     """``np.reshape``.
 
@@ -52,7 +56,6 @@ def reshape(x, shape=None, order="C", **kwargs):
     return reshape_p(_array(x), shape=tuple(shape), order=order)
 
 
-@handles(np.ravel)
 def ravel(x, order="C"):
     """``np.ravel``: the array flattened to one axis.
 
@@ -67,7 +70,6 @@ def ravel(x, order="C"):
     return reshape(x, (-1,), order=order)
 
 
-@handles(np.squeeze)
 def squeeze(x, axis=None):
     """``np.squeeze``: drop axes of length one.
 
@@ -78,7 +80,6 @@ def squeeze(x, axis=None):
     return reshape(x, np.squeeze(np.empty(shape_of(x), dtype=bool), axis).shape)
 
 
-@handles(np.expand_dims)
 def expand_dims(x, axis):
     """``np.expand_dims``: insert axes of length one.
 
@@ -106,7 +107,6 @@ def _atleast(arrays, ndim):
     return results[0] if len(results) == 1 else results
 
 
-@handles(np.atleast_1d)
 def atleast_1d(*arrays):
     """``np.atleast_1d``: scalars become arrays of shape ``(1,)``.
 
@@ -116,7 +116,6 @@ def atleast_1d(*arrays):
     return _atleast(arrays, 1)
 
 
-@handles(np.atleast_2d)
 def atleast_2d(*arrays):
     """``np.atleast_2d``: an array of shape ``(N,)`` becomes ``(1, N)``.
 
@@ -126,7 +125,6 @@ def atleast_2d(*arrays):
     return _atleast(arrays, 2)
 
 
-@handles(np.atleast_3d)
 def atleast_3d(*arrays):
     """``np.atleast_3d``: ``(N,)`` becomes ``(1, N, 1)``, ``(M, N)`` becomes ``(M, N, 1)``.
 
@@ -136,7 +134,6 @@ def atleast_3d(*arrays):
     return _atleast(arrays, 3)
 
 
-@handles(np.broadcast_to)
 def broadcast_to(x, shape, subok=False):
     """``np.broadcast_to``; as in NumPy, an untraced result is a read-only view.
 
@@ -158,7 +155,6 @@ transpose_p.def_linear(
     lambda g, ans, x, axes: transpose_p(g, axes=None if axes is None else tuple(np.argsort(axes))))
 
 
-@handles(np.transpose)
 def transpose(x, axes=None):
     """``np.transpose``: reverse the axes, or permute them as ``axes`` says.
 
@@ -176,7 +172,6 @@ swapaxes_p = primitive("swapaxes", lambda x, axis1, axis2: np.swapaxes(x, axis1,
 swapaxes_p.def_linear(lambda g, ans, x, axis1, axis2: swapaxes_p(g, axis1=axis1, axis2=axis2))
 
 
-@handles(np.swapaxes)
 def swapaxes(x, axis1, axis2):
     """``np.swapaxes``.
 
@@ -188,7 +183,6 @@ def swapaxes(x, axis1, axis2):
     return swapaxes_p(x, axis1=_axis(axis1, ndim), axis2=_axis(axis2, ndim))
 
 
-@handles(np.moveaxis)
 def moveaxis(x, source, destination):
     """``np.moveaxis``: move axes to new positions, keeping the others in order.
 
@@ -217,7 +211,6 @@ flip_p = primitive("flip", lambda x, axis: np.flip(x, axis))
 flip_p.def_linear(lambda g, ans, x, axis: flip_p(g, axis=axis))  # its own inverse
 
 
-@handles(np.flip)
 def flip(x, axis=None):
     """``np.flip``: reverse the order of elements along ``axis`` (all axes if None).
 
@@ -232,7 +225,6 @@ def flip(x, axis=None):
     return flip_p(x, axis=axis)
 
 
-@handles(np.fliplr)
 def fliplr(x):
     """``np.fliplr``: reverse the columns (axis 1).
 
@@ -245,7 +237,6 @@ def fliplr(x):
     return flip(x, 1)
 
 
-@handles(np.flipud)
 def flipud(x):
     """``np.flipud``: reverse the rows (axis 0).
 
@@ -259,7 +250,6 @@ def flipud(x):
     return flip(x, 0)
 
 
-@handles(np.rot90)
 def rot90(x, k=1, axes=(0, 1)):
     """``np.rot90``: rotate by 90 degrees ``k`` times in the plane of ``axes``.
 
@@ -335,7 +325,6 @@ diagonal_embed_p.def_linear(lambda g, ans, d, offset, axis1, axis2, shape: diago
     g, offset=offset, axis1=axis1, axis2=axis2))
 
 
-@handles(np.diagonal)
 def diagonal(x, offset=0, axis1=0, axis2=1):
     """``np.diagonal``: the diagonal over ``axis1``/``axis2``, as the last axis.
 
@@ -352,7 +341,6 @@ def diagonal(x, offset=0, axis1=0, axis2=1):
     return diagonal_p(x, offset=operator.index(offset), axis1=axis1, axis2=axis2)
 
 
-@handles(np.diag)
 def diag(v, k=0):
     """``np.diag``: a 1-D array becomes a matrix with it on diagonal ``k``;
     a matrix gives its diagonal ``k``.

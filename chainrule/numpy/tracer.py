@@ -9,36 +9,56 @@ error naming the spelling that works.
 
 Item and augmented assignment are functional updates: the tracer object gets
 the new value and graph node, so earlier recorded values never change. Views
-made by basic slicing and reshaping remember their base: writing into a view
-writes into the base, and views of a base that is written to afterwards are
-marked stale (using one raises), since NumPy would show them the write.
+(basic slices, ``.T``, ``.reshape()``, ``.ravel()``, ... wherever NumPy gives
+one) remember their base: writing into a view writes into the base, and a view
+kept across a write into its base reads itself again (mutation.py). Methods
+ndarray has route to the NumPy function of the same name, with its keywords.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
 import operator
 
+import numpy as np
+
 from ..core import Tracer, register_tracer_type, register_zeros
-from . import (arithmetic, complex_numbers, elementwise, indexing, joining, linalg, manipulation,
-               nondiff, reductions)
+from ..core.reverse import register_snapshot
+from . import (arithmetic, array_methods, complex_numbers, elementwise, indexing, linalg,
+               manipulation, nondiff, sorting, views)
 from .creation import LIKE_FUNCTIONS
-from .mutation import LOST_DERIVATIVE_HINT, add_view, update, write_out
+from .mutation import (FRESH_TYPES, LIFTED_TYPES, LOST_DERIVATIVE_HINT, STALE_TYPES, UNLIFTED_TYPES,
+                       _lower, fillable, refresh, snapshot_array, update, write_out)
 from .ufunc_methods import UFUNC_METHODS
 from .wrap import FUNCTIONS, SCALAR_TYPES, UFUNCS, unsupported_function_error
+
+
+def _numpy_method(numpy_function):
+    """The ndarray method that is ``numpy_function(self, ...)``, routed as NumPy routes it."""
+    function = FUNCTIONS.get(numpy_function)
+    name = numpy_function.__name__
+
+    def method(self, *args, **kwargs):
+        if function is None:
+            raise unsupported_function_error(f"numpy.ndarray.{name}")
+        return function(self, *args, **kwargs)
+
+    method.__name__ = name
+    method.__doc__ = f"``x.{name}(...)``: ``np.{name}(x, ...)``, with the same arguments."
+    return method
+
 
 class NumericTracer(Tracer):
     """A traced number or array: everything NumPy-like but indexing. See the module docstring."""
 
-    __slots__ = ("view_base", "views", "__weakref__")
+    __slots__ = ("view_base", "views", "home", "__weakref__")
     __array_priority__ = 100.0
 
-    # ``view_base`` ((base tracer, write_back) for a view) and ``views`` (weak
-    # references to views of this tracer) are set only when used: most tracers
-    # are never viewed, and the tracer's construction is on the hot path.
+    # ``view_base`` ((base tracer, read, write_back) for a view), ``views`` (weak
+    # references to views of this tracer) and ``home`` (the level of an array that
+    # holds a value of an inner level, see mutation.py) are set only when used:
+    # most tracers are never viewed, and the tracer's construction is on the hot path.
 
     # -- what it is -----------------------------------------------------------
     @property
@@ -62,6 +82,8 @@ class NumericTracer(Tracer):
 
     # -- where the derivative would be lost --------------------------------------
     def __array__(self, dtype=None, copy=None):
+        if dtype is not None and np.dtype(dtype).kind in "biu":
+            return np.asarray(self.value, dtype)  # np.int64(t): integers carry no derivative
         raise TypeError(
             "chainrule cannot turn a traced value into a plain NumPy array "
             "(np.array / np.asarray on it, writing it into a plain ndarray with "
@@ -88,7 +110,10 @@ class NumericTracer(Tracer):
         return self.__float__()
 
     def tolist(self):
-        return self.__array__()
+        raise TypeError(
+            "tolist() of a traced value would turn it into Python floats and drop its "
+            "derivative.\n  Iterate over it (list(x) gives traced rows or entries), index "
+            "it, or use chainrule.stop_gradient(x).tolist() where you only need the numbers.")
 
     # Integers and truth values carry no derivative. A recording level in the tracer's
     # stack records the value as a guard: a Python branch taken on it.
@@ -141,55 +166,74 @@ class NumericTracer(Tracer):
     def __invert__(self): return nondiff.invert(self)
 
     # -- methods --------------------------------------------------------------
+    # Views where NumPy gives views (writes reach the base); the others are the
+    # NumPy function of the same name, with every keyword ndarray's method takes.
     @property
     def T(self):
-        return self.transpose()
+        return views.transpose(self)
 
     def transpose(self, *axes):
-        axes = axes[0] if len(axes) == 1 and not isinstance(axes[0], int) else axes
-        result = manipulation.transpose(self, axes or None)
-        inverse = None if not axes else tuple(np.argsort(axes))
-        add_view(self, result, lambda new, base: manipulation.transpose(new, inverse))
-        return result
+        axes = axes[0] if len(axes) == 1 and not isinstance(axes[0], (int, np.integer)) else axes
+        return views.transpose(self, axes or None)
 
-    def reshape(self, *new_shape, order="C"):
+    def reshape(self, *new_shape, order="C", **kwargs):
         new_shape = new_shape[0] if len(new_shape) == 1 else new_shape
-        result = manipulation.reshape(self, new_shape, order=order)
-        add_view(self, result, lambda new, base: manipulation.reshape(new, base.shape, order=order))
-        return result
+        return views.reshape(self, kwargs.pop("shape", new_shape), order=order, **kwargs)
 
-    def ravel(self, order="C"):
-        return self.reshape(-1, order=order)
+    def ravel(self, order="C"): return views.ravel(self, order)
+    def squeeze(self, axis=None): return views.squeeze(self, axis)
+    def swapaxes(self, axis1, axis2): return views.swapaxes(self, axis1, axis2)
+    def diagonal(self, offset=0, axis1=0, axis2=1):
+        return views.diagonal(self, offset, axis1, axis2)
+
+    def view(self, dtype=None, type=None):
+        """The same values, as a view (writes reach this array); no reinterpreting of bytes."""
+        if dtype is not None or type is not None:
+            raise TypeError(
+                "chainrule cannot reinterpret a traced array's bytes (x.view(dtype)): the "
+                "result is no differentiable function of the values.\n"
+                "  Use x.astype(dtype) to convert values, or x.view() for a view.")
+        return views.reshape(self, self.shape)
 
     def flatten(self, order="C"):
-        return manipulation.reshape(self, (-1,), order=order)
-
-    def squeeze(self, axis=None): return manipulation.squeeze(self, axis)
-    def swapaxes(self, axis1, axis2): return manipulation.swapaxes(self, axis1, axis2)
-    def repeat(self, repeats, axis=None): return joining.repeat(self, repeats, axis)
-    def diagonal(self, offset=0, axis1=0, axis2=1): return manipulation.diagonal(self, offset, axis1, axis2)
-    def trace(self, offset=0, axis1=0, axis2=1): return reductions.trace(self, offset, axis1, axis2)
-    def sum(self, axis=None, dtype=None, keepdims=False): return reductions.sum(self, axis, dtype, keepdims=keepdims)
-    def mean(self, axis=None, dtype=None, keepdims=False): return reductions.mean(self, axis, dtype, keepdims=keepdims)
-    def prod(self, axis=None, dtype=None, keepdims=False): return reductions.prod(self, axis, dtype, keepdims=keepdims)
-    def max(self, axis=None, keepdims=False): return reductions.max(self, axis, keepdims=keepdims)
-    def min(self, axis=None, keepdims=False): return reductions.min(self, axis, keepdims=keepdims)
-    def var(self, axis=None, dtype=None, ddof=0, keepdims=False): return reductions.var(self, axis, dtype, ddof=ddof, keepdims=keepdims)
-    def std(self, axis=None, dtype=None, ddof=0, keepdims=False): return reductions.std(self, axis, dtype, ddof=ddof, keepdims=keepdims)
-    def cumsum(self, axis=None): return reductions.cumsum(self, axis)
-    def dot(self, other): return linalg.dot(self, other)
-    def astype(self, dtype, copy=True): return elementwise.astype(self, dtype)
-    def copy(self): return arithmetic.positive(self)
+        return fillable(manipulation.reshape(self, (-1,), order=order), self)  # a copy
+    def astype(self, dtype, order="K", casting="unsafe", subok=True, copy=True):
+        return elementwise.astype(self, dtype)
+    def copy(self, order="K"):
+        return fillable(arithmetic.positive(self), self)
     def conj(self): return complex_numbers.conjugate(self)
     conjugate = conj
-    def clip(self, min=None, max=None): return arithmetic.clip(self, min, max)
-    def argmax(self, axis=None): return nondiff.argmax(self, axis)
-    def argmin(self, axis=None): return nondiff.argmin(self, axis)
-    def argsort(self, axis=-1): return nondiff.argsort(self, axis)
-    def nonzero(self): return nondiff.nonzero(self)
-    def any(self, axis=None): return nondiff.any(self, axis)
-    def all(self, axis=None): return nondiff.all(self, axis)
-    def round(self, decimals=0): return nondiff.around(self, decimals)
+
+    sum = _numpy_method(np.sum)
+    mean = _numpy_method(np.mean)
+    prod = _numpy_method(np.prod)
+    max = _numpy_method(np.max)
+    min = _numpy_method(np.min)
+    var = _numpy_method(np.var)
+    std = _numpy_method(np.std)
+    ptp = _numpy_method(np.ptp)
+    cumsum = _numpy_method(np.cumsum)
+    cumprod = _numpy_method(np.cumprod)
+    trace = _numpy_method(np.trace)
+    dot = _numpy_method(np.dot)
+    clip = _numpy_method(np.clip)
+    repeat = _numpy_method(np.repeat)
+    take = _numpy_method(np.take)
+    searchsorted = _numpy_method(np.searchsorted)
+    argmax = _numpy_method(np.argmax)
+    argmin = _numpy_method(np.argmin)
+    argsort = _numpy_method(np.argsort)
+    nonzero = _numpy_method(np.nonzero)
+    any = _numpy_method(np.any)
+    all = _numpy_method(np.all)
+    round = _numpy_method(np.round)
+
+    def compress(self, condition, axis=None, out=None):
+        return FUNCTIONS[np.compress](condition, self, axis, out)
+
+    def __round__(self, ndigits=None):
+        # Python's round(): as NumPy's scalars (an int), piecewise constant, no derivative
+        return round(self.value, ndigits)
 
     @property
     def real(self):
@@ -198,6 +242,21 @@ class NumericTracer(Tracer):
     @property
     def imag(self):
         return complex_numbers.imag(self)
+
+    @property
+    def flat(self):
+        raise TypeError(
+            "x.flat is an iterator NumPy writes through directly, which chainrule cannot "
+            "follow on a traced array.\n  Use x.ravel() (a view: x.ravel()[i] = v writes "
+            "into x) or x.reshape(-1).")
+
+    @property
+    def strides(self):
+        raise TypeError(
+            "a traced array has no strides chainrule can hand out: memory tricks "
+            "(np.lib.stride_tricks.as_strided) would bypass the derivative.\n"
+            "  Use np.lib.stride_tricks.sliding_window_view(x, window) for sliding "
+            "windows, or reshape / transpose / slicing.")
 
     # -- NumPy's protocols ----------------------------------------------------
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
@@ -267,13 +326,64 @@ class ArrayTracer(NumericTracer):
     def __imatmul__(self, other): return update(self, linalg.matmul(self, other))
 
     def __getitem__(self, index):
-        result = indexing.getitem(self, index)
-        if isinstance(result, ArrayTracer) and indexing.is_basic_index(index):
-            add_view(self, result, lambda new, base: indexing.setitem(base, index, new))
-        return result
+        return views.getitem(self, index)
 
     def __setitem__(self, index, value) -> None:
-        update(self, indexing.setitem(self, index, value))
+        update(self, indexing.setitem(self, views.kept_index(index), value))
+
+    # -- methods that write --------------------------------------------------------
+    def fill(self, value) -> None:
+        """``x.fill(v)``: every entry becomes ``v`` (which may be traced)."""
+        update(self, indexing.setitem(self, Ellipsis, value))
+
+    def sort(self, axis=-1, kind=None, order=None, **kwargs) -> None:
+        """``x.sort()``: sorts in place (the gradient follows the values)."""
+        update(self, sorting.sort(self, axis, kind, order, **kwargs))
+
+    def put(self, indices, values, mode="raise") -> None:
+        """``x.put(indices, values)``: writes at flat positions, in place."""
+        array_methods.put(self, indices, values, mode)
+
+    @property
+    def real(self):
+        """The real part: for a complex array a view (``x.real[0] = v`` writes into x)."""
+        return views.real(self)
+
+    @real.setter
+    def real(self, value) -> None:
+        if np.iscomplexobj(self.value):
+            update(self, arithmetic.add(value, arithmetic.multiply(1j, complex_numbers.imag(self))))
+        else:
+            self.fill(value)
+
+    @property
+    def imag(self):
+        """The imaginary part: for a complex array a view (``x.imag[0] = v`` writes into x)."""
+        return views.imag(self)
+
+    @imag.setter
+    def imag(self, value) -> None:
+        if not np.iscomplexobj(self.value):
+            raise TypeError("array does not have imaginary part to set")
+        update(self, arithmetic.add(complex_numbers.real(self), arithmetic.multiply(1j, value)))
+
+
+class LiftedArrayTracer(ArrayTracer):
+    """An array tracer holding a value of an inner transformation it was written
+    from (``y[0] = t`` with ``t`` of an inner ``grad``): once that transformation
+    has ended, reading its ``level`` lowers it to the value it holds at its own
+    level (mutation.py's ``_lower``). Only such arrays pay for the property."""
+
+    __slots__ = ()
+
+    @property
+    def level(self):
+        level = _LEVEL_SLOT.__get__(self)
+        return level if level.active else _lower(self)
+
+    @level.setter
+    def level(self, level) -> None:
+        _LEVEL_SLOT.__set__(self, level)
 
 
 
@@ -292,6 +402,42 @@ def observed(tracer: Tracer, convert: Any) -> Any:
 
 
 
+def _refreshing(name: str) -> property:
+    """A slot of a stale view that reads the view again from its base first."""
+
+    def read(self):
+        return getattr(refresh(self), name)
+
+    def write(self, value) -> None:
+        setattr(refresh(self), name, value)
+
+    return property(read, write)
+
+
+class _StaleView:
+    """A view whose base was written since it was read: the first use of any of
+    its four slots reads it again from its base (mutation.py's ``refresh``)."""
+
+    __slots__ = ()
+    primal = _refreshing("primal")
+    level = _refreshing("level")
+    node = _refreshing("node")
+    tangent = _refreshing("tangent")
+
+
+class StaleArrayTracer(_StaleView, ArrayTracer):
+    __slots__ = ()
+
+
+class StaleLiftedArrayTracer(_StaleView, LiftedArrayTracer):
+    __slots__ = ()
+
+
+_LEVEL_SLOT = Tracer.level
+LIFTED_TYPES[ArrayTracer] = LiftedArrayTracer
+UNLIFTED_TYPES[LiftedArrayTracer] = ArrayTracer
+STALE_TYPES.update({ArrayTracer: StaleArrayTracer, LiftedArrayTracer: StaleLiftedArrayTracer})
+FRESH_TYPES.update({StaleArrayTracer: ArrayTracer, StaleLiftedArrayTracer: LiftedArrayTracer})
 register_tracer_type(np.ndarray, ArrayTracer)
 SCALAR_TYPES.add(ScalarTracer)
 for _value_type in (float, int, complex, np.float64, np.float32, np.float16,
@@ -301,3 +447,6 @@ for _value_type in (float, int, complex, np.float64, np.float32, np.float16,
 for _value_type in (np.ndarray, np.float64, np.float32, np.float16, np.complex128,
                     np.complex64, np.longdouble):
     register_zeros(_value_type, np.zeros_like)
+
+
+register_snapshot(np.ndarray, snapshot_array)

@@ -220,10 +220,6 @@ UNSUPPORTED_HINTS: dict[str, str] = {
                        "or call it per element and stack: cnp.array([f(t) for t in x])",
     "numpy.frompyfunc": "write the function with array operations (np.where for branches), "
                         "or call it per element and stack: cnp.array([f(t) for t in x])",
-    "numpy.copyto": "a plain array cannot hold a traced value (np.full(shape, t, dtype=...) "
-                    "and np.full_like(plain, t) copy into one): create the array from the "
-                    "traced value, cnp.full(shape, t), np.full(shape, t, like=t) or "
-                    "cnp.full_like(a, t)",
     "numpy.cumulative_sum": "np.cumsum(x, axis) (np.concatenate a zero first for "
                             "include_initial=True)",
     "numpy.cumulative_prod": "np.cumprod(x, axis) (np.concatenate a one first for "

@@ -6,7 +6,7 @@ import pytest
 
 import chainrule as cr
 import chainrule.numpy as cnp
-from chainrule.numpy.wrap import PRIMITIVES, primitive
+from chainrule.numpy.wrap import NUMPY_2, PRIMITIVES, primitive
 
 
 def inside(function, x):
@@ -116,3 +116,136 @@ def test_a_scipy_routine_that_coerces_its_input_raises_instead_of_losing_the_der
     scipy_linalg = pytest.importorskip("scipy.linalg")
     with pytest.raises(TypeError, match="SciPy function"):
         cr.grad(lambda x: np.sum(scipy_linalg.expm(x)))(np.eye(2))
+
+
+# -- ndarray's methods, with ndarray's keywords, as NumPy computes them -------------------------
+
+X = np.array([[0.7, -1.2, 2.1], [1.6, 0.3, -0.4]])
+
+METHODS = [
+    #  name                 method call                                           differentiable
+    ("sum where",           lambda a: a.sum(where=np.array([True, False, True])),   True),
+    ("sum axis keepdims",   lambda a: a.sum(axis=1, keepdims=True),                 True),
+    ("mean axis",           lambda a: a.mean(0),                                    True),
+    ("prod",                lambda a: a.prod(axis=0),                               True),
+    ("cumsum",              lambda a: a.cumsum(axis=1),                             True),
+    ("cumprod",             lambda a: a.cumprod(),                                  True),
+    ("max axis",            lambda a: a.max(axis=1),                                True),
+    ("min keepdims",        lambda a: a.min(axis=0, keepdims=True),                 True),
+    ("ptp",                 lambda a: np.ptp(a, axis=1),                            True),
+    ("std ddof",            lambda a: a.std(ddof=1),                                True),
+    ("var axis ddof",       lambda a: a.var(axis=0, ddof=1),                        True),
+    ("trace",               lambda a: a.trace(offset=1),                            True),
+    ("diagonal",            lambda a: a.diagonal(),                                 True),
+    ("dot",                 lambda a: a.dot(np.arange(3.0)),                        True),
+    ("take",                lambda a: a.take([0, 4, 4]),                            True),
+    ("take axis",           lambda a: a.take([2, 0], axis=1),                       True),
+    ("repeat",              lambda a: a.repeat(2, axis=0),                          True),
+    ("compress",            lambda a: a.compress([True, False, True], axis=1),      True),
+    ("clip",                lambda a: a.clip(-0.5, 1.0),                            True),
+    ("flatten",             lambda a: a.flatten(),                                  True),
+    ("squeeze",             lambda a: a[:1].squeeze(),                              True),
+    ("swapaxes",            lambda a: a.swapaxes(0, 1),                             True),
+    ("view",                lambda a: a.view(),                                     True),
+    ("np.sort",             lambda a: np.sort(a, axis=0),                           True),
+    ("np.sort axis=None",   lambda a: np.sort(a, axis=None),                        True),
+    ("argsort",             lambda a: a.argsort(axis=1),                            False),
+    ("argmax",              lambda a: a.argmax(axis=0),                             False),
+    ("argmin",              lambda a: a.argmin(),                                   False),
+    ("nonzero",             lambda a: a.nonzero(),                                  False),
+    ("searchsorted",        lambda a: a[0].searchsorted(0.5),                       False),
+    ("all",                 lambda a: a.all(axis=0),                                False),
+    ("any",                 lambda a: (a > 2).any(),                                False),
+    ("round",               lambda a: a.round(1),                                   False),
+]
+
+
+@pytest.mark.parametrize("name, method, differentiable", METHODS, ids=[m[0] for m in METHODS])
+def test_methods_match_numpy_and_differentiate(name, method, differentiable):
+    expected = method(X.copy())
+    value = inside(method, X)
+    if isinstance(expected, tuple):
+        for got, want in zip(value, expected):
+            np.testing.assert_array_equal(got, want)
+        return
+    np.testing.assert_allclose(value.value if hasattr(value, "value") else value, expected)
+    if differentiable:
+        np.testing.assert_allclose(cr.jvp(method, (X,), (np.ones_like(X),))[0], expected)
+        weights = np.arange(1.0, np.size(expected) + 1).reshape(np.shape(expected))
+        cr.check_grads(lambda a: np.sum(method(a) * weights), (X,), modes=("fwd", "rev"), order=2)
+
+
+WRITING_METHODS = [
+    ("sort",          lambda a, x: a.sort(axis=1)),
+    ("sort axis 0",   lambda a, x: a.sort(0)),
+    ("fill",          lambda a, x: a.fill(x[0, 1] ** 2)),
+    ("put",           lambda a, x: a.put([0, 5], x[1, :2] * 3.0)),
+    ("put repeated",  lambda a, x: a.put([1, 2, 3], x[0, 0])),
+    ("put clip",      lambda a, x: a.put([-1, 9], x[1, 1], mode="clip")),
+    ("np.put",        lambda a, x: np.put(a, [2], x[0, 2])),
+    ("real setter",   lambda a, x: setattr(a, "real", x[::-1] * 2.0)),
+    ("np.copyto",     lambda a, x: np.copyto(a, x[0] * 2.0)),
+    ("np.copyto where", lambda a, x: np.copyto(a, x ** 2, where=X > 0.5)),
+    ("np.putmask",    lambda a, x: np.putmask(a, X > 0.5, x[1, :2])),
+    ("np.place",      lambda a, x: np.place(a, X > 0.5, x[0])),
+    ("np.fill_diagonal", lambda a, x: np.fill_diagonal(a, x[1, 1:])),
+    ("np.add.at",     lambda a, x: np.add.at(a, ([0, 0, 1], [1, 1, 2]), x[0, 0] * x[1, :])),
+    ("np.subtract.at", lambda a, x: np.subtract.at(a, (1, [0, 0]), x[0, 2])),
+]
+
+
+@pytest.mark.parametrize("start", ["traced", "like="])
+@pytest.mark.parametrize("name, write", WRITING_METHODS, ids=[m[0] for m in WRITING_METHODS])
+def test_methods_that_write_change_the_array_as_in_numpy(name, write, start):
+    def program(x):
+        a = x * 1.0 if start == "traced" else np.full(x.shape, 0.25, like=x)
+        view = a[1]  # a view kept across the write sees it
+        write(a, x)
+        return a * view.sum()
+
+    expected = program(X.copy())
+    np.testing.assert_allclose(cr.jvp(program, (X,), (np.ones_like(X),))[0], expected)
+    weights = np.arange(1.0, 7.0).reshape(2, 3)
+    cr.check_grads(lambda x: np.sum(program(x) * weights), (X,), modes=("fwd", "rev"), order=2)
+
+
+def test_fill_and_writes_through_a_view_of_a_like_array():
+    def program(x):
+        M = np.zeros((2, 2), like=x)
+        M.T[1].fill(x[0])  # the second column
+        return M
+
+    x = np.array([2.0, 3.0])
+    np.testing.assert_array_equal(cr.jvp(program, (x,), (np.ones(2),))[0], [[0, 2], [0, 2]])
+    np.testing.assert_array_equal(cr.jacrev(program)(x)[:, :, 0], [[0, 1], [0, 1]])
+
+
+def test_integer_casts_and_python_round_are_allowed():
+    def f(x):
+        n = int(x)
+        r = round(x)
+        assert (n, r, round(x, 1)) == (2, 3, 2.6)
+        if NUMPY_2:  # checked on NumPy 2; NumPy 1.x may convert the scalar another way
+            assert np.int64(x) == 2
+        return x * n
+
+    assert cr.grad(f)(2.6) == 2.0
+    assert cr.deriv(f)(2.6) == 2.0
+
+
+@pytest.mark.parametrize("spelling, match", [
+    (lambda t: t.item(), "stop_gradient"),
+    (lambda t: t.tolist(), "Iterate"),
+    (lambda t: t.flat, "ravel"),
+    (lambda t: t.strides, "sliding_window_view"),
+    (lambda t: np.lib.stride_tricks.as_strided(t, (2,), t.strides), "sliding_window_view"),
+    (lambda t: t.view(np.int64), "astype"),
+    (lambda t: t.imag.__setitem__(0, 1.0) if False else setattr(t, "imag", 1.0),
+     "imaginary part"),
+    (lambda t: np.copyto(np.zeros(3), t), r"plain NumPy array \(np.copyto\)"),
+    (lambda t: np.add.at(np.zeros(3), [0], t[0]), r"np.add.at to a plain NumPy array"),
+], ids=["item", "tolist", "flat", "strides", "as_strided", "view(dtype)", "imag setter",
+        "copyto into a plain array", "add.at into a plain array"])
+def test_methods_that_would_lose_the_derivative_say_what_works(spelling, match):
+    with pytest.raises(TypeError, match=match):
+        cr.grad(lambda x: np.sum(spelling(x * 1.0)))(np.ones(3))
