@@ -78,7 +78,8 @@ def minimize_first_order(fun: Callable, flat: Flat, method: str, args: tuple,
     best = (params, None, None)
     try:
         while True:
-            value, gradient = evaluate_with_gradient(fun, params, args, solver)
+            with np.errstate(over="ignore", invalid="ignore"):  # reported as status 2
+                value, gradient = evaluate_with_gradient(fun, params, args, solver)
             nfev += 1
             norm = float(base_value(global_norm(gradient)))
             if nfev == 1:

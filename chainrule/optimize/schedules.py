@@ -8,6 +8,10 @@ from __future__ import annotations
 import math
 from typing import Callable, Union
 
+import numpy as np
+
+from ..core import Tracer, base_value
+
 Schedule = Callable[[int], float]
 LearningRate = Union[float, Schedule]
 
@@ -20,13 +24,13 @@ class constant:
     """
 
     def __init__(self, lr: float):
-        self.lr = float(lr)
+        self.lr = lr if isinstance(lr, Tracer) else float(lr)  # a traced rate stays traced
 
     def __call__(self, step: int) -> float:
         return self.lr
 
     def __repr__(self) -> str:
-        return f"constant({self.lr:g})"
+        return f"constant({self.lr})"
 
 
 class exponential_decay:
@@ -107,6 +111,8 @@ def as_schedule(lr: LearningRate) -> Schedule:
     """
     if callable(lr):
         return lr
+    if isinstance(lr, Tracer) and np.ndim(base_value(lr)) == 0:
+        return constant(lr)
     try:
         return constant(float(lr))
     except (TypeError, ValueError):

@@ -63,8 +63,9 @@ def test_hessian_methods_on_a_pytree_agree_with_bfgs():
 
     x0 = {"w": np.zeros((2, 2)), "b": 0.0}
     reference = cr.optimize.minimize(loss, x0, method="BFGS", tol=1e-12)
-    for method in ("trust-exact", "dogleg", "trust-krylov", "CG", "TNC"):
-        result = cr.optimize.minimize(loss, x0, method=method, tol=1e-12)
+    for method, tol in [("trust-exact", 1e-12), ("dogleg", 1e-12), ("trust-krylov", None),
+                        ("CG", 1e-12), ("TNC", 1e-12)]:
+        result = cr.optimize.minimize(loss, x0, method=method, tol=tol)
         np.testing.assert_allclose(result.x["w"], reference.x["w"], atol=1e-5)
         assert abs(result.x["b"] - reference.x["b"]) < 1e-5
 

@@ -1,0 +1,71 @@
+"""Every way a minimisation can be set up wrong is a clear error, before any step."""
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import chainrule as cr
+
+ERRORS = [
+    #  objective                               x0                            method   error       words
+    (lambda x: x * 2.0,                        np.ones(3),                   "BFGS",  TypeError,  r"one real number.*shape \(3,\).*least_squares"),
+    (lambda x: x * 2.0,                        np.ones(3),                   "adam",  TypeError,  r"one real number"),
+    (lambda x: (x, x),                         1.0,                          "BFGS",  TypeError,  r"one real number.*tuple"),
+    (lambda x: np.sum(np.log(x)),              np.array([1.0, -1.0]),        "BFGS",  ValueError, r"\(x0\) is nan"),
+    (lambda x: np.sum(np.log(x)),              np.array([1.0, -1.0]),        "Powell", ValueError, r"\(x0\) is nan"),
+    (lambda x: np.sum(np.sqrt(x["a"])),        {"a": np.array([1.0, 0.0])},  "BFGS",  ValueError, r"gradient .* inf in x0\['a'\]"),
+    (lambda x: np.sum(np.sqrt(x["a"])),        {"a": np.array([1.0, 0.0])},  "adam",  ValueError, r"inf in x0\['a'\]"),
+    (lambda x: 1 / x,                          0.0,                          "BFGS",  ValueError, r"is inf"),
+    (lambda x: np.sum(x),                      [np.ones(2), "a"],            "BFGS",  TypeError,  r"x0\[1\] is not a number"),
+    (lambda x: np.sum(x),                      np.array([1j, 2.0]),          "BFGS",  TypeError,  r"x0 is complex"),
+    (lambda x: 0.0,                            {"a": None},                  "BFGS",  ValueError, r"holds no numbers"),
+    (lambda x: np.sum(x),                      np.ones(2),                   "bfgz",  ValueError, r"unknown method 'bfgz'. Did you mean 'bfgs'\?.*Nelder-Mead.*adamw"),
+]
+
+
+@pytest.mark.parametrize("fun, x0, method, error, words", ERRORS)
+def test_a_bad_setup_is_a_clear_error(fun, x0, method, error, words):
+    with np.errstate(all="ignore"), pytest.raises(error, match=words):
+        cr.optimize.minimize(fun, x0, method=method)
+
+
+def test_ragged_arrays_in_x0():
+    with pytest.raises((ValueError, TypeError), match=r"x0\['w'\]"):
+        cr.optimize.minimize(lambda p: 0.0, {"w": np.array([[1.0, 2.0], [3.0]], dtype=object)})
+
+
+OPTION_ERRORS = [
+    ({"method": "adam", "lr": 0.1, "momentum": 0.9}, TypeError, r"unknown option 'momentum'.*b1"),
+    ({"method": "adam", "bounds": [(0, 1)] * 2}, ValueError, r"no bounds.*L-BFGS-B"),
+    ({"method": "L-BFGS-B", "bounds": [(0, 1)] * 3}, ValueError, r"one \(low, high\) pair per number of x0 \(2"),
+    ({"method": 3}, TypeError, r"method is a name"),
+    ({"method": "SLSQP", "constraints": [{"type": "eq", "fun": np.sum, "jac": np.ones}]},
+     ValueError, r"leave out 'jac'"),
+    ({"method": "adam", "lr": "fast"}, TypeError, r"a learning rate is a number or a schedule"),
+    ({"method": "gd", "schedule": "triangle"}, ValueError, r"unknown schedule 'triangle'"),
+]
+
+
+@pytest.mark.parametrize("keywords, error, words", OPTION_ERRORS)
+def test_bad_options_are_clear_errors(keywords, error, words):
+    with pytest.raises(error, match=words):
+        cr.optimize.minimize(lambda x: np.sum(x ** 2), np.ones(2), **keywords)
+
+
+def test_chainrule_optimize_imports_no_scipy():
+    code = "import sys, chainrule; chainrule.optimize.Adam(); print('scipy' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            env={**os.environ}, timeout=60)
+    assert result.stdout.strip() == "False", result.stderr
+
+
+def test_without_scipy_the_scipy_methods_say_what_to_install(monkeypatch):
+    monkeypatch.setitem(sys.modules, "scipy.optimize", None)
+    with pytest.raises(ImportError, match=r"pip install 'chainrule\[scipy\]'"):
+        cr.optimize.minimize(lambda x: np.sum(x ** 2), np.ones(2), method="BFGS")
+    # the first-order methods need no SciPy
+    assert cr.optimize.minimize(lambda x: np.sum(x ** 2), np.ones(2), method="gd",
+                                lr=0.5).success
