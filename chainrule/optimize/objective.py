@@ -98,14 +98,14 @@ class Objective:
     def value_and_grad(self, v: np.ndarray) -> tuple[float, np.ndarray]:
         """``(f, gradient)`` from one reverse-mode pass; the last point is remembered."""
         key = v.tobytes()
-        if key == self._key:
-            return self._cached
+        if key == self._key:  # a copy: SciPy may write into the gradient it was given
+            return self._cached[0], self._cached[1].copy()
         value, gradient = evaluate_with_gradient(self.fun, self.flat.unravel(v), self.args,
                                                  self.solver)
         self.nfev += 1
         self.njev += 1
         self._key, self._cached = key, (value, self.flat.ravel(gradient))
-        return self._cached
+        return value, self._cached[1].copy()
 
     def cached_gradient(self, v: np.ndarray) -> np.ndarray:
         return self.value_and_grad(v)[1]
