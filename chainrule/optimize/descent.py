@@ -16,6 +16,7 @@ from typing import Any, Callable
 import numpy as np
 
 from ..core import base_value
+from ..transforms import value_and_grad
 from .first_order import FIRST_ORDER, global_norm
 from .flat import Flat
 from .objective import check_start, evaluate_with_gradient, user_callback
@@ -30,7 +31,7 @@ LOOP_OPTIONS = ("steps", "maxiter", "gtol", "ftol", "schedule", "warmup_steps", 
 def _split_options(method: str, options: dict) -> tuple[dict, dict]:
     """The optimiser's own keywords (its constructor's) and the loop's."""
     cls = FIRST_ORDER[method]
-    accepted = [name for name in inspect.signature(cls.__init__).parameters if name != "self"]
+    accepted = [name for name in inspect.signature(cls).parameters]
     own, loop = {}, {}
     for key, value in options.items():
         if key in accepted:
@@ -62,11 +63,12 @@ def minimize_first_order(fun: Callable, flat: Flat, method: str, args: tuple,
         if callable(own.get("lr")):
             raise TypeError("lr is already a schedule; leave out schedule=, or give lr as a "
                             "number for the named schedule to start from")
-        lr = own.get("lr", inspect.signature(FIRST_ORDER[method].__init__).parameters["lr"].default)
+        lr = own.get("lr", inspect.signature(FIRST_ORDER[method]).parameters["lr"].default)
         own["lr"] = named_schedule(loop["schedule"], float(lr), steps, loop.get("warmup_steps"),
                                    loop.get("decay_rate"))
     optimizer = FIRST_ORDER[method](**own)
     solver = f"minimize(method={method!r})"
+    transformed = value_and_grad(fun)
     params = flat.tree
     state = optimizer.init(params)
     user = user_callback(callback)
@@ -79,15 +81,16 @@ def minimize_first_order(fun: Callable, flat: Flat, method: str, args: tuple,
     try:
         while True:
             with np.errstate(over="ignore", invalid="ignore"):  # reported as status 2
-                value, gradient = evaluate_with_gradient(fun, params, args, solver)
+                value, gradient = evaluate_with_gradient(fun, params, args, solver, transformed)
             nfev += 1
             norm = float(base_value(global_norm(gradient)))
             if nfev == 1:
                 check_start(value, gradient, fun, flat, solver)
             if not (np.isfinite(value) and np.isfinite(norm)):
                 status = 2
-                message = (f"the objective or its gradient became {value if not np.isfinite(value) else norm} "
-                           f"after {nit} steps; x is the last finite point. Lower the learning "
+                bad = value if not np.isfinite(value) else norm
+                message = (f"the objective or its gradient became {bad} after {nit} steps; "
+                           "x is the last finite point. Lower the learning "
                            "rate, clip the gradient (clip_norm=...), or check that the "
                            "objective is bounded below.")
                 break
@@ -100,7 +103,8 @@ def minimize_first_order(fun: Callable, flat: Flat, method: str, args: tuple,
             if ftol is not None and previous is not None and \
                     abs(previous - value) <= float(ftol) * max(1.0, abs(value)):
                 status = 0
-                message = f"the objective changed by at most tol={float(ftol):g} (relative) in one step."
+                message = (f"the objective changed by at most tol={float(ftol):g} (relative) "
+                           "in one step.")
                 break
             if nit >= steps:
                 status = 1

@@ -53,7 +53,7 @@ def _implicit_solution(g: Callable, solve: Callable, params: Any, x0: Any, name:
         return x, shape.unravel_traced(x_tangent)
 
     solution.defjvp(rule)
-    solution.__name__ = name
+    setattr(solution, "__name__", name)  # for messages
     return solution(params)
 
 

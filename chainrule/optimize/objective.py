@@ -36,11 +36,13 @@ def scalar_value(value: Any, fun: Callable, solver: str) -> float:
                     "cr.optimize.least_squares(residuals, x0).")
 
 
-def evaluate_with_gradient(fun: Callable, tree: Any, args: tuple, solver: str) -> tuple:
-    """``(float value, gradient pytree)`` of ``fun(tree, *args)`` in one pass, with
+def evaluate_with_gradient(fun: Callable, tree: Any, args: tuple, solver: str,
+                           transformed: Callable | None = None) -> tuple:
+    """``(float value, gradient pytree)`` of ``fun(tree, *args)`` in one pass (by
+    ``transformed``, ``cr.value_and_grad(fun)`` made once by the caller), with
     minimize's own message when the objective is not a real scalar."""
     try:
-        value, gradient = value_and_grad(fun)(tree, *args)
+        value, gradient = (transformed or value_and_grad(fun))(tree, *args)
     except TypeError as error:
         if "to return a scalar" not in str(error) and "real scalar output" not in str(error):
             raise
@@ -81,6 +83,7 @@ class Objective:
         self._linear_key: bytes | None = None
         self._f_jvp: Callable | None = None
         self._gradient = grad(fun)
+        self._value_and_grad = value_and_grad(fun)
 
     def start(self, x0: np.ndarray, derivatives: bool) -> None:
         """Evaluate at ``x0`` (kept for the solver's first call) and check it."""
@@ -101,7 +104,7 @@ class Objective:
         if key == self._key:  # a copy: SciPy may write into the gradient it was given
             return self._cached[0], self._cached[1].copy()
         value, gradient = evaluate_with_gradient(self.fun, self.flat.unravel(v), self.args,
-                                                 self.solver)
+                                                 self.solver, self._value_and_grad)
         self.nfev += 1
         self.njev += 1
         self._key, self._cached = key, (value, self.flat.ravel(gradient))

@@ -29,7 +29,7 @@ class Progress:
         self.text = self.shown = ""
         if use_tqdm:
             try:
-                from tqdm.auto import tqdm  # the optional extra: pip install tqdm
+                from tqdm.auto import tqdm  # type: ignore[import-untyped]  # optional: pip install tqdm
             except ImportError:
                 tqdm = None
             if tqdm is not None:

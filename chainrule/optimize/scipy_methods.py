@@ -28,7 +28,8 @@ SCIPY_METHODS = {
     "bfgs": ("BFGS", "jac"), "l-bfgs-b": ("L-BFGS-B", "jac"), "cg": ("CG", "jac"),
     "newton-cg": ("Newton-CG", "hessp"), "trust-ncg": ("trust-ncg", "hessp"),
     "trust-krylov": ("trust-krylov", "hessp"), "trust-exact": ("trust-exact", "hess"),
-    "dogleg": ("dogleg", "hess"), "slsqp": ("SLSQP", "jac"), "trust-constr": ("trust-constr", "hessp"),
+    "dogleg": ("dogleg", "hess"), "slsqp": ("SLSQP", "jac"),
+    "trust-constr": ("trust-constr", "hessp"),
     "tnc": ("TNC", "jac"), "nelder-mead": ("Nelder-Mead", None), "powell": ("Powell", None),
     "cobyla": ("COBYLA", None),
 }
@@ -38,7 +39,7 @@ OLD_STYLE_CALLBACK = {"tnc", "cobyla", "cobyqa"}  # SciPy calls their callback w
 def import_scipy_optimize() -> Any:
     """``scipy.optimize``, or a one-line ImportError saying how to install it."""
     try:
-        import scipy.optimize  # the optional extra
+        import scipy.optimize  # type: ignore[import-untyped]  # the optional extra
     except ImportError as error:
         raise ImportError("this solver runs SciPy's optimisers: pip install 'chainrule[scipy]'"
                           ) from error
@@ -91,7 +92,7 @@ class _ConstraintFunction:
 
 
 def _linear_operator(shape: tuple, matvec: Callable) -> Any:
-    from scipy.sparse.linalg import LinearOperator  # the optional extra, as above
+    from scipy.sparse.linalg import LinearOperator  # type: ignore[import-untyped]  # optional
     return LinearOperator(shape, matvec=matvec, dtype=np.float64)
 
 

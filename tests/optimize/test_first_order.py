@@ -28,7 +28,8 @@ def quadratic(params):
     return np.sum((params["layer"].w - TARGET.w) ** 2) + (params["layer"].b - TARGET.b) ** 2
 
 
-@pytest.mark.parametrize("optimizer, steps", OPTIMIZERS, ids=[type(o).__name__ for o, _ in OPTIMIZERS])
+@pytest.mark.parametrize("optimizer, steps", OPTIMIZERS,
+                         ids=[type(o).__name__ for o, _ in OPTIMIZERS])
 def test_each_optimiser_reaches_the_minimum_of_a_pytree_quadratic_purely(optimizer, steps):
     params = {"layer": Layer(w=np.zeros((2, 2)), b=0.0)}
     start = params["layer"].w.copy()

@@ -125,7 +125,8 @@ def test_bounds_as_pytrees_with_l_bfgs_b():
                                   x0, method="L-BFGS-B", bounds=bounds)
     np.testing.assert_allclose(result.x["a"], [1.0, 1.0], atol=1e-6)
     assert abs(result.x["b"] + 1.0) < 1e-8  # the upper bound is active
-    pairs = cr.optimize.minimize(lambda x: np.sum((x - 2) ** 2), np.zeros(2), bounds=[(0, 1), (0, 3)])
+    pairs = cr.optimize.minimize(lambda x: np.sum((x - 2) ** 2), np.zeros(2),
+                                 bounds=[(0, 1), (0, 3)])
     np.testing.assert_allclose(pairs.x, [1.0, 2.0], atol=1e-6)
 
 
