@@ -25,7 +25,7 @@ from .result import OptimizeResult
 from .schedules import named_schedule
 
 LOOP_OPTIONS = ("steps", "maxiter", "gtol", "ftol", "schedule", "warmup_steps", "decay_rate",
-                "learning_rate")
+                "learning_rate", "disp")
 
 
 def _split_options(method: str, options: dict) -> tuple[dict, dict]:
@@ -133,4 +133,6 @@ def minimize_first_order(fun: Callable, flat: Flat, method: str, args: tuple,
                             message=message, optimizer=optimizer)
     if path is not None:
         result["path"] = path
+    if loop.get("disp"):  # as SciPy's disp=True: the outcome, once
+        print(f"{method}: {message} f = {value:.6g} after {result.nit} steps")
     return result

@@ -27,7 +27,11 @@ from .schedules import LearningRate, as_schedule
 
 class State(NamedTuple):
     """An optimiser's state: the number of updates made, and its moment pytrees
-    (``None`` where a method keeps none)."""
+    (``None`` where a method keeps none).
+
+    >>> cr.optimize.Momentum(lr=0.1).init({"w": np.ones(2)})
+    State(step=0, first={'w': array([0., 0.])}, second=None)
+    """
 
     step: int
     first: Any = None   # momentum / first moment, shaped like params
@@ -46,7 +50,11 @@ def global_norm(tree: Any) -> Any:
 
 class Optimizer:
     """The shared part: the learning rate (schedule), gradient clipping, and the
-    checks that ``grads`` fit ``params``. Subclasses define ``_leaf_update``."""
+    checks that ``grads`` fit ``params``. Subclasses define ``_leaf_update``.
+
+    >>> isinstance(cr.optimize.Adam(lr=0.1), cr.optimize.Optimizer)
+    True
+    """
 
     uses_first = False
     uses_second = False

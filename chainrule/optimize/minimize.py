@@ -65,6 +65,11 @@ def minimize(fun: Callable, x0: Any, method: str | None = None, args: tuple = ()
     if not isinstance(args, tuple):
         args = (args,)
     options = dict(options or {})
+    given = sorted(set(method_options) & {"jac", "hess", "hessp"})
+    if given:
+        raise TypeError(f"minimize computes {', '.join(given)} itself, exactly, with chainrule; "
+                        "leave them out. (To use derivatives of your own, call "
+                        "scipy.optimize.minimize directly.)")
     for name, value in method_options.items():
         if name in options:
             raise TypeError(f"option {name!r} given twice, in options= and as a keyword")

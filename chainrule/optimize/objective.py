@@ -110,8 +110,9 @@ class Objective:
         self._key, self._cached = key, (value, self.flat.ravel(gradient))
         return value, self._cached[1].copy()
 
-    def cached_gradient(self, v: np.ndarray) -> np.ndarray:
-        return self.value_and_grad(v)[1]
+    def cached_value(self, v: np.ndarray) -> float:
+        """The value at ``v`` if the last pass was there (never a new pass), else nan."""
+        return self._cached[0] if self._key == v.tobytes() else float("nan")
 
     def hessp(self, v: np.ndarray, p: np.ndarray) -> np.ndarray:
         """Hessian times ``p``, forward over reverse: the gradient's computation is

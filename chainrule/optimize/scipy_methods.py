@@ -180,12 +180,14 @@ def minimize_scipy(fun: Callable, flat: Flat, method: str, args: tuple, bounds: 
 
     def step(x: np.ndarray, value: Any = None) -> None:
         count[0] += 1
-        tree = flat.unravel(np.array(x, dtype=np.float64))
+        x = np.array(x, dtype=np.float64)
+        if path is None and bar is None and user is None:
+            return
+        tree = flat.unravel(x)
         if path is not None:
             path.append(tree)
         if value is None or not np.isscalar(value):
-            value = objective.value_and_grad(np.asarray(x, np.float64))[0] if derivatives \
-                else float("nan")
+            value = objective.cached_value(x)  # what the last pass found, never a new pass
         if bar is not None:
             bar.update(count[0], float(value))
         if user is not None:
@@ -198,20 +200,19 @@ def minimize_scipy(fun: Callable, flat: Flat, method: str, args: tuple, bounds: 
         def scipy_callback(intermediate_result):
             step(intermediate_result.x, intermediate_result.get("fun"))
 
-    needs_callback = record_path or progress or callback is not None
     try:
         result = optimize.minimize(
             function, x0, method=name, bounds=_bounds(bounds, flat, optimize),
             constraints=_constraints(constraints, flat, method, optimize), tol=tol,
-            options=options or None, callback=scipy_callback if needs_callback else None, **extra)
+            options=options or None, callback=scipy_callback, **extra)
     finally:
         if bar is not None:
             bar.close()
-    return _result(result, objective, flat, derivatives is not None, path)
+    return _result(result, objective, flat, derivatives is not None, path, count[0])
 
 
 def _result(result: Any, objective: Objective, flat: Flat, derivatives: bool,
-            path: list | None) -> OptimizeResult:
+            path: list | None, iterations: int) -> OptimizeResult:
     out = OptimizeResult(result)
     x = np.asarray(result.x, dtype=np.float64)
     out["x"] = flat.unravel(x.copy())
@@ -224,7 +225,7 @@ def _result(result: Any, objective: Objective, flat: Flat, derivatives: bool,
     out["nfev"], out["njev"] = objective.nfev, objective.njev
     if objective.nhev:
         out["nhev"] = objective.nhev
-    out.setdefault("nit", 0)
+    out.setdefault("nit", iterations)  # COBYLA reports none: the callback counted them
     out["success"], out["status"] = bool(result.success), int(result.status)
     if path is not None:
         out["path"] = path

@@ -1,5 +1,6 @@
 """Every way a minimisation can be set up wrong is a clear error, before any step."""
 
+import inspect
 import os
 import subprocess
 import sys
@@ -70,6 +71,7 @@ OPTION_ERRORS = [
     ({"method": 3}, TypeError, r"method is a name"),
     ({"method": "SLSQP", "constraints": [{"type": "eq", "fun": np.sum, "jac": np.ones}]},
      ValueError, r"leave out 'jac'"),
+    ({"method": "BFGS", "jac": np.ones}, TypeError, r"computes jac itself"),
     ({"method": "adam", "lr": "fast"}, TypeError, r"a learning rate is a number or a schedule"),
     ({"method": "gd", "schedule": "triangle"}, ValueError, r"unknown schedule 'triangle'"),
 ]
@@ -95,3 +97,16 @@ def test_without_scipy_the_scipy_methods_say_what_to_install(monkeypatch):
     # the first-order methods need no SciPy
     assert cr.optimize.minimize(lambda x: np.sum(x ** 2), np.ones(2), method="gd",
                                 lr=0.5).success
+
+
+def public_callables():
+    for name in sorted(vars(cr.optimize)):
+        value = getattr(cr.optimize, name)
+        if not name.startswith("_") and callable(value) and not isinstance(value, type(cr)):
+            yield name, value
+
+
+@pytest.mark.parametrize("name, value", list(public_callables()), ids=lambda v: v
+                         if isinstance(v, str) else "")
+def test_every_public_name_has_an_example(name, value):
+    assert ">>>" in (inspect.getdoc(value) or ""), f"cr.optimize.{name} has no example"
