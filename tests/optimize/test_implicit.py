@@ -80,3 +80,14 @@ def test_a_map_that_does_not_converge_is_an_error():
         cr.optimize.fixed_point(lambda p, x: -x + p, 1.0, 0.3, maxiter=50)
     with pytest.raises(FloatingPointError, match="diverges"), np.errstate(over="ignore"):
         cr.optimize.fixed_point(lambda p, x: x * x + p, 1.0, 2.0)
+
+
+def test_fixed_point_of_a_pytree_in_both_modes():
+    def f(p, x):  # a contraction on the pair (u, v)
+        return (0.5 * np.cos(x[1]) + p, 0.3 * np.sin(x[0]) * p)
+
+    def g(p):
+        u, v = cr.optimize.fixed_point(f, p, (0.0, 0.0))
+        return u + 3.0 * v
+
+    cr.check_grads(g, (0.4,), modes=("fwd", "rev"), order=2)

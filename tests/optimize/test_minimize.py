@@ -7,6 +7,8 @@ import numpy as np
 import pytest
 
 import chainrule as cr
+from chainrule.optimize.flat import Flat
+from chainrule.optimize.objective import Objective
 
 scipy_optimize = pytest.importorskip("scipy.optimize")
 
@@ -198,3 +200,19 @@ def unravel_traced(v):
 def test_progress_shows_the_method_on_stderr(capsys):
     cr.optimize.minimize(rosen, STARTS[2], method="BFGS", progress=True)
     assert "BFGS" in capsys.readouterr().err
+
+
+def test_the_objectives_hessp_and_hess_match_the_hessian_on_a_pytree(rng):
+    def loss(p, scale):
+        return scale * np.sum(np.sin(p["w"]) ** 2 * p["b"]) + p["b"] ** 3
+
+    x0 = {"w": rng.normal(size=(2, 2)), "b": 0.7}
+    flat = Flat(x0)
+    objective = Objective(loss, flat, (1.5,), "test")
+    v = flat.ravel(x0)
+    flat_loss = lambda u: loss({"b": u[0], "w": u[1:].reshape(2, 2)}, 1.5)  # noqa: E731
+    expected = cr.hessian(flat_loss)(v)
+    np.testing.assert_allclose(objective.hess(v), expected, rtol=1e-12, atol=1e-12)
+    for column in range(5):
+        np.testing.assert_allclose(objective.hessp(v, np.eye(5)[column]), expected[:, column],
+                                   rtol=1e-12, atol=1e-12)
