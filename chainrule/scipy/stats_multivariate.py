@@ -77,10 +77,8 @@ class MultivariateNormal:
     name = "multivariate_normal"
 
     def _parameters(self, x: Any, mean: Any, cov: Any) -> tuple:
-        if mean is None:
-            size = (shape_of(cov)[0] if len(shape_of(cov)) else
-                    1 if len(shape_of(x)) == 0 else shape_of(x)[-1])
-            mean = np.zeros(size)
+        if mean is None:  # as SciPy infers the dimension: from cov, if a matrix
+            mean = np.zeros(shape_of(cov)[0] if len(shape_of(cov)) == 2 else 1)
         size = shape_of(mean)[0] if len(shape_of(mean)) else 1
         if len(shape_of(mean)) == 0:
             mean = reshape(mean, (1,))
