@@ -127,7 +127,11 @@ class ContinuousDistribution(Distribution):
 
 
 class Norm(ContinuousDistribution):
-    """``scipy.stats.norm``."""
+    """``scipy.stats.norm``.
+
+    >>> float(norm.logpdf(0.0)) == -0.5 * np.log(2 * np.pi)
+    True
+    """
 
     name = "norm"
 
@@ -151,7 +155,11 @@ class Norm(ContinuousDistribution):
 
 
 class StudentT(ContinuousDistribution):
-    """``scipy.stats.t``, with ``df`` degrees of freedom."""
+    """``scipy.stats.t``, with ``df`` degrees of freedom.
+
+    >>> float(t.cdf(0.0, 4.0))
+    0.5
+    """
 
     name, shapes = "t", ("df",)
 
@@ -179,7 +187,11 @@ class StudentT(ContinuousDistribution):
 
 
 class Gamma(ContinuousDistribution):
-    """``scipy.stats.gamma``, of shape ``a``."""
+    """``scipy.stats.gamma``, of shape ``a``.
+
+    >>> float(gamma.logpdf(1.0, 1.0))    # exp(-x) at 1
+    -1.0
+    """
 
     name, shapes, support, inside_point = "gamma", ("a",), (0.0, np.inf), 1.0
 
@@ -200,7 +212,11 @@ class Gamma(ContinuousDistribution):
 
 
 class Chi2(ContinuousDistribution):
-    """``scipy.stats.chi2``, with ``df`` degrees of freedom."""
+    """``scipy.stats.chi2``, with ``df`` degrees of freedom.
+
+    >>> float(chi2.sf(0.0, 3.0))
+    1.0
+    """
 
     name, shapes, support, inside_point = "chi2", ("df",), (0.0, np.inf), 1.0
 
@@ -222,7 +238,11 @@ class Chi2(ContinuousDistribution):
 
 
 class Beta(ContinuousDistribution):
-    """``scipy.stats.beta``, of shapes ``a`` and ``b``."""
+    """``scipy.stats.beta``, of shapes ``a`` and ``b``.
+
+    >>> float(beta.pdf(0.5, 1.0, 1.0))
+    1.0
+    """
 
     name, shapes, support, inside_point = "beta", ("a", "b"), (0.0, 1.0), 0.5
 
@@ -244,7 +264,11 @@ class Beta(ContinuousDistribution):
 
 
 class Expon(ContinuousDistribution):
-    """``scipy.stats.expon``."""
+    """``scipy.stats.expon``.
+
+    >>> float(expon.logsf(2.0))
+    -2.0
+    """
 
     name, support, inside_point = "expon", (0.0, np.inf), 1.0
 
@@ -265,7 +289,11 @@ class Expon(ContinuousDistribution):
 
 
 class Laplace(ContinuousDistribution):
-    """``scipy.stats.laplace``: ``exp(-|z|) / 2``."""
+    """``scipy.stats.laplace``: ``exp(-|z|) / 2``.
+
+    >>> float(laplace.cdf(0.0))
+    0.5
+    """
 
     name = "laplace"
 
@@ -284,7 +312,11 @@ class Laplace(ContinuousDistribution):
 
 
 class Cauchy(ContinuousDistribution):
-    """``scipy.stats.cauchy``."""
+    """``scipy.stats.cauchy``.
+
+    >>> float(cauchy.cdf(1.0))
+    0.75
+    """
 
     name = "cauchy"
 
@@ -302,7 +334,11 @@ class Cauchy(ContinuousDistribution):
 
 
 class Logistic(ContinuousDistribution):
-    """``scipy.stats.logistic``."""
+    """``scipy.stats.logistic``.
+
+    >>> float(logistic.cdf(0.0))
+    0.5
+    """
 
     name = "logistic"
 
@@ -327,7 +363,11 @@ class Logistic(ContinuousDistribution):
 
 
 class Lognorm(ContinuousDistribution):
-    """``scipy.stats.lognorm``, of shape ``s`` (the normal's standard deviation)."""
+    """``scipy.stats.lognorm``, of shape ``s`` (the normal's standard deviation).
+
+    >>> float(lognorm.cdf(1.0, 0.5))
+    0.5
+    """
 
     name, shapes, support, inside_point = "lognorm", ("s",), (0.0, np.inf), 1.0
 
@@ -355,7 +395,11 @@ class Lognorm(ContinuousDistribution):
 
 
 class Uniform(ContinuousDistribution):
-    """``scipy.stats.uniform`` on ``[loc, loc + scale]``; differentiable inside it."""
+    """``scipy.stats.uniform`` on ``[loc, loc + scale]``; differentiable inside it.
+
+    >>> float(cr.grad(lambda x: uniform.cdf(x, 0.0, 4.0))(1.0))
+    0.25
+    """
 
     name, support, inside_point = "uniform", (0.0, 1.0), 0.5
 
