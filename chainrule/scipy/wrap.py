@@ -3,8 +3,9 @@ SciPy layer covers.
 
 A ``scipy.special`` function that is a NumPy ufunc becomes an elementwise
 primitive of the NumPy layer named ``scipy.special.<name>``, entered in the
-NumPy layer's routing table ``UFUNCS``, so ``scipy.special.gammaln(tracer)``
-reaches it through ``__array_ufunc__``. One stanza per function, as in
+NumPy layer's routing tables ``UFUNCS`` and ``UFUNC_METHODS``, so
+``scipy.special.gammaln(tracer)`` reaches it through ``__array_ufunc__``, and
+so does ``scipy.special.xlogy.outer(t, y)``. One stanza per function, as in
 ``chainrule/numpy/trig.py``:
 
     gammaln = special_ufunc("gammaln", sc.gammaln)
@@ -28,6 +29,7 @@ import numpy as np
 from ..core import Primitive
 from ..numpy import where
 from ..numpy.elementwise import Elementwise
+from ..numpy.ufunc_methods import UFUNC_METHODS, method_table
 from ..numpy.wrap import UFUNCS, NumpyPrimitive, dtype_of, registered
 
 # every primitive of the SciPy layer, by name (they are in the NumPy layer's PRIMITIVES too)
@@ -89,6 +91,7 @@ def special_ufunc(name: str, ufunc: Any, impl: Callable | None = None,
     prim.numpy_function = ufunc
     if isinstance(ufunc, np.ufunc):
         UFUNCS[ufunc] = prim
+        UFUNC_METHODS.update(method_table({ufunc: prim}))  # scipy.special.xlogy.outer(t, y)
     PRIMITIVES[prim.name] = prim
     return prim
 
@@ -107,6 +110,7 @@ def special_nondiff(name: str, ufunc: Any) -> Primitive:
                         f">>> chainrule.scipy.special.{name}(-0.5)\n{ufunc(-0.5)!r}\n")
     prim.def_nondiff()
     UFUNCS[ufunc] = prim
+    UFUNC_METHODS.update(method_table({ufunc: prim}))
     PRIMITIVES[prim.name] = prim
     return prim
 

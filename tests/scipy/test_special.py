@@ -294,3 +294,10 @@ def test_plain_scipy_functions_that_coerce_raise_the_lost_derivative_error(name)
 def test_sinc_is_numpys():
     assert sc.sinc is np.sinc
     assert special.sinc(0.0) == 1.0 and float(cr.grad(special.sinc)(0.0)) == 0.0
+
+
+def test_ufunc_methods_of_scipy_ufuncs_reach_chainrule(rng):
+    x, y = rng.uniform(0.5, 2.0, size=3), rng.uniform(0.5, 2.0, size=2)
+    np.testing.assert_array_equal(special.xlogy(x[:, None], y), sc.xlogy.outer(x, y))
+    np.testing.assert_allclose(cr.grad(lambda x: np.sum(sc.xlogy.outer(x, y)))(x),
+                               np.full(3, np.sum(np.log(y))), rtol=1e-14)
