@@ -133,10 +133,13 @@ def _zeta_slope_in_exponent(s: Any, q: Any) -> Any:
     return jvp(lambda s: _zeta_by_euler_maclaurin(s, q), (s,), (direction,))[1]
 
 
-riemann_zeta = special_ufunc("_riemann_zeta", sc_ufuncs._riemann_zeta)
+# scipy.special.zeta is a Python function calling these two ufuncs (private names: where
+# a SciPy lacks them, the primitives call zeta itself, and plain SciPy is not intercepted)
+riemann_zeta = special_ufunc("_riemann_zeta",
+                             getattr(sc_ufuncs, "_riemann_zeta", None) or sc.zeta)
 riemann_zeta.def_partials(lambda ans, x: _zeta_slope_in_exponent(x, 1.0))
 
-hurwitz_zeta = special_ufunc("_zeta", sc_ufuncs._zeta)
+hurwitz_zeta = special_ufunc("_zeta", getattr(sc_ufuncs, "_zeta", None) or sc.zeta)
 hurwitz_zeta.def_partials(lambda ans, x, q: _zeta_slope_in_exponent(x, q),
                           lambda ans, x, q: -x * hurwitz_zeta(x + 1.0, q))
 

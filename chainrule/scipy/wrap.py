@@ -129,7 +129,8 @@ def not_differentiable_in(prim: Primitive, argnum: int, what: str) -> None:
 def covers(scipy_name: str, module: str, modes: str = BOTH_MODES) -> None:
     """Enter a row of ``coverage_rows()``: SciPy's name, chainrule's module, the modes.
 
-    >>> covers("scipy.special.example", "chainrule.scipy.special"); COVERED.pop("scipy.special.example")
+    >>> covers("scipy.special.example", "chainrule.scipy.special")
+    >>> COVERED.pop("scipy.special.example")
     ('chainrule.scipy.special', 'forward, reverse')
     """
     COVERED[scipy_name] = (module, modes)

@@ -22,7 +22,8 @@ _spec = importlib.util.spec_from_file_location("core_architecture_checks",
 _core_checks = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_core_checks)
 imports = _core_checks.imports  # (module name as written, line, at module level) per import
-SCIPY_FILES = sorted(path for path in (PACKAGE / "scipy").glob("*.py") if path.name != "__init__.py")
+SCIPY_FILES = sorted(path for path in (PACKAGE / "scipy").glob("*.py")
+                     if path.name != "__init__.py")
 OUTSIDE = ("__future__", "typing", "math", "numpy", "scipy", "collections", "functools",
            "itertools", "dataclasses")
 

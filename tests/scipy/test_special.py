@@ -236,7 +236,8 @@ def test_zeta(rng):
     cr.check_grads(special.zeta, (x,), modes=MODES, order=2)
     cr.check_grads(special.zeta, (x, q), modes=MODES, order=2)
     # plain scipy.special.zeta calls SciPy's ufuncs, which reach chainrule
-    np.testing.assert_allclose(cr.elementwise_grad(sc.zeta)(x), cr.elementwise_grad(special.zeta)(x))
+    np.testing.assert_allclose(cr.elementwise_grad(sc.zeta)(x),
+                               cr.elementwise_grad(special.zeta)(x))
     assert math.isclose(float(cr.grad(special.zeta)(2.0)), -0.9375482543158437, rel_tol=1e-13)
 
 

@@ -117,12 +117,12 @@ def test_wrong_parameters_are_named():
 # -- discrete distributions --------------------------------------------------------------------
 
 DISCRETE = [
-    # name         shape parameters (values)   counts k                    which shapes to differentiate
-    ("poisson",    (2.5,),                      [0, 1, 2, 3, 5],            (0,)),
-    ("binom",      (6.0, 0.35),                 [0, 1, 2, 3, 5],            (0, 1)),
-    ("nbinom",     (2.5, 0.4),                  [0, 1, 2, 3, 5],            (0, 1)),
-    ("bernoulli",  (0.3,),                      [0, 1],                     (0,)),
-    ("geom",       (0.3,),                      [1, 2, 3, 5],               (0,)),
+    # name         shapes (values)   counts k              the shapes differentiated
+    ("poisson",    (2.5,),           [0, 1, 2, 3, 5],      (0,)),
+    ("binom",      (6.0, 0.35),      [0, 1, 2, 3, 5],      (0, 1)),
+    ("nbinom",     (2.5, 0.4),       [0, 1, 2, 3, 5],      (0, 1)),
+    ("bernoulli",  (0.3,),           [0, 1],               (0,)),
+    ("geom",       (0.3,),           [1, 2, 3, 5],         (0,)),
 ]
 DISCRETE_METHODS = ["pmf", "logpmf", "cdf", "logcdf", "sf", "logsf"]
 
