@@ -78,16 +78,17 @@ def multigammaln(a: Any, d: int) -> Any:
     >>> float(cr.grad(lambda a: multigammaln(a, 2))(3.0))   # digamma(3) + digamma(2.5)
     1.6259409757437102
     """
-    d_value = np.asarray(d)[()]
-    if not np.isscalar(d_value) or np.floor(d_value) != d_value:
+    plain = np.asarray(d)
+    if plain.ndim != 0 or np.floor(plain) != plain:
         raise ValueError("d should be a positive integer (dimension)")
-    if np.any(base_value(a) <= 0.5 * (d_value - 1)):
-        raise ValueError(f"condition a ({base_value(a)}) > 0.5 * (d-1) ({0.5 * (d_value - 1)}) "
+    dimension = int(plain)
+    if np.any(base_value(a) <= 0.5 * (dimension - 1)):
+        raise ValueError(f"condition a ({base_value(a)}) > 0.5 * (d-1) ({0.5 * (dimension - 1)}) "
                          "not met")
     result = gammaln(a)
-    for j in range(1, int(d_value)):
+    for j in range(1, dimension):
         result = result + gammaln(a - 0.5 * j)
-    return result + d_value * (d_value - 1) * 0.25 * LOG_PI
+    return result + dimension * (dimension - 1) * 0.25 * LOG_PI
 
 
 # -- beta -------------------------------------------------------------------------------

@@ -114,6 +114,18 @@ class ContinuousDistribution(Distribution):
         """``log(sf)``."""
         return self._distribution_function("logsf", x, args, kwds)
 
+    def _logpdf(self, z: Any, *shapes: Any) -> Any:
+        raise NotImplementedError(f"{self.name} defines no log-density")
+
+    def _cdf(self, z: Any, *shapes: Any) -> Any:
+        raise NotImplementedError(f"{self.name} defines no distribution function")
+
+    def _sf(self, z: Any, *shapes: Any) -> Any:
+        raise NotImplementedError(f"{self.name} defines no survival function")
+
+    def _entropy(self, *shapes: Any) -> Any:
+        raise NotImplementedError(f"{self.name} has no closed-form entropy in chainrule")
+
     def _logcdf(self, z: Any, *shapes: Any) -> Any:
         return log(self._cdf(z, *shapes))
 

@@ -42,6 +42,15 @@ class DiscreteDistribution(Distribution):
     def _support(self, *shapes: Any) -> tuple:
         return 0, np.inf  # in k - loc; a bound may depend on the shapes (binom's n)
 
+    def _logpmf(self, k: Any, *shapes: Any) -> Any:
+        raise NotImplementedError(f"{self.name} defines no log-probability")
+
+    def _cdf(self, k: Any, *shapes: Any) -> Any:
+        raise NotImplementedError(f"{self.name} defines no distribution function")
+
+    def _sf(self, k: Any, *shapes: Any) -> Any:
+        raise NotImplementedError(f"{self.name} defines no survival function")
+
     def _counts(self, method: str, k: Any, args: tuple, kwds: dict) -> tuple:
         *shapes, loc = self.arguments(method, args, kwds)
         k = np.asarray(base_value(k) - base_value(loc), dtype=float)[()]

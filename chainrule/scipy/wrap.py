@@ -67,7 +67,7 @@ def _document(prim: Primitive) -> str:
     arity = getattr(getattr(prim, "numpy_function", None), "nin", None) or len(prim.partials or ())
     argnum = max((i for i, partial in enumerate(prim.partials or ()) if partial is not None),
                  default=None)
-    if argnum is not None and arity:
+    if argnum is not None and arity and prim.partials is not None:
         args = tuple([1.0] * (arity - 1) + [0.5])
         with np.errstate(all="ignore"):
             slope = prim.partials[argnum](prim.impl(*args), *args)
@@ -87,7 +87,8 @@ def special_ufunc(name: str, ufunc: Any, impl: Callable | None = None,
     >>> gammaln.name, float(gammaln.partials[0](0.0, 1.0))   # digamma(1) = -Euler's gamma
     ('scipy.special.gammaln', -0.5772156649015329)
     """
-    prim = registered(SpecialFunction(f"{module}.{name}", impl or ufunc))
+    prim = SpecialFunction(f"{module}.{name}", impl or ufunc)
+    registered(prim)
     prim.numpy_function = ufunc
     if isinstance(ufunc, np.ufunc):
         UFUNCS[ufunc] = prim
@@ -103,7 +104,8 @@ def special_nondiff(name: str, ufunc: Any) -> Primitive:
     >>> special_nondiff("gammasgn", scipy.special.gammasgn).nondiff
     True
     """
-    prim = registered(NumpyPrimitive(f"scipy.special.{name}", ufunc))
+    prim = NumpyPrimitive(f"scipy.special.{name}", ufunc)
+    registered(prim)
     prim.numpy_function = ufunc
     prim.written_doc = (f"``scipy.special.{name}`` on traced values: piecewise constant, so its "
                         f"derivative is zero in every mode.\n\n>>> import chainrule.scipy\n"
