@@ -232,3 +232,15 @@ class Distribution:
 
     def __repr__(self) -> str:
         return f"<chainrule.scipy.stats.{self.name}>"
+
+
+def coverage_markdown() -> str:
+    """The table of ``coverage_rows()`` as docs/scipy.md shows it.
+
+    >>> import chainrule.scipy
+    >>> coverage_markdown().splitlines()[0]
+    '| SciPy | chainrule | modes |'
+    """
+    lines = ["| SciPy | chainrule | modes |", "| --- | --- | --- |"]
+    lines += [f"| `{name}` | `{module}` | {modes} |" for name, module, modes in coverage_rows()]
+    return "\n".join(lines) + "\n"

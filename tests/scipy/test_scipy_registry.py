@@ -5,6 +5,7 @@ under SciPy's own names. (Named apart from tests/numpy/test_registry.py: pytest
 needs distinct file names in folders that are no packages.)"""
 
 import inspect
+import pathlib
 import os
 import subprocess
 import sys
@@ -118,3 +119,12 @@ def test_without_scipy_the_import_error_says_what_to_install():
     assert result.returncode != 0
     last = result.stderr.strip().splitlines()[-1]
     assert last == "ImportError: chainrule.scipy needs SciPy: pip install 'chainrule[scipy]'"
+
+
+def test_docs_table_is_up_to_date():
+    from chainrule.scipy.wrap import coverage_markdown
+
+    doc = (pathlib.Path(__file__).resolve().parents[2] / "docs" / "scipy.md").read_text()
+    assert doc.endswith(coverage_markdown()), (
+        "docs/scipy.md's coverage table is out of date: replace it with the output of "
+        "chainrule.scipy.wrap.coverage_markdown()")
