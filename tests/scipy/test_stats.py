@@ -15,15 +15,16 @@ METHODS = ["pdf", "logpdf", "cdf", "logcdf", "sf", "logsf"]
 
 CONTINUOUS = [
     # name        shape parameters: domains           z = (x - loc) / scale drawn from
+    #                                                  (("±", lo, hi): |z| in (lo, hi))
     ("norm",      [],                                  (-2.5, 2.5)),
-    ("t",         [(1.5, 8.0)],                        (-2.5, -0.2)),
+    ("t",         [(1.5, 8.0)],                        ("±", 0.2, 2.5)),
     ("gamma",     [(0.8, 4.0)],                        (0.3, 5.0)),
     ("chi2",      [(1.5, 6.0)],                        (0.3, 6.0)),
     ("beta",      [(0.8, 4.0), (0.8, 4.0)],            (0.1, 0.9)),
     ("expon",     [],                                  (0.1, 3.0)),
-    ("laplace",   [],                                  (0.2, 2.5)),
+    ("laplace",   [],                                  ("±", 0.2, 2.5)),
     ("cauchy",    [],                                  (-3.0, 3.0)),
-    ("logistic",  [],                                  (0.2, 3.0)),
+    ("logistic",  [],                                  ("±", 0.2, 3.0)),
     ("lognorm",   [(0.3, 1.5)],                        (0.3, 3.0)),
     ("uniform",   [],                                  (0.1, 0.9)),
 ]
@@ -34,7 +35,10 @@ def draw(rng, shape_domains, z_domain, size, dtype=np.float64):
     """x, the shapes, loc and scale, with z on the support and away from kinks."""
     shapes = [np.asarray(rng.uniform(*domain), dtype) for domain in shape_domains]
     loc, scale = np.asarray(rng.uniform(-1, 1), dtype), np.asarray(rng.uniform(0.5, 2), dtype)
-    z = rng.uniform(*z_domain, size=size)
+    if z_domain[0] == "±":  # |z| in (lo, hi), either sign: away from a kink at 0
+        z = rng.uniform(*z_domain[1:], size=size) * rng.choice([-1.0, 1.0], size=size)
+    else:
+        z = rng.uniform(*z_domain, size=size)
     return np.asarray(loc + scale * z, dtype), shapes, loc, scale
 
 
