@@ -89,7 +89,7 @@ class ContinuousDistribution(Distribution):
         return exp(self.logpdf(x, *args, **kwds))
 
     def _distribution_function(self, method: str, x: Any, args: tuple, kwds: dict) -> Any:
-        z, z_value, shapes, scale, low, high, valid = self._standardized(method, x, args, kwds)
+        z, z_value, shapes, _, low, high, valid = self._standardized(method, x, args, kwds)
         inside, z = self._on_support(z, z_value, low, high)
         value = getattr(self, "_" + method)(z, *shapes)
         below, above = {"cdf": (0.0, 1.0), "sf": (1.0, 0.0),
@@ -134,7 +134,7 @@ class ContinuousDistribution(Distribution):
 
     def entropy(self, *args: Any, **kwds: Any) -> Any:
         """The differential entropy."""
-        *shapes, loc, scale = self.arguments("entropy", args, kwds)
+        *shapes, _, scale = self.arguments("entropy", args, kwds)  # loc moves, changes nothing
         return self._entropy(*shapes) + log(scale)
 
 

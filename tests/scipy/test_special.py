@@ -247,11 +247,11 @@ def test_zeta(rng):
 
 LOGSUMEXP_CALLS = [
     # keywords of logsumexp                       shape of a
-    (dict(),                                      (4,)),
-    (dict(axis=1),                                (2, 3)),
-    (dict(axis=0, keepdims=True),                 (2, 3)),
-    (dict(axis=(0, 1)),                           (2, 3)),
-    (dict(axis=-1, b=np.array([0.5, 2.0, 1.0])),  (2, 3)),
+    ({},                                          (4,)),
+    ({"axis": 1},                                 (2, 3)),
+    ({"axis": 0, "keepdims": True},               (2, 3)),
+    ({"axis": (0, 1)},                            (2, 3)),
+    ({"axis": -1, "b": np.array([0.5, 2.0, 1.0])}, (2, 3)),
 ]
 
 
