@@ -205,3 +205,16 @@ def test_multivariate_normal(rng):
     expected = 0.5 * (inverse @ np.outer(deviation, deviation) @ inverse - inverse)
     np.testing.assert_allclose(cr.grad(ours.logpdf, argnums=2)(points[0], mean, cov), expected,
                                rtol=1e-12)
+
+
+@pytest.mark.parametrize("name, shape_domains, z_domain",
+                         [case for case in CONTINUOUS if case[1]], ids=lambda v: v
+                         if isinstance(v, str) else "")
+def test_parameters_broadcast_against_x(name, shape_domains, z_domain, rng):
+    x, _, loc, scale = draw(rng, shape_domains, z_domain, (3,))
+    shapes = [rng.uniform(*domain, size=(2, 1)) for domain in shape_domains]
+    ours, theirs = getattr(stats, name), getattr(scipy_stats, name)
+    np.testing.assert_allclose(ours.logpdf(x, *shapes, loc, scale),
+                               theirs.logpdf(x, *shapes, loc, scale), rtol=1e-12)
+    cr.check_grads(lambda x, *parameters: ours.cdf(x, *parameters), (x, *shapes, loc, scale),
+                   modes=MODES, order=1)
