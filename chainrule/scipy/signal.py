@@ -1,0 +1,2 @@
+"""placeholder"""
+def coverage_rows(): return []
