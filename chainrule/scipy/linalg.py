@@ -437,8 +437,12 @@ def coverage_rows() -> list:
 
 
 def primitives() -> list:
-    """The primitives behind this namespace (their rules are the registry's)."""
-    return list(_PRIMITIVES)
+    """The primitives behind this namespace, each owning its rules.
+
+    >>> "scipy.linalg.expm" in [prim.name for prim in primitives()]
+    True
+    """
+    return [prim for prim in _PRIMITIVES if prim.name.startswith("scipy.linalg.")]
 
 
 __all__ = [

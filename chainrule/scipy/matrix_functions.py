@@ -32,8 +32,10 @@ from ..core import Primitive, Tracer, base_value
 _PRIMITIVES: list = []
 
 
-def _primitive(name: str, impl: Any) -> Primitive:
-    prim = Primitive(f"scipy.linalg.{name}", impl)
+def _primitive(name: str, impl: Any, namespace: str = "scipy.linalg",
+               multiple_results: bool = False) -> Primitive:
+    """A primitive named ``<namespace>.<name>`` in messages, listed for coverage_rows()."""
+    prim = Primitive(f"{namespace}.{name}", impl, multiple_results)
     _PRIMITIVES.append(prim)
     return prim
 

@@ -80,8 +80,8 @@ def _schur_vjp(g, ans, a, sort):
     return (cnp.matmul(z, cnp.matmul(gx, _swap_last(z))),)
 
 
-schur_p = _primitive("schur", lambda a, sort: tuple(scipy.linalg.schur(a, sort=sort)))
-schur_p.multiple_results = True
+schur_p = _primitive("schur", lambda a, sort: tuple(scipy.linalg.schur(a, sort=sort)[:2]),
+                     multiple_results=True)
 schur_p.def_jvp_joint(_schur_jvp)
 schur_p.def_vjp_joint(_schur_vjp)
 
