@@ -32,7 +32,7 @@ from .matrix_functions import logm as logm
 from .matrix_functions import solve_continuous_lyapunov as solve_continuous_lyapunov
 from .matrix_functions import solve_sylvester as solve_sylvester
 from .matrix_functions import sqrtm as sqrtm
-from .schur import schur as schur
+from .schur_decomposition import schur as schur
 
 inv = cnp.linalg.inv
 det = cnp.linalg.det

@@ -1,6 +1,9 @@
 """chainrule.scipy.linalg: values equal SciPy's, derivatives in both modes to second
 order against finite differences, and the plain SciPy spelling refused loudly."""
 
+import ast
+import pathlib
+
 import numpy as np
 import pytest
 import scipy.linalg
@@ -40,11 +43,13 @@ def projections(w, v):
 # name: (chainrule function, SciPy function, inputs from rng, order)
 CASES = {
     "expm": (csl.expm, scipy.linalg.expm, lambda r: (0.5 * r.normal(size=(3, 3)),)),
+    "expm batched": (csl.expm, scipy.linalg.expm, lambda r: (0.5 * r.normal(size=(2, 2, 2)),)),
     "logm": (csl.logm, scipy.linalg.logm, lambda r: (near_identity(r),)),
     "sqrtm": (csl.sqrtm, scipy.linalg.sqrtm, lambda r: (near_identity(r),)),
     "fractional_matrix_power": (
         lambda a: csl.fractional_matrix_power(a, 0.3),
-        lambda a: scipy.linalg.fractional_matrix_power(a, 0.3), lambda r: (near_identity(r),)),
+        lambda a: scipy.linalg.fractional_matrix_power(a, 0.3),
+        lambda r: (near_identity(r, 2),)),  # 2x2: each order doubles the matrix
     "expm_frechet": (
         lambda a, e: csl.expm_frechet(a, e)[1],
         lambda a, e: scipy.linalg.expm_frechet(a, e)[1],
@@ -185,6 +190,13 @@ def test_plain_scipy_on_tracers_raises_naming_chainrule(name, rng):
         cr.grad(lambda x: np.sum(np.asarray(plain(x, *args[1:]), dtype=float)))(a)
 
 
+def test_logm_error_estimate_is_scipys(rng):
+    a = near_identity(rng)
+    value, error = csl.logm(a, disp=False)
+    np.testing.assert_allclose(value, scipy.linalg.logm(a), rtol=1e-12)
+    assert 0.0 <= error < 1e-12
+
+
 def test_schur_complex_eigenvalues_refused():
     rotation = np.array([[0.0, -1.0], [1.0, 0.0]])
     with pytest.raises(NotImplementedError, match="2x2 blocks"):
@@ -195,3 +207,25 @@ def test_coverage_rows_name_every_function():
     rows = csl.coverage_rows()
     assert {name for name, _, _ in rows} == {f"scipy.linalg.{n}" for n in csl.__all__}
     assert all(modes == "forward, reverse" for _, _, modes in rows)
+
+
+# chainrule/scipy's files of these areas, bottom to top: each imports only earlier ones
+ORDER = ["matrix_functions", "schur_decomposition", "linalg", "ode", "integrate", "signal"]
+SCIPY_PACKAGE = pathlib.Path(csl.__file__).parent
+
+
+@pytest.mark.parametrize("stem", ORDER)
+def test_files_import_downward_at_module_level(stem):
+    tree = ast.parse((SCIPY_PACKAGE / f"{stem}.py").read_text())
+    top = {id(node) for node in tree.body}
+    for node in tree.body:  # a guarded import at module level counts as module level
+        if isinstance(node, ast.Try):
+            top.update(id(child) for child in ast.walk(node))
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            assert id(node) in top, f"{stem}.py:{node.lineno}: imports sit at module level"
+        if isinstance(node, ast.ImportFrom) and node.level == 1:
+            assert node.module in ORDER[:ORDER.index(stem)], (
+                f"{stem}.py:{node.lineno} imports .{node.module}, not earlier in {ORDER}")
+        if isinstance(node, ast.ImportFrom) and node.level == 2:
+            assert node.module in (None, "numpy", "core"), f"{stem}.py imports ..{node.module}"
