@@ -173,11 +173,11 @@ def _endpoint(func, x, args):
 def _quad_jvp(tangents, ans, a, b, *args, func, options):
     ta, tb, *targs = tangents
     tangent = None
-    if tb is not None:
-        tangent = func(b, *args) * tb
-    if ta is not None:
-        change = -func(a, *args) * ta
-        tangent = change if tangent is None else tangent + change
+    for point, point_tangent, sign in ((a, ta, -1.0), (b, tb, 1.0)):
+        value = None if point_tangent is None else _endpoint(func, point, args)
+        if value is not None:  # an infinite limit does not move the integral
+            change = sign * value * point_tangent
+            tangent = change if tangent is None else tangent + change
     moving = tuple(k for k, value in enumerate(targs) if value is not None)
     if moving:
         count = len(args)
@@ -246,10 +246,8 @@ def quad(func: Callable, a: Any, b: Any, args: Any = (), full_output: int = 0,
 # -- trapezoid, simpson ----------------------------------------------------------------
 
 
-def _spacings(x: Any, dx: Any, axis: int, ndim: int) -> Any:
-    """The spacings along the last axis (``y`` already moved there)."""
-    if x is None:
-        return dx
+def _spacings(x: Any, axis: int) -> Any:
+    """The spacings of the sample points ``x`` along ``axis``, moved last as ``y`` is."""
     x = cnp.asarray(x)
     if len(np.shape(x)) != 1:
         x = cnp.moveaxis(x, axis, -1)
@@ -263,7 +261,7 @@ def trapezoid(y: Any, x: Any = None, dx: float = 1.0, axis: int = -1) -> Any:
     4.0
     """
     y = cnp.moveaxis(cnp.asarray(y), axis, -1)
-    d = _spacings(x, dx, axis, len(np.shape(y)))
+    d = dx if x is None else _spacings(x, axis)
     return cnp.sum(d * (y[..., 1:] + y[..., :-1]), axis=-1) / 2.0
 
 
@@ -290,7 +288,7 @@ def simpson(y: Any, x: Any = None, *, dx: float = 1.0, axis: int = -1) -> Any:
     """
     y = cnp.moveaxis(cnp.asarray(y), axis, -1)
     samples = np.shape(y)[-1]
-    h = dx if x is None else _spacings(x, dx, axis, len(np.shape(y)))
+    h: Any = dx if x is None else _spacings(x, axis)
     if samples % 2 == 1:
         return _basic_simpson(y, samples - 2, h)
     if samples == 2:

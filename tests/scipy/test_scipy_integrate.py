@@ -4,6 +4,7 @@ against the analytic solution of linear ODEs; quad, trapezoid and simpson."""
 
 import numpy as np
 import pytest
+import scipy
 import scipy.integrate
 import scipy.linalg
 
@@ -211,6 +212,9 @@ def test_sampled_rules_equal_scipy_and_differentiate_in_y_and_x(rule, name, shap
     theirs = getattr(scipy.integrate, rule, None)
     if theirs is None:
         pytest.skip(f"this SciPy has no scipy.integrate.{rule}")
+    if rule == "simpson" and shape[axis] % 2 == 0 and np.lib.NumpyVersion(
+            scipy.__version__) < "1.11.0":
+        pytest.skip("SciPy < 1.11 has another rule for an even number of samples")
     ours = getattr(csi, rule)
     y = rng.normal(size=shape)
     length = shape[axis]
