@@ -156,6 +156,23 @@ def test_eigh_vectors_have_scipys_signs(options, rng):
     np.testing.assert_allclose(v, reference_v, atol=1e-12)
 
 
+COMPLEX = [
+    ("expm", csl.expm, scipy.linalg.expm, 0.0),
+    ("sqrtm", csl.sqrtm, scipy.linalg.sqrtm, 2.0),
+    ("logm", csl.logm, scipy.linalg.logm, 2.0),
+    ("solve_sylvester", lambda a: csl.solve_sylvester(a, a.T, a),
+     lambda a: scipy.linalg.solve_sylvester(a, a.T, a), 2.0),
+]
+
+
+@pytest.mark.parametrize("name, ours, theirs, shift", COMPLEX)
+def test_complex_matrices_follow_jaxs_convention(name, ours, theirs, shift, rng):
+    """The reverse rules transpose (never conjugate) the complex-linear derivative."""
+    a = shift * np.eye(2) + 0.4 * (rng.normal(size=(2, 2)) + 1j * rng.normal(size=(2, 2)))
+    np.testing.assert_allclose(ours(a), theirs(a), rtol=1e-10)
+    cr.check_grads(ours, (a,), modes=("fwd", "rev"), order=2)
+
+
 def test_expm_third_order_by_recursion():
     """Each order doubles the block matrix; the third derivative still matches."""
     f = cr.grad(cr.grad(cr.grad(lambda s: csl.expm(s * np.array([[0.0, 1.0], [-1.0, 0.0]]))[0, 0])))
