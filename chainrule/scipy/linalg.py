@@ -194,6 +194,14 @@ lu_unpivoted_p.def_jvp(_lu_jvp)
 lu_unpivoted_p.def_vjp(_lu_vjp)
 
 
+def _one_matrix(a: Any, name: str) -> None:
+    if len(np.shape(a)) != 2:
+        raise NotImplementedError(
+            f"chainrule.scipy.linalg.{name} takes one matrix (got shape {np.shape(a)}); a "
+            f"batch has no rule yet.\n  Loop over the matrices and stack the results: "
+            f"np.stack([{name}(m)[0] for m in a]).")
+
+
 def _permutation_from_pivots(piv: np.ndarray) -> np.ndarray:
     """``perm`` with ``a[perm] = L U`` from LAPACK's row interchanges."""
     perm = np.arange(len(piv))
@@ -212,6 +220,7 @@ def lu_factor(a: Any, overwrite_a: bool = False, check_finite: bool = True) -> t
            [0.25, 1.  ]]), [1, 1])
     """
     a = cnp.asarray(a)
+    _one_matrix(a, "lu_factor")
     piv = scipy.linalg.lu_factor(base_value(a))[1]
     return lu_unpivoted_p(a[_permutation_from_pivots(piv)]), piv
 
@@ -246,6 +255,7 @@ def lu(a: Any, permute_l: bool = False, overwrite_a: bool = False, check_finite:
            [0.25, 1.  ]])
     """
     a = cnp.asarray(a)
+    _one_matrix(a, "lu")
     plain = base_value(a)
     p_matrix = scipy.linalg.lu(plain)[0]
     perm = np.argmax(p_matrix, axis=0)  # a[perm] = L U
@@ -298,7 +308,8 @@ def eigh(a: Any, b: Any = None, *, lower: bool = True, eigvals_only: bool = Fals
          subset_by_index: Any = None, **options: Any) -> Any:
     """``scipy.linalg.eigh`` of a symmetric matrix (read from the triangle ``lower``
     names): ``(w, v)`` or ``w``; ``subset_by_index=[lo, hi]`` keeps eigenpairs lo..hi.
-    The eigenvectors' signs are SciPy's; derivatives need distinct eigenvalues.
+    The eigenvectors' signs are SciPy's (read from SciPy's own eigh of the plain
+    matrix); derivatives need distinct eigenvalues.
 
     >>> eigh(np.array([[2.0, 0.0], [0.0, 1.0]]), eigvals_only=True)
     array([1., 2.])
