@@ -129,6 +129,15 @@ def test_decay_second_derivative_in_the_initial_state_and_rate(outer):
     assert np.isclose(second, -1.5 * np.exp(-0.6), rtol=1e-7)
 
 
+def test_decay_third_derivative_in_the_rate():
+    """The rules' solves are differentiated again: d3 x / dk3 = -t^3 x0 exp(-k t)."""
+    t = np.array([0.0, 1.5])
+    endpoint = lambda k: csi.odeint(lambda x, s, k: -k * x, np.array([2.0]), t,  # noqa: E731
+                                    args=(k,), **TIGHT)[-1, 0]
+    assert np.isclose(cr.grad(cr.grad(cr.grad(endpoint)))(0.4), -2 * 1.5 ** 3 * np.exp(-0.6),
+                      rtol=1e-7)
+
+
 def test_time_gradient_is_the_slope():
     t = np.array([0.0, 1.0])
     slope = cr.grad(lambda end: csi.odeint(lambda y, s: -y, np.array([1.0]), np.stack(
