@@ -28,8 +28,8 @@ def imports(path: pathlib.Path) -> list:
             found.extend((alias.name, node.lineno, id(node) in top) for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
             prefix = "." * node.level
-            if node.level == 1 and node.module is None:  # from . import a, b
-                found.extend(("." + alias.name, node.lineno, id(node) in top)
+            if node.module is None:  # from . import a, b  /  from .. import numpy
+                found.extend((prefix + alias.name, node.lineno, id(node) in top)
                              for alias in node.names)
             else:
                 found.append((prefix + (node.module or ""), node.lineno, id(node) in top))
