@@ -4,11 +4,12 @@
 >>> cr.grad(lambda x: x ** 3)(2.0)
 12.0
 
-``cr.plot`` (pictures, needs matplotlib) is imported on first use, so that
-``import chainrule`` never imports matplotlib.
+``cr.plot`` (pictures, needs matplotlib) and ``cr.scipy`` (needs SciPy) are
+imported on first use, so that ``import chainrule`` imports neither.
 """
 
 import importlib
+import sys
 from typing import Any
 
 from . import nn as nn
@@ -43,11 +44,24 @@ from .transforms import vjp as vjp
 
 __version__ = "0.1.0"
 
-_LAZY_SUBMODULES = ("plot",)  # optional extras: imported on first attribute access
+_LAZY_SUBMODULES = ("plot", "scipy")  # optional extras: imported on first attribute access
+
+
+def _route_scipy_ufuncs(ufunc: Any) -> None:
+    """A SciPy ufunc on a traced value (``scipy.special.gammaln(t)``): load chainrule.scipy,
+    which registers its rules, the first time one is met."""
+    special = sys.modules.get("scipy.special")
+    if special is not None and (getattr(special, ufunc.__name__, None) is ufunc or getattr(
+            getattr(special, "_ufuncs", None), ufunc.__name__, None) is ufunc):
+        importlib.import_module(".scipy", __name__)
+
+
+numpy.wrap.UFUNC_LOADERS.append(_route_scipy_ufuncs)
 
 
 def __getattr__(name: str) -> Any:
-    """``cr.plot`` is imported when first used (PEP 562); matplotlib comes with it."""
+    """``cr.plot`` and ``cr.scipy`` are imported when first used (PEP 562); matplotlib
+    and SciPy come with them."""
     if name in _LAZY_SUBMODULES:
         return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'chainrule' has no attribute {name!r}")

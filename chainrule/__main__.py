@@ -25,6 +25,7 @@ import numpy as np
 
 import chainrule as cr
 import chainrule.numpy as cnp
+from chainrule import coverage
 from chainrule.numpy.wrap import PRIMITIVES
 
 
@@ -80,6 +81,17 @@ def demo() -> None:
     x = np.array([0.1, 0.2, 0.3])
     print(f"   jacobian(np.sin)(x) diagonal = {np.diag(cr.jacobian(np.sin)(x)).round(6)}")
     print(f"   hvp(sum(x^3), x, [1,0,0])     = {cr.hvp(lambda x: np.sum(x ** 3), x, np.array([1.0, 0, 0]))}")
+
+
+def pictures(folder: str) -> None:
+    """Write the demo's pictures and index.html into ``folder`` (needs the [all] extra)."""
+    try:
+        from chainrule import gallery  # matplotlib, an optional extra, comes with it
+    except ImportError as error:
+        print(f"pictures skipped ({error}): pip install 'chainrule[all]' draws them")
+        return
+    print(f"Pictures, into {folder}/:")
+    gallery.write_gallery(folder, report=lambda line: print(f"   {line}", flush=True))
 
 
 def rules() -> None:
@@ -325,8 +337,13 @@ def main(argv: list[str] | None = None) -> int:
     """
     parser = _Parser(prog="python -m chainrule", description="chainrule's command line")
     commands = parser.add_subparsers(dest="command")
-    commands.add_parser("demo", help="print the worked examples with their derivatives")
+    show = commands.add_parser("demo", help="print the worked examples with their derivatives "
+                                            "and write every picture with an index.html")
+    show.add_argument("--out", default="chainrule-demo", metavar="DIR",
+                      help="where the pictures go (default ./chainrule-demo)")
     commands.add_parser("rules", help="list every primitive and the modes it supports")
+    commands.add_parser("coverage", help="print docs/coverage.md: every NumPy and SciPy "
+                                         "function chainrule differentiates, and what is left")
     differentiate = commands.add_parser(
         "diff", help="differentiate a formula: diff 'x*y + sin(x)' --at x=1,y=2")
     differentiate.add_argument("expression", help="the formula, e.g. 'x*y + sin(x)'")
@@ -341,6 +358,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "demo":
         demo()
+        pictures(args.out)
+        return 0
+    if args.command == "coverage":
+        print(coverage.markdown(), end="")
         return 0
     if args.command == "rules":
         rules()

@@ -11,6 +11,7 @@ True
 
 from __future__ import annotations
 
+import importlib
 import types
 from typing import Any
 
@@ -89,6 +90,8 @@ def supported() -> list:
     """``(NumPy name, chainrule module, modes)`` for every routed function, sorted."""
     rows = {}
     for numpy_function, function in list(UFUNCS.items()) + list(FUNCTIONS.items()):
+        if getattr(function, "name", "").startswith("scipy."):
+            continue  # SciPy's ufuncs routed through the NumPy table: listed with SciPy's
         rows[_numpy_name(numpy_function)] = (_home(function), _modes(function))
     for numpy_function in LIKE_FUNCTIONS:
         name = _numpy_name(numpy_function)
@@ -140,4 +143,22 @@ def markdown() -> str:
     lines += ["", "## Not supported yet", "",
               "Calling one of these on a traced value raises `NotImplementedError` naming it.", ""]
     lines += [", ".join(f"`{name}`" for name in left) if left else "(none)", ""]
+    lines += _scipy_section()
     return "\n".join(lines)
+
+
+def _scipy_section() -> list:
+    """The SciPy functions of ``chainrule.scipy`` (SciPy is an optional extra)."""
+    try:
+        scipy_layer = importlib.import_module(".scipy", __package__)
+    except ImportError:
+        return ["## SciPy", "", "SciPy is not installed: `pip install 'chainrule[scipy]'`.", ""]
+    rows = scipy_layer.coverage_rows()
+    differentiable = sum(1 for _, _, modes in rows if modes.startswith("forward, reverse"))
+    lines = ["## SciPy", "",
+             f"**{len(rows)} SciPy functions through `chainrule.scipy`: {differentiable} "
+             "differentiable in both modes.** Where a SciPy function is a ufunc "
+             "(`scipy.special.gammaln`), the plain SciPy call on a traced value works too.", "",
+             "| SciPy | chainrule | modes |", "| --- | --- | --- |"]
+    lines += [f"| `{name}` | `{home}` | {modes} |" for name, home, modes in rows]
+    return lines + [""]

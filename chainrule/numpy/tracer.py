@@ -31,7 +31,7 @@ from .creation import LIKE_FUNCTIONS
 from .mutation import (FRESH_TYPES, LIFTED_TYPES, LOST_DERIVATIVE_HINT, STALE_TYPES, UNLIFTED_TYPES,
                        _lower, fillable, refresh, snapshot_array, update, write_out)
 from .ufunc_methods import UFUNC_METHODS
-from .wrap import FUNCTIONS, SCALAR_TYPES, UFUNCS, unsupported_function_error
+from .wrap import FUNCTIONS, SCALAR_TYPES, UFUNC_LOADERS, UFUNCS, unsupported_function_error
 
 
 def _numpy_method(numpy_function):
@@ -267,6 +267,10 @@ class NumericTracer(Tracer):
         out = kwargs.pop("out", None)
         if method == "__call__":
             function = UFUNCS.get(ufunc)
+            if function is None:
+                for load in UFUNC_LOADERS:  # a layer above may know it (scipy.special)
+                    load(ufunc)
+                function = UFUNCS.get(ufunc)
         else:
             function = UFUNC_METHODS.get((ufunc, method))
         if function is None:

@@ -27,6 +27,9 @@ from ..core import Primitive, Tracer, base_value, jvp, vjp
 PRIMITIVES: dict[str, Primitive] = {}
 # numpy ufunc -> the chainrule function applied by ``__array_ufunc__``
 UFUNCS: dict[Any, Callable] = {}
+# Functions a layer above registers to route a ufunc this table does not know yet
+# (chainrule/__init__.py: SciPy's, on first use); each may add entries to UFUNCS.
+UFUNC_LOADERS: list[Callable[[Any], None]] = []
 # numpy function -> the chainrule function applied by ``__array_function__``
 FUNCTIONS: dict[Any, Callable] = {}
 
