@@ -39,7 +39,7 @@ def sweep(tape: list, seeds: list) -> list:
         primitive = node.primitive
         if primitive is None:
             continue  # an input: seeded or zero
-        incoming = []
+        incoming: list = []
         moving = False  # does any argument carry a tangent?
         for parent in node.parents:
             tangent = None if parent is None else tangents[parent.index]

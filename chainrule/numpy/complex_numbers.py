@@ -19,10 +19,10 @@ from .wrap import array_of, handles, primitive
 
 real_p = primitive("real", np.real)
 # The output of real/imag is real, so only the real part of its cotangent counts.
-real_p.def_linear(lambda g, ans, x: real(g) * (1.0 + 0.0j))
+real_p.def_linear(lambda g, ans, x: real(g) * (1.0 + 0.0j))  # type: ignore[has-type]
 
 imag_p = primitive("imag", np.imag)
-imag_p.def_linear(lambda g, ans, x: real(g) * -1j)
+imag_p.def_linear(lambda g, ans, x: real(g) * -1j)  # type: ignore[has-type]
 
 conjugate = elementwise("conjugate", np.conjugate)
 conjugate.def_vjp(lambda g, ans, x: conjugate(g))
@@ -33,7 +33,7 @@ angle_p = primitive("angle", lambda x, deg: np.angle(x, deg))
 # angle = arctan2(imag, real): d angle = Im(conj(z) dz) / |z|^2
 angle_p.def_vjp(lambda g, ans, x, deg: g * _degrees(deg) * -1j * np.conj(x) / (x * np.conj(x))
                 if np.iscomplexobj(_plain(x)) else 0.0 * x)
-angle_p.def_jvp(lambda t, ans, x, deg: real(t * -1j * np.conj(x) / (x * np.conj(x)))
+angle_p.def_jvp(lambda t, ans, x, deg: real(t * -1j * np.conj(x) / (x * np.conj(x)))  # type: ignore[has-type]
                 * _degrees(deg) if np.iscomplexobj(_plain(x)) else 0.0 * t)
 
 

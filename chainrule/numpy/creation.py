@@ -6,7 +6,7 @@ fill value; and ``linspace``/``logspace``/``geomspace`` between traced ends."""
 from __future__ import annotations
 
 import operator
-from typing import Any, Callable
+from typing import Any, Callable, Literal
 
 import numpy as np
 
@@ -115,8 +115,8 @@ def full_like(x, fill_value, dtype=None, order="K", subok=True, shape=None):
         np.full_like(base_value(x), fill_value, dtype=dtype, shape=shape), x)
 
 
-def full(shape: Any, fill_value: Any, dtype: Any = None, order: str = "C", *, like: Any = None,
-         **kwargs: Any) -> Any:
+def full(shape: Any, fill_value: Any, dtype: Any = None, order: Literal["C", "F"] = "C", *,
+         like: Any = None, **kwargs: Any) -> Any:
     """``np.full``; a traced fill value (or ``like=`` a traced array) gives a traced
     array, differentiable in the fill value. Plain ``np.full(shape, t)`` cannot be
     intercepted (NumPy converts ``t`` first): spell it ``np.full(shape, t, like=t)``.
@@ -162,7 +162,8 @@ def linspace(start: Any, stop: Any, num: int = 50, endpoint: bool = True, retste
     2.5
     """
     if _plain_call(start, stop):
-        return np.linspace(start, stop, num, endpoint, retstep, dtype, axis, **_device(device))
+        return np.linspace(  # type: ignore[call-overload]  # NumPy's stubs: retstep a Literal
+            start, stop, num, endpoint, retstep, dtype, axis, **_device(device))
     num = operator.index(num)
     if num < 0:
         raise ValueError(f"Number of samples, {num}, must be non-negative.")

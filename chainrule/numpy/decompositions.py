@@ -19,7 +19,7 @@ import numpy as np
 try:  # NumPy's own result types, as NumPy 2 keeps them
     from numpy.linalg._linalg import EighResult, SVDResult
 except ImportError:  # and as NumPy 1.x does
-    from numpy.linalg.linalg import EighResult, SVDResult
+    from numpy.linalg.linalg import EighResult, SVDResult  # type: ignore[import-not-found, no-redef]
 
 from ..core import base_value
 from .complex_numbers import conj, imag, real
@@ -296,7 +296,7 @@ def _complement_cotangent(lead, extra, lead_cotangent, extra_cotangent):
     return -change if lead_cotangent is None else lead_cotangent - change
 
 
-def _svd_vjp(g, ans, a, full_matrices, hermitian):
+def _svd_vjp(g, ans, a, full_matrices, hermitian) -> tuple:
     # Townsend (2016), conjugate convention, for distinct nonzero singular values
     u, s, vh = ans
     gu, gs, gvh = g
@@ -330,7 +330,7 @@ def _svd_vjp(g, ans, a, full_matrices, hermitian):
     return (_add(result, extra),)
 
 
-def _svd_jvp(tangents, ans, a, full_matrices, hermitian):
+def _svd_jvp(tangents, ans, a, full_matrices, hermitian) -> tuple:
     # as JAX's: the phase of each pair (u_i, v_i) changes with u_i only
     u_full, s, vh_full = ans
     t = tangents[0]

@@ -33,7 +33,7 @@ import numpy as np
 try:  # NumPy's own result type, as NumPy 2 keeps it
     from numpy.linalg._linalg import EigResult
 except ImportError:  # and as NumPy 1.x does
-    from numpy.linalg.linalg import EigResult
+    from numpy.linalg.linalg import EigResult  # type: ignore[import-not-found, no-redef]
 
 from .complex_numbers import real
 from .decompositions import _conj, _diag_embed, _diagonal, _is_complex

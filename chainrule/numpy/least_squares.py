@@ -26,7 +26,7 @@ import numpy as np
 try:  # NumPy's own result type, as NumPy 2 keeps it
     from numpy.linalg._linalg import QRResult
 except ImportError:  # and as NumPy 1.x does
-    from numpy.linalg.linalg import QRResult
+    from numpy.linalg.linalg import QRResult  # type: ignore[import-not-found, no-redef]
 
 from ..core import base_value
 from .complex_numbers import conj, real

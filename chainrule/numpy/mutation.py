@@ -67,7 +67,7 @@ LOST_DERIVATIVE_HINT = (
 
 # the slot behind ``Tracer.level``, read and written below the ``level`` property
 # of a lifted array (one holding a value of an inner transformation)
-_LEVEL_SLOT = Tracer.level
+_LEVEL_SLOT: Any = Tracer.level  # type: ignore[misc]  # the slot's member descriptor
 
 
 def update(tracer: Any, new: Any) -> Any:
@@ -145,7 +145,7 @@ def make_view(base: Any, result: Any, read: Callable, write_back: Callable | Non
     result.view_base = (base, read, write_back)
     views = getattr(base, "views", None)
     if views is None:
-        base.views = views = []
+        base.views = views = []  # type: ignore[attr-defined]  # an ArrayTracer slot
     elif len(views) >= 64 and len(views) & (len(views) - 1) == 0:
         views[:] = [ref for ref in views if ref() is not None]  # drop dead views now and then
     views.append(weakref.ref(result))

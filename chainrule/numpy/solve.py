@@ -16,7 +16,7 @@ import numpy as np
 try:  # NumPy's own result types, as NumPy 2 keeps them
     from numpy.linalg._linalg import SlogdetResult
 except ImportError:  # and as NumPy 1.x does
-    from numpy.linalg.linalg import SlogdetResult
+    from numpy.linalg.linalg import SlogdetResult  # type: ignore[import-not-found, no-redef]
 
 from ..core import base_value
 from .elementwise import unbroadcast

@@ -126,7 +126,7 @@ class NumericTracer(Tracer):
     def __bool__(self) -> bool:
         return observed(self, bool)
 
-    __hash__ = None
+    __hash__ = None  # type: ignore[assignment]  # unhashable, as ndarray
 
     # -- arithmetic ---------------------------------------------------------------
     def __add__(self, other): return arithmetic.add(self, other)
@@ -437,13 +437,14 @@ class StaleLiftedArrayTracer(_StaleView, LiftedArrayTracer):
     __slots__ = ()
 
 
-_LEVEL_SLOT = Tracer.level
+_LEVEL_SLOT: Any = Tracer.level  # type: ignore[misc]  # the slot's member descriptor
 LIFTED_TYPES[ArrayTracer] = LiftedArrayTracer
 UNLIFTED_TYPES[LiftedArrayTracer] = ArrayTracer
 STALE_TYPES.update({ArrayTracer: StaleArrayTracer, LiftedArrayTracer: StaleLiftedArrayTracer})
 FRESH_TYPES.update({StaleArrayTracer: ArrayTracer, StaleLiftedArrayTracer: LiftedArrayTracer})
 register_tracer_type(np.ndarray, ArrayTracer)
 SCALAR_TYPES.add(ScalarTracer)
+_value_type: type
 for _value_type in (float, int, complex, np.float64, np.float32, np.float16,
                     np.complex128, np.complex64, np.longdouble):
     register_tracer_type(_value_type, ScalarTracer)

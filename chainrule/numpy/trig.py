@@ -17,13 +17,13 @@ import numpy as np
 
 from ..core import base_value
 from .arithmetic import sqrt, where
-from .elementwise import elementwise
+from .elementwise import Elementwise, elementwise
 from .wrap import handles, primitive
 
 sin = elementwise("sin", np.sin)
 sin.def_partials(lambda ans, x: cos(x))
 
-cos = elementwise("cos", np.cos)
+cos: Elementwise = elementwise("cos", np.cos)
 cos.def_partials(lambda ans, x: -sin(x))
 
 tan = elementwise("tan", np.tan)
@@ -60,7 +60,7 @@ hypot.def_partials(lambda ans, x, y: _hypot_slope(ans, x), lambda ans, x, y: _hy
 sinh = elementwise("sinh", np.sinh)
 sinh.def_partials(lambda ans, x: cosh(x))
 
-cosh = elementwise("cosh", np.cosh)
+cosh: Elementwise = elementwise("cosh", np.cosh)
 cosh.def_partials(lambda ans, x: sinh(x))
 
 tanh = elementwise("tanh", np.tanh)

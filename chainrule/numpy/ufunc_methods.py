@@ -84,7 +84,7 @@ def _folded(function, ufunc, x, axis, keepdims, initial):
 
 
 def _reduce_method(ufunc: np.ufunc, function: Callable) -> Callable:
-    fast = {np.add: reductions.sum, np.multiply: reductions.prod,
+    fast = {np.add: reductions.sum, np.multiply: reductions.prod,  # type: ignore[call-overload]
             np.maximum: reductions.max, np.minimum: reductions.min}.get(ufunc)
 
     def reduce(array, axis=0, keepdims=False, initial=np._NoValue, where=True):

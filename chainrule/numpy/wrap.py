@@ -17,7 +17,7 @@ This is the bottom file of the NumPy layer: it imports only the engine.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, Callable, TypeVar
 
 import numpy as np
 
@@ -39,6 +39,8 @@ class NumpyPrimitive(Primitive):
     with an example computed when it is read (``help(cnp.sin)``)."""
 
     __slots__ = ("numpy_function", "written_doc")
+    numpy_function: Any
+    written_doc: str
 
     # Primitive.__call__ with one addition: a list or tuple argument (``cnp.exp([x, y])``,
     # which may hold tracers) becomes an array first. The check sits in the branch for
@@ -132,14 +134,17 @@ def array_of(value: Any) -> Any:
     return value
 
 
-def primitive(name: str, impl: Callable, multiple_results: bool = False) -> Primitive:
+def primitive(name: str, impl: Callable, multiple_results: bool = False) -> NumpyPrimitive:
     """A NumPy-layer primitive, named ``numpy.<name>`` in messages."""
     prim = NumpyPrimitive(f"numpy.{name}", impl, multiple_results)
     prim.numpy_function = None
     return registered(prim)
 
 
-def registered(prim: Primitive) -> Primitive:
+_PrimitiveT = TypeVar("_PrimitiveT", bound=Primitive)
+
+
+def registered(prim: _PrimitiveT) -> _PrimitiveT:
     """Enter ``prim`` in the registry (what ``python -m chainrule rules`` lists)."""
     PRIMITIVES[prim.name] = prim
     return prim
@@ -205,7 +210,7 @@ def dtype_of(value: Any) -> np.dtype:
     return dtype if dtype is not None else np.result_type(plain)
 
 
-def nondiff(name: str, function: Callable) -> Primitive:
+def nondiff(name: str, function: Callable) -> NumpyPrimitive:
     """A primitive whose output is piecewise constant: zero derivative, explicitly."""
     prim = primitive(name, function)
     prim.numpy_function = function

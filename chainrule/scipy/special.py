@@ -33,7 +33,7 @@ from .special_bessel import (i0, i0e, i1, i1e, iv, ive, j0, j1, jn, jv, k0, k0e,
 from .special_gamma import (beta, betainc, betaln, digamma, gamma, gammainc, gammaincc,
                             gammaln, gammasgn, loggamma, multigammaln, polygamma, psi, rgamma,
                             zeta)
-from .wrap import covers, covers_primitive, special_ufunc
+from .wrap import SpecialFunction, covers, covers_primitive, special_ufunc
 
 __all__ = [
     "beta", "betainc", "betaln", "cosdg", "digamma", "entr", "erf", "erfc", "erfcinv", "erfcx",
@@ -112,7 +112,7 @@ kl_div.def_partials(lambda ans, x, y: log(x / y), lambda ans, x, y: 1.0 - x / y)
 sindg = special_ufunc("sindg", sc.sindg)  # sin of an angle in degrees
 sindg.def_partials(lambda ans, x: RADIANS_PER_DEGREE * cosdg(x))
 
-cosdg = special_ufunc("cosdg", sc.cosdg)
+cosdg: SpecialFunction = special_ufunc("cosdg", sc.cosdg)
 cosdg.def_partials(lambda ans, x: -RADIANS_PER_DEGREE * sindg(x))
 
 # exprel(x) = (exp(x) - 1) / x. Its slope (exp(x) - exprel(x)) / x cancels near 0, so

@@ -22,7 +22,8 @@ import scipy.special as sc
 
 from ..core import base_value
 from ..numpy import sign
-from .wrap import covers_primitive, float_dtype, not_differentiable_in, special_ufunc
+from .wrap import (SpecialFunction, covers_primitive, float_dtype, not_differentiable_in,
+                   special_ufunc)
 
 HOME = "chainrule.scipy.special"
 ORDER = "the order v"
@@ -42,66 +43,66 @@ def shifted(order: Any, shift: float, like: Any) -> Any:
 i0 = special_ufunc("i0", sc.i0)
 i0.def_partials(lambda ans, x: i1(x))
 
-i1 = special_ufunc("i1", sc.i1)
+i1: SpecialFunction = special_ufunc("i1", sc.i1)
 i1.def_partials(lambda ans, x: 0.5 * (i0(x) + iv(shifted(2, 0, ans), x)))
 
 # the exponentially scaled ones: i0e(x) = exp(-|x|) i0(x)
 i0e = special_ufunc("i0e", sc.i0e)
 i0e.def_partials(lambda ans, x: i1e(x) - sign(x) * ans)
 
-i1e = special_ufunc("i1e", sc.i1e)
+i1e: SpecialFunction = special_ufunc("i1e", sc.i1e)
 i1e.def_partials(lambda ans, x: 0.5 * (i0e(x) + ive(shifted(2, 0, ans), x)) - sign(x) * ans)
 
 j0 = special_ufunc("j0", sc.j0)
 j0.def_partials(lambda ans, x: -j1(x))
 
-j1 = special_ufunc("j1", sc.j1)
+j1: SpecialFunction = special_ufunc("j1", sc.j1)
 j1.def_partials(lambda ans, x: 0.5 * (j0(x) - jv(shifted(2, 0, ans), x)))
 
 y0 = special_ufunc("y0", sc.y0)
 y0.def_partials(lambda ans, x: -y1(x))
 
-y1 = special_ufunc("y1", sc.y1)
+y1: SpecialFunction = special_ufunc("y1", sc.y1)
 y1.def_partials(lambda ans, x: 0.5 * (y0(x) - yv(shifted(2, 0, ans), x)))
 
 k0 = special_ufunc("k0", sc.k0)
 k0.def_partials(lambda ans, x: -k1(x))
 
-k1 = special_ufunc("k1", sc.k1)
+k1: SpecialFunction = special_ufunc("k1", sc.k1)
 k1.def_partials(lambda ans, x: -0.5 * (k0(x) + kv(shifted(2, 0, ans), x)))
 
 # k0e(x) = exp(x) k0(x)
 k0e = special_ufunc("k0e", sc.k0e)
 k0e.def_partials(lambda ans, x: ans - k1e(x))
 
-k1e = special_ufunc("k1e", sc.k1e)
+k1e: SpecialFunction = special_ufunc("k1e", sc.k1e)
 k1e.def_partials(lambda ans, x: ans - 0.5 * (k0e(x) + kve(shifted(2, 0, ans), x)))
 
 # -- of any order v: differentiable in x; the order has no rule ---------------------------
 
-jv = special_ufunc("jv", sc.jv)
+jv: SpecialFunction = special_ufunc("jv", sc.jv)
 jv.def_partials(None, lambda ans, v, x: 0.5 * (jv(shifted(v, -1, ans), x)
                                                - jv(shifted(v, 1, ans), x)))
 
-yv = special_ufunc("yv", sc.yv)
+yv: SpecialFunction = special_ufunc("yv", sc.yv)
 yv.def_partials(None, lambda ans, v, x: 0.5 * (yv(shifted(v, -1, ans), x)
                                                - yv(shifted(v, 1, ans), x)))
 
-iv = special_ufunc("iv", sc.iv)
+iv: SpecialFunction = special_ufunc("iv", sc.iv)
 iv.def_partials(None, lambda ans, v, x: 0.5 * (iv(shifted(v, -1, ans), x)
                                                + iv(shifted(v, 1, ans), x)))
 
 # ive(v, x) = exp(-|x|) iv(v, x)
-ive = special_ufunc("ive", sc.ive)
+ive: SpecialFunction = special_ufunc("ive", sc.ive)
 ive.def_partials(None, lambda ans, v, x: 0.5 * (ive(shifted(v, -1, ans), x)
                                                 + ive(shifted(v, 1, ans), x)) - sign(x) * ans)
 
-kv = special_ufunc("kv", sc.kv)
+kv: SpecialFunction = special_ufunc("kv", sc.kv)
 kv.def_partials(None, lambda ans, v, x: -0.5 * (kv(shifted(v, -1, ans), x)
                                                 + kv(shifted(v, 1, ans), x)))
 
 # kve(v, x) = exp(x) kv(v, x)
-kve = special_ufunc("kve", sc.kve)
+kve: SpecialFunction = special_ufunc("kve", sc.kve)
 kve.def_partials(None, lambda ans, v, x: ans - 0.5 * (kve(shifted(v, -1, ans), x)
                                                       + kve(shifted(v, 1, ans), x)))
 

@@ -26,8 +26,8 @@ import scipy.special._ufuncs as sc_ufuncs
 from ..core import base_value, jvp
 from ..numpy import exp, log, log1p, sum, where  # noqa: A004
 from ..numpy.wrap import shape_of
-from .wrap import (covers, covers_primitive, float_dtype, not_differentiable_in, special_nondiff,
-                   special_ufunc)
+from .wrap import (SpecialFunction, covers, covers_primitive, float_dtype, not_differentiable_in,
+                   special_nondiff, special_ufunc)
 
 HOME = "chainrule.scipy.special"
 LOG_PI = math.log(math.pi)
@@ -48,7 +48,7 @@ rgamma.def_partials(lambda ans, x: -ans * digamma(x))
 
 gammasgn = special_nondiff("gammasgn", sc.gammasgn)
 
-digamma = special_ufunc("digamma", sc.digamma)
+digamma: SpecialFunction = special_ufunc("digamma", sc.digamma)
 digamma.def_partials(lambda ans, x: polygamma_p(1, x))
 psi = digamma  # SciPy's other name, the same ufunc
 
@@ -58,7 +58,7 @@ def _polygamma_impl(n: Any, x: Any) -> Any:
     return np.asarray(sc.polygamma(n, x)).astype(float_dtype(x))[()]
 
 
-polygamma_p = special_ufunc("polygamma", sc.polygamma, impl=_polygamma_impl)
+polygamma_p: SpecialFunction = special_ufunc("polygamma", sc.polygamma, impl=_polygamma_impl)
 polygamma_p.def_partials(None, lambda ans, n, x: polygamma_p(base_value(n) + 1, x))
 not_differentiable_in(polygamma_p, 0, "the order n")
 
