@@ -12,6 +12,9 @@ Run: python examples/scalar_tutorial.py
 """
 
 import math
+import pathlib
+import sys
+import tempfile
 
 import numpy as np
 
@@ -138,3 +141,33 @@ print("   (+-sqrt(5)/3, -1/3) and (0, 3); the least, L = -27/4 = -6.75, is at (0
 print("   Gradient descent from (1, 2) finds it:")
 a, b, loss = descend(bounded, (1.0, 2.0), 0.05, 60, 10)
 assert np.allclose((a.data, b.data, loss.data), (0.0, 3.0, -6.75), atol=1e-9)
+
+
+# -- 6. The pictures: the graph before and after backward, and the descent on L --------------
+
+folder = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else tempfile.mkdtemp())
+folder.mkdir(parents=True, exist_ok=True)
+a, b, c = Scalar(2.0, label="a"), Scalar(-3.0, label="b"), Scalar(10.0, label="c")
+e = a * b
+e.label = "e"
+d = e + c
+d.label = "d"
+L = d * Scalar(-2.0, label="f")
+L.label = "L"
+for moment in ("before", "after"):
+    if moment == "after":
+        L.backward()
+    try:
+        path = cr.draw(L).render(folder / f"scalar_{moment}.svg")
+        print(f"\n6. The graph {moment} backward(): saved {path}")
+    except (ImportError, RuntimeError) as error:  # graphviz or its dot program missing
+        print(f"\n6. The graph {moment} backward() was not drawn: {error}")
+
+try:
+    starts = np.random.default_rng(0).uniform(-2.0, 2.0, (50, 2))
+    picture = folder / "descent_on_L.png"
+    cr.plot.trajectories(lambda a, b: b * ((a + b) * (a - b)), starts, steps=6, lr=0.05,
+                         xlim=(-3.0, 3.0), ylim=(-3.0, 3.0), save=str(picture))
+    print(f"   The gradient field of L and 50 descent paths: saved {picture}")
+except ImportError as error:  # matplotlib missing
+    print(f"   The descent picture was not drawn: {error}")

@@ -10,7 +10,7 @@ import pytest
 
 EXAMPLES = sorted((pathlib.Path(__file__).resolve().parents[1] / "examples").glob("*.py"))
 DRAWING = {"tanh_derivatives.py", "taylor_sin.py", "dual_numbers.py", "gradient_descent.py",
-           "finite_differences.py", "running_example.py", "rosenbrock.py", "mlp_two_moons.py",
+           "finite_differences.py", "running_example.py", "scalar_tutorial.py", "rosenbrock.py", "mlp_two_moons.py",
            "tutorial_minimise_L.py"}
 
 
