@@ -17,7 +17,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from .core import base_value, flatten, tree_map
+from .core import base_value, flatten, tree_map, unflatten
 from .transforms import deriv, jacobian, jvp, vjp
 
 
@@ -124,11 +124,29 @@ def _check(f: Callable, args: tuple, modes: tuple, order: int, name: str, level:
 
 def _derivative_function(f: Callable, args: tuple, mode: str,
                          rng: np.random.Generator) -> Callable:
+    # The finite differences call these at shifted points, whose dtype NumPy 1.x may widen
+    # (float32 + a NumPy float64 step): the fixed direction takes each point's dtype.
     if mode == "fwd":
         direction = _random_like(args, rng)
-        return lambda *xs: jvp(f, xs, direction)[1]
+        return lambda *xs: jvp(f, xs, _in_dtypes_of(direction, xs))[1]
     cotangent = _random_like(vjp(f, *args)[0], rng)
-    return lambda *xs: vjp(f, *xs)[1](cotangent)
+
+    def pulled(*xs: Any) -> Any:
+        output, pullback = vjp(f, *xs)
+        return pullback(_in_dtypes_of(cotangent, output))
+
+    return pulled
+
+
+def _in_dtypes_of(tree: Any, reference: Any) -> Any:
+    """``tree``'s leaves cast to the dtypes of ``reference``'s (the same structure)."""
+    def cast(leaf: Any, like: Any) -> Any:
+        dtype = np.result_type(base_value(like))
+        return leaf if np.result_type(leaf) == dtype else np.asarray(leaf, dtype)[()]
+
+    leaves, structure = flatten(tree)
+    return unflatten(structure, [cast(leaf, like)
+                                 for leaf, like in zip(leaves, flatten(reference)[0], strict=True)])
 
 
 def _assert_close(actual: Any, expected: Any, rtol: float, atol: float, name: str,

@@ -23,7 +23,7 @@ from .creation import asarray
 from .elementwise import astype
 from .joining import concatenate
 from .manipulation import broadcast_to, reshape, transpose
-from .wrap import dtype_of, handles, shape_of
+from .wrap import NUMPY_2, dtype_of, handles, shape_of
 
 __all__ = ["c_", "meshgrid", "r_"]
 
@@ -48,7 +48,7 @@ def meshgrid(*xi: Any, copy: Any = True, sparse: Any = False, indexing: Any = "x
     if not sparse:
         shape = np.broadcast_shapes(*(shape_of(grid) for grid in grids))
         grids = [broadcast_to(grid, shape) if shape_of(grid) != shape else grid for grid in grids]
-    return tuple(grids)
+    return tuple(grids) if NUMPY_2 else list(grids)  # NumPy 1.x returns a list
 
 
 class AxisConcatenator:

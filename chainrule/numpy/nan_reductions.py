@@ -133,8 +133,8 @@ def nanvar(a, axis=None, dtype=None, out=None, ddof=0, keepdims=np._NoValue, *,
     total = sum(arithmetic.where(counted, x, 0), axis, keepdims=True)
     centred = arithmetic.where(counted, x - total / count, 0)
     squares = real(centred * conjugate(centred)) if np.iscomplexobj(plain) else centred * centred
-    dof = np.sum(counted, axis=axis, keepdims=keepdims).astype(real_dtype) - ddof
-    result = sum(squares, axis, keepdims=keepdims) / np.where(dof > 0, dof, np.nan)
+    dof = np.asarray(np.sum(counted, axis=axis, keepdims=keepdims) - ddof, real_dtype)
+    result = sum(squares, axis, keepdims=keepdims) / np.where(dof > 0, dof, real_dtype.type(np.nan))
     return _output(result, out)
 
 

@@ -37,6 +37,10 @@ from .wrap import dtype_of, handles, shape_of
 __all__ = ["convolve", "correlate", "interp", "poly", "polyder", "polyfit", "polyint", "polyval",
            "roots", "vander"]
 
+# polyfit's warning; NumPy 2 moved it into np.exceptions
+RankWarning = getattr(getattr(np, "exceptions", None), "RankWarning", None) or getattr(
+    np, "RankWarning")
+
 
 def _vector(p, name: str):
     p = asarray(p)
@@ -216,7 +220,7 @@ def polyfit(x: Any, y: Any, deg: int, rcond: Any = None, full: bool = False, w: 
     plain_s = np.linalg.svd(np.asarray(base_value(lhs)), compute_uv=False)
     rank = int(np.sum(plain_s > rcond * plain_s.max()))
     if rank != order and not full:
-        warnings.warn("Polyfit may be poorly conditioned", np.exceptions.RankWarning,
+        warnings.warn("Polyfit may be poorly conditioned", RankWarning,
                       stacklevel=2)
     if not (full or cov):
         return coefficients

@@ -119,8 +119,10 @@ _DISCRETE = {
     "higher": lambda n, q: np.ceil((n - 1) * q),
     "nearest": lambda n, q: np.around((n - 1) * q),
     "inverted_cdf": lambda n, q: _boundary(n * q - 1, lambda gamma, _: gamma == 0),
+    # NumPy 2 fixed the parity of the tie rule (the nearest even 1-based order statistic)
     "closest_observation": lambda n, q: _boundary(
-        n * q - 1 - 0.5, lambda gamma, index: (gamma == 0) & (np.floor(index) % 2 == 1)),
+        n * q - 1 - 0.5,
+        lambda gamma, index: (gamma == 0) & (np.floor(index) % 2 == (1 if NUMPY_2 else 0))),
 }
 QUANTILE_METHODS = tuple(_CONTINUOUS) + tuple(_DISCRETE)
 
@@ -158,10 +160,8 @@ def _interpolated(x, n, q, method: str, weak: bool):
 
 def _weak(q) -> bool:
     """Whether NumPy keeps the array's precision for this ``q``: a Python number in
-    NumPy 2 (NEP 50); any 0-d ``q`` in NumPy 1.x (value-based casting)."""
-    if NUMPY_2:
-        return type(q) in (int, float)
-    return not isinstance(q, Tracer) and np.ndim(q) == 0
+    NumPy 2 (NEP 50); never in NumPy 1.x, whose interpolation is in float64."""
+    return NUMPY_2 and type(q) in (int, float)
 
 
 def _quantile(name, a, q, axis, method, keepdims, ignore_nan, weights, weak):

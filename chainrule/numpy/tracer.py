@@ -216,7 +216,9 @@ class NumericTracer(Tracer):
     cumprod = _numpy_method(np.cumprod)
     trace = _numpy_method(np.trace)
     dot = _numpy_method(np.dot)
-    clip = _numpy_method(np.clip)
+    def clip(self, min=None, max=None, **kwargs):
+        # the method names its bounds min= and max= in every NumPy; np.clip only in NumPy 2
+        return arithmetic.clip(self, min, max, **kwargs)
     repeat = _numpy_method(np.repeat)
     take = _numpy_method(np.take)
     searchsorted = _numpy_method(np.searchsorted)

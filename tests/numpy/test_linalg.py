@@ -326,11 +326,14 @@ def test_lstsq_of_a_rank_deficient_matrix(rng):
     x, residuals, rank, s = clinalg.lstsq(a, b)
     assert rank == 2 and residuals.shape == (0,)
     np.testing.assert_allclose(x, np.linalg.pinv(a) @ b, rtol=1e-10)
-    cr.check_grads(lambda v: np.linalg.lstsq(a, v)[0], (b,), modes=("fwd", "rev"), order=2)
+    # rcond=None: NumPy 2's cutoff, which NumPy 1.x's default (machine precision) is not
+    cr.check_grads(lambda v: np.linalg.lstsq(a, v, rcond=None)[0], (b,), modes=("fwd", "rev"),
+                   order=2)
     # along a path that keeps the rank: (I + e d1) a (I + e d2)
     d1, d2 = rng.standard_normal((5, 5)) / 10, rng.standard_normal((3, 3)) / 10
     cr.check_grads(lambda e: np.linalg.lstsq((np.eye(5) + e * d1) @ a @ (np.eye(3) + e * d2),
-                                             b)[0], (0.0,), modes=("fwd", "rev"), order=2)
+                                             b, rcond=None)[0], (0.0,), modes=("fwd", "rev"),
+                   order=2)
 
 
 def test_tensorsolve_and_tensorinv(rng):

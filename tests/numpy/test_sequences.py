@@ -42,8 +42,8 @@ CASES = [
     ("interp",           lambda m, x, y: m.interp([x, y], [-2.0, 0.0, 2.0], [y, x, 1.0])),
     ("nan_to_num",       lambda m, x, y: m.nan_to_num([x, y])),
     ("real",             lambda m, x, y: m.real([x, y])),
-    ("astype",           lambda m, x, y: m.astype(m.asarray([x, y]) if m is np else [x, y],
-                                                  np.float64)),
+    ("astype",           lambda m, x, y: np.asarray([x, y]).astype(np.float64) if m is np
+                                         else m.astype([x, y], np.float64)),  # np.astype: 2.1+
     ("zeros_like",       lambda m, x, y: m.zeros_like([x, y]) + x),
     ("full_like",        lambda m, x, y: m.full_like([x, y], y)),
     ("unique",           lambda m, x, y: m.unique([x, y, x])),

@@ -73,6 +73,9 @@ def test_grads_of_the_other_methods_and_entropy(name, shape_domains, z_domain, r
     cr.check_grads(distribution.entropy, (*shapes, loc, scale), modes=MODES, order=2)
 
 
+@pytest.mark.skipif(np.lib.NumpyVersion(np.__version__) < "2.0.0",
+                    reason="NumPy 1.x's value-based casting widens gamma's, chi2's and beta's "
+                           "float32 formulas to float64 (NEP 50 came with NumPy 2)")
 @pytest.mark.parametrize("name, shape_domains, z_domain", CONTINUOUS, ids=IDS)
 def test_float32_stays_float32(name, shape_domains, z_domain, rng):
     x, shapes, loc, scale = draw(rng, shape_domains, z_domain, (3,), np.float32)
