@@ -77,11 +77,14 @@ def _reshaped(result, a_shape: tuple, axes: tuple, q_shape: tuple, keepdims: boo
 
 def _valid_counts(x, ignore_nan: bool):
     """How many entries of each sorted slice count, and which slices hold a NaN."""
-    plain = base_value(x)
-    nan = np.isnan(plain) if np.issubdtype(plain.dtype, np.inexact) else np.zeros(plain.shape, bool)
-    if ignore_nan:
-        return np.sum(~nan, axis=-1), np.zeros(plain.shape[:-1], bool)
-    return np.full(plain.shape[:-1], plain.shape[-1]), np.any(nan, axis=-1)
+    shape, inexact = shape_of(x), np.issubdtype(dtype_of(x), np.inexact)
+    if ignore_nan:  # the counts decide positions: plain values (docs/graph.md)
+        plain = base_value(x)
+        nan = np.isnan(plain) if inexact else np.zeros(shape, bool)
+        return np.sum(~nan, axis=-1), np.zeros(shape[:-1], bool)
+    # which slices hold a NaN: traced, so a recording sees it (np.any is a guard there)
+    has_nan = np.any(np.isnan(x), axis=-1) if inexact else np.zeros(shape[:-1], bool)
+    return np.full(shape[:-1], shape[-1]), has_nan
 
 
 # -- quantile methods: NumPy's, with its arithmetic ----------------------------------------
@@ -128,7 +131,7 @@ QUANTILE_METHODS = tuple(_CONTINUOUS) + tuple(_DISCRETE)
 def _lerp(below, above, gamma, one_minus_gamma):
     """NumPy's interpolation, with its two formulas (exact at either end)."""
     step = above - below
-    return arithmetic.where(base_value(gamma) >= 0.5, above - step * one_minus_gamma,
+    return arithmetic.where(gamma >= 0.5, above - step * one_minus_gamma,
                             below + step * gamma)
 
 
