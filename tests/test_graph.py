@@ -338,6 +338,10 @@ DECIDED_BY_THE_DATA = [
                            [1, -2, 2, 3], [-1, 3, 2, 1]),
     ("nanargmax",          lambda x: np.nanargmax(x) * x,                    [1, 2, 3], [3, 2, 1]),
     ("norm(x, 0)",         lambda x: np.linalg.norm(x, 0) * x,                     [0, 1], [1, 2]),
+    ("sort's permutation", cr.grad(lambda x: np.sum(np.sort(x) ** 2 * np.arange(3.0))),
+                           [3, 1, 2], [1, 3, 2]),
+    ("sort's ties",        cr.grad(lambda x: np.sum(np.sort(x) ** 2 * np.arange(3.0))),
+                           [1, 1, 2], [3, 2, 3]),
 ]
 
 
@@ -359,6 +363,7 @@ DECIDING_A_BRANCH = [
     ("average's zero sum", lambda x: np.average(x, weights=x),                   [1, 2], [1, -1]),
     ("median's NaNs",      lambda x: np.median(np.log(x)),                 [1, 2, 3], [1, -2, 3]),
     ("cond's singular",    lambda x: np.linalg.cond(np.diag(x)),                  [1, 2], [1, 0]),
+    ("sort's ties",        cr.jacfwd(np.sort),                              [1, 1, 2], [1, 3, 2]),
 ]
 
 
