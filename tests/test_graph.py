@@ -342,6 +342,10 @@ DECIDED_BY_THE_DATA = [
                            [3, 1, 2], [1, 3, 2]),
     ("sort's ties",        cr.grad(lambda x: np.sum(np.sort(x) ** 2 * np.arange(3.0))),
                            [1, 1, 2], [3, 2, 3]),
+    ("partition's order",  cr.grad(lambda x: np.sum(np.partition(x, 1) ** 2 * np.arange(3.0))),
+                           [3, 1, 2], [1, 3, 2]),
+    ("take_along_axis",    lambda x: np.take_along_axis(x, np.argsort(x), None) * x,
+                           [3, 1, 2], [1, 3, 2]),
 ]
 
 

@@ -26,10 +26,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..core import base_value
+from ..core import Tracer, base_value
 from .elementwise import astype
 from . import arithmetic, indexing
-from .indexing import getitem, scatter_add_p
+from .indexing import getitem
 from .manipulation import reshape
 from .reductions import _along, cumsum_p
 from .wrap import dtype_of, handles, nondiff, primitive, shape_of, since_numpy, since_numpy_2_keywords
@@ -46,10 +46,11 @@ def along_axis_index(indices, axis: int, shape: tuple) -> tuple:
     array([[1., 3.],
            [2., 5.]])
     """
-    indices = np.asarray(indices)
-    if not np.issubdtype(indices.dtype, np.integer):
+    if not isinstance(indices, Tracer):
+        indices = np.asarray(indices)
+    if not np.issubdtype(dtype_of(indices), np.integer):
         raise IndexError("`indices` must be an integer array")
-    if indices.ndim != len(shape):
+    if len(shape_of(indices)) != len(shape):
         raise ValueError("`indices` and `arr` must have the same number of dimensions")
     ndim = len(shape)
     index = []
@@ -77,9 +78,10 @@ def take_along_axis(arr, indices, axis=-1):
     >>> cr.grad(lambda x: take_along_axis(x, np.array([2, 2, 0]), 0).sum())(np.ones(3))
     array([1., 0., 2.])
     """
-    indices = base_value(indices)
+    if not isinstance(indices, Tracer):  # a traced one stays traced: a recording sees it
+        indices = np.asarray(indices)
     if axis is None:
-        if np.ndim(indices) != 1:
+        if len(shape_of(indices)) != 1:
             raise ValueError("when axis=None, `indices` must have a single dimension.")
         arr, axis = reshape(arr, (-1,)), 0
     shape = shape_of(arr)
@@ -87,11 +89,6 @@ def take_along_axis(arr, indices, axis=-1):
 
 
 # -- sort ---------------------------------------------------------------------------
-
-
-def _permutation_cotangent(g, x, index):
-    """Send each output's cotangent back to the input it came from."""
-    return scatter_add_p(g, index=index, shape=shape_of(x), dtype=dtype_of(x))
 
 
 def _gather(v, index, axis: int):
@@ -199,14 +196,16 @@ def sort_complex(a):
 
 def _partitioning_index(x, kth, axis: int) -> tuple:
     """The gather that ``np.partition`` applies: the indices of ``np.argpartition``."""
-    order = np.argpartition(base_value(x), kth, axis=axis)
+    order = np.argpartition(x, kth, axis=axis)  # nondiff: a recording sees it
     return along_axis_index(order, axis, shape_of(x))
 
 
 partition_p = primitive("partition", lambda x, kth, axis: np.partition(x, kth, axis=axis))
 partition_p.def_jvp(lambda t, ans, x, kth, axis: getitem(t, _partitioning_index(x, kth, axis)))
-partition_p.def_vjp(lambda g, ans, x, kth, axis: _permutation_cotangent(
-    g, x, _partitioning_index(x, kth, axis)))
+# each output's cotangent goes back to the input it came from: a gather by the inverse
+# permutation (traced, as the permutation is)
+partition_p.def_vjp(lambda g, ans, x, kth, axis: _gather(
+    g, np.argsort(np.argpartition(x, kth, axis=axis), axis=axis), axis))
 
 
 @handles(np.partition)
