@@ -346,6 +346,10 @@ DECIDED_BY_THE_DATA = [
                            [3, 1, 2], [1, 3, 2]),
     ("take_along_axis",    lambda x: np.take_along_axis(x, np.argsort(x), None) * x,
                            [3, 1, 2], [1, 3, 2]),
+    ("quantile's q",       cr.jacrev(lambda q: np.quantile(np.array([1.0, 2, 4]) * q[0], q)),
+                           [0.3], [0.6]),
+    ("quantile's q, lower", lambda q: np.quantile(np.array([1.0, 2, 4]), q, method="lower"),
+                           [0.3], [0.6]),
 ]
 
 

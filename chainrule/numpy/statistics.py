@@ -64,7 +64,9 @@ def _gather(x, positions):
     slices = shape_of(x)[:-1]
     fans = tuple(np.arange(size).reshape((size,) + (1,) * (len(slices) - 1 - d))
                  for d, size in enumerate(slices))
-    return getitem(x, fans + (np.asarray(positions, np.intp),))
+    positions = (positions.astype(np.intp) if isinstance(positions, Tracer)
+                 else np.asarray(positions, np.intp))  # traced ones stay traced
+    return getitem(x, fans + (positions,))
 
 
 def _reshaped(result, a_shape: tuple, axes: tuple, q_shape: tuple, keepdims: bool):
@@ -137,12 +139,12 @@ def _lerp(below, above, gamma, one_minus_gamma):
 
 def _interpolated(x, n, q, method: str, weak: bool):
     """The quantiles ``q`` (shape Q + (1,)*len(S)) of the sorted slices ``x``."""
-    q_plain = base_value(q)
+    # the positions are computed from q as it is (traced when q is): a recording sees them
     last = np.maximum(n - 1, 0)
     if method in _DISCRETE:
-        return _gather(x, np.clip(_DISCRETE[method](n, q_plain), 0, last))
+        return _gather(x, np.clip(_DISCRETE[method](n, q), 0, last))
     position, fixed_gamma = _CONTINUOUS[method]
-    index = position(n, q_plain)
+    index = position(n, q)
     previous = np.floor(index)
     following = previous + 1
     above, below = (index >= n - 1) | np.isnan(index), index < 0
