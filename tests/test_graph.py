@@ -17,6 +17,7 @@ import chainrule as cr
 import chainrule.numpy as cnp
 from chainrule.core import Level
 from chainrule.graph import GraphLevel
+from chainrule.guards import GuardError
 from chainrule.numpy.tracer import ArrayTracer, ScalarTracer
 
 
@@ -310,30 +311,80 @@ def test_the_graph_of_grad_shows_the_backward_pass_and_replays_it():
     assert second == pytest.approx(cr.grad(cr.grad(f))(2.0), rel=1e-14)
 
 
-# Rules and functions that still compute on the plain values under the tracers, so a
-# recording keeps what they computed as constants (docs/graph.md, "What a replay cannot
-# see"). Each row turns into a pass once its file uses traced comparisons instead.
-READING_PLAIN_VALUES = [
-    #  where the plain value is read   program                                     traced, replayed
-    ("abs's rules",        cr.grad(lambda x: np.sum(np.abs(x) * x)),            [1, -2], [-1, 2]),
-    ("fabs's rules",       cr.grad(lambda x: np.sum(np.fabs(x) * x)),           [1, -2], [-1, 2]),
-    ("maximum's rules",    cr.grad(lambda x: np.sum(np.maximum(x, 0.5) ** 2)),  [1, -2], [-1, 2]),
+# Rules and functions that decide values from the data (a sign, a winner, a tie, a NaN,
+# a mask): they compute on the traced values, so a recording sees their comparisons and
+# a replay recomputes them (docs/graph.md, "What a replay cannot see").
+DECIDED_BY_THE_DATA = [
+    # where the data decides  program, then the inputs where traced and where replayed
+    ("abs's rules",        cr.grad(lambda x: np.sum(np.abs(x) * x)),             [1, -2], [-1, 2]),
+    ("fabs's rules",       cr.grad(lambda x: np.sum(np.fabs(x) * x)),            [1, -2], [-1, 2]),
+    ("maximum's rules",    cr.grad(lambda x: np.sum(np.maximum(x, 0.5) ** 2)),   [1, -2], [-1, 2]),
+    ("minimum's ties",     cr.grad(lambda x: np.sum(np.minimum(x, 0.5) ** 2)),
+                           [0.5, -2], [1, 0.5]),
+    ("fmax's NaNs",        cr.grad(lambda x: np.sum(np.fmax(x, 0.5) ** 2)),
+                           [1, np.nan], [np.nan, 2]),
     ("clip's rules",       cr.grad(lambda x: np.sum(np.clip(x, -1.5, 1.5) * x)), [1, -2], [-2, 1]),
-    ("max's rules (ties)", cr.grad(lambda x: np.max(x) * np.sum(x)),            [1, -2], [-1, 2]),
-    ("sinc's rules at 0",  cr.grad(lambda x: np.sum(np.sinc(x))),               [0, 0.5], [0.3, 0]),
-    ("sum's where= mask",  lambda x: np.sum(x * x, where=x > 0),                [1, -2], [-1, 2]),
+    ("max's rules (ties)", cr.grad(lambda x: np.max(x) * np.sum(x)),             [1, -2], [-1, 2]),
+    ("min's rules (ties)", cr.grad(lambda x: np.min(x) * np.sum(x)),               [1, 1], [1, 2]),
+    ("sinc's rules at 0",  cr.grad(lambda x: np.sum(np.sinc(x))),              [0, 0.5], [0.3, 0]),
+    ("hypot's at 0",       cr.grad(lambda x: np.sum(np.hypot(x, 0 * x[::-1]))),    [0, 1], [1, 0]),
+    ("fmod's rules",       cr.grad(lambda x: np.sum(np.fmod(3.0, x) * x)),
+                           [1.3, -2.1], [0.7, 2.9]),
+    ("sum's where= mask",  lambda x: np.sum(x * x, where=x > 0),                 [1, -2], [-1, 2]),
+    ("mean's where= mask", lambda x: np.mean(x * x, where=x > 0),          [1, -2, 3], [-1, 2, 3]),
+    ("nansum's NaNs",      lambda x: np.nansum(np.log(x)),                       [1, -2], [-1, 2]),
+    ("nanstd's NaNs",      lambda x: np.nanstd(np.log(x)),                 [1, -2, 2], [-1, 3, 2]),
+    ("nanvar's NaNs",      lambda x: np.nanvar(np.log(x), where=x != 2),
+                           [1, -2, 2, 3], [-1, 3, 2, 1]),
+    ("nanargmax",          lambda x: np.nanargmax(x) * x,                    [1, 2, 3], [3, 2, 1]),
+    ("norm(x, 0)",         lambda x: np.linalg.norm(x, 0) * x,                     [0, 1], [1, 2]),
+    ("sort's permutation", cr.grad(lambda x: np.sum(np.sort(x) ** 2 * np.arange(3.0))),
+                           [3, 1, 2], [1, 3, 2]),
+    ("sort's ties",        cr.grad(lambda x: np.sum(np.sort(x) ** 2 * np.arange(3.0))),
+                           [1, 1, 2], [3, 2, 3]),
+    ("partition's order",  cr.grad(lambda x: np.sum(np.partition(x, 1) ** 2 * np.arange(3.0))),
+                           [3, 1, 2], [1, 3, 2]),
+    ("take_along_axis",    lambda x: np.take_along_axis(x, np.argsort(x), None) * x,
+                           [3, 1, 2], [1, 3, 2]),
+    ("quantile's q",       cr.jacrev(lambda q: np.quantile(np.array([1.0, 2, 4]) * q[0], q)),
+                           [0.3], [0.6]),
+    ("quantile's q, lower", lambda q: np.quantile(np.array([1.0, 2, 4]), q, method="lower"),
+                           [0.3], [0.6]),
 ]
 
 
-@pytest.mark.xfail(strict=True, reason="reads plain values outside a primitive: the patch "
-                                       "to arithmetic/reductions/trig is with their owners")
-@pytest.mark.parametrize("where, program, traced_at, replayed_at", READING_PLAIN_VALUES,
-                         ids=[row[0] for row in READING_PLAIN_VALUES])
-def test_a_replay_through_code_reading_plain_values(where, program, traced_at, replayed_at):
+@pytest.mark.parametrize("where, program, traced_at, replayed_at", DECIDED_BY_THE_DATA,
+                         ids=[row[0] for row in DECIDED_BY_THE_DATA])
+def test_a_replay_recomputes_what_the_data_decides(where, program, traced_at, replayed_at):
     traced_at, replayed_at = np.array(traced_at, float), np.array(replayed_at, float)
-    graph = cr.trace(program, traced_at)
     with np.errstate(all="ignore"):
+        graph = cr.trace(program, traced_at)
         np.testing.assert_allclose(graph(replayed_at), program(replayed_at))
+
+
+# Where the data decides a Python branch (is there a NaN? an apex? a zero weight sum?), the
+# recording holds a guard: a replay that would branch otherwise refuses, naming the line.
+DECIDING_A_BRANCH = [
+    ("std's apex",         cr.grad(lambda x: np.std(x * x)),                     [1, -1], [1, 2]),
+    ("norm's apex",        cr.grad(lambda x: np.linalg.norm(x * x[0])),           [0, 1], [1, 2]),
+    ("nanmean's NaNs",     lambda x: np.nanmean(np.log(x)),                      [1, 2], [-3, 2]),
+    ("average's zero sum", lambda x: np.average(x, weights=x),                   [1, 2], [1, -1]),
+    ("median's NaNs",      lambda x: np.median(np.log(x)),                 [1, 2, 3], [1, -2, 3]),
+    ("cond's singular",    lambda x: np.linalg.cond(np.diag(x)),                  [1, 2], [1, 0]),
+    ("sort's ties",        cr.jacfwd(np.sort),                              [1, 1, 2], [1, 3, 2]),
+]
+
+
+@pytest.mark.parametrize("where, program, traced_at, replayed_at", DECIDING_A_BRANCH,
+                         ids=[row[0] for row in DECIDING_A_BRANCH])
+def test_a_replay_that_the_data_sends_down_another_branch_refuses(where, program, traced_at,
+                                                                   replayed_at):
+    traced_at, replayed_at = np.array(traced_at, float), np.array(replayed_at, float)
+    with np.errstate(all="ignore"):
+        graph = cr.trace(program, traced_at)
+        np.testing.assert_allclose(graph(traced_at), program(traced_at))
+        with pytest.raises(GuardError, match="another branch"):
+            graph(replayed_at)
 
 
 def test_multiple_result_primitives_are_nodes_with_a_node_per_result(rng):

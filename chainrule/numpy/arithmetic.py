@@ -89,7 +89,7 @@ reciprocal.def_partials(lambda ans, x: -ans * ans)
 
 def _abs_vjp(g, ans, x):
     if not np.iscomplexobj(base_value(x)):
-        return g * np.sign(base_value(x))  # slope 0 at the kink
+        return g * np.sign(x)  # slope 0 at the kink; traced, so a recording sees it
     # |z| is real, d|z| = Re(conj(z) dz) / |z|; a complex cotangent pairs only by its real part
     if np.iscomplexobj(base_value(g)):
         g = real(g)
@@ -98,7 +98,7 @@ def _abs_vjp(g, ans, x):
 
 def _abs_jvp(t, ans, x):
     if not np.iscomplexobj(base_value(x)):
-        return t * np.sign(base_value(x))
+        return t * np.sign(x)
     return real(t * conjugate(x)) / where(ans == 0, 1, ans)
 
 
@@ -108,12 +108,14 @@ absolute.def_jvp(_abs_jvp)
 abs = absolute  # noqa: A001 - NumPy's own alias
 
 fabs = elementwise("fabs", np.fabs)
-fabs.def_partials(lambda ans, x: np.sign(base_value(x)))
+fabs.def_partials(lambda ans, x: np.sign(x))
 
 
 def _tie_split(x, y, wins):
     # The weight of x in maximum/minimum(x, y): 1 where x wins, 1/2 at a tie, 0 where y
     # does. NaN propagates, and so does the gradient: to the NaN argument (half each if both).
+    # On tracers (a recording's) every step dispatches to a primitive, so a recording
+    # sees the winners, and the NaN check is a guard there.
     weight = np.where(wins(x, y), 1.0, np.where(x == y, 0.5, 0.0))
     x_nan, y_nan = np.isnan(x), np.isnan(y)
     if np.any(x_nan) or np.any(y_nan):
@@ -125,11 +127,18 @@ def _chosen(x, y, ans, wins, skip_nan=False):
     # The constant weight of x in maximum/minimum-like ops: 1 where x is chosen, 0 where
     # y is; ties split evenly, as JAX and autograd do, so the gradient stays symmetric.
     # fmax/fmin (skip_nan) choose the other argument where one is NaN.
-    x, y = base_value(x), base_value(y)
     weight = _tie_split(x, y, wins)
     if skip_nan:
         weight = np.where(np.isnan(y), 1, np.where(np.isnan(x), 0, weight))
-    return weight.astype(dtype_of(ans))
+    return _as_dtype(weight, dtype_of(ans))
+
+
+def _as_dtype(weight, dtype):
+    # a constant weight in the result's dtype; a traced one (a recording's) is cast by a
+    # primitive, so float32 stays float32 there too
+    if isinstance(weight, Tracer):
+        return weight.astype(dtype) if dtype_of(weight) != dtype else weight
+    return np.asarray(weight).astype(dtype)
 
 
 maximum = elementwise("maximum", np.maximum)
@@ -159,8 +168,8 @@ fmod.def_jvp(lambda t, ans, x, y: t, lambda t, ans, x, y: -t * _truncated_quotie
 
 
 def _truncated_quotient(x, y):
-    # piecewise constant: computed on the plain values
-    return np.trunc(np.true_divide(base_value(x), base_value(y)))
+    # piecewise constant: trunc is nondiff, so the slope is a constant, and traced
+    return np.trunc(np.true_divide(x, y))
 
 
 # where(condition, x, y): linear in x and y. The condition stays an argument, so a
@@ -195,13 +204,13 @@ def _clip_weights(ans, x, lo, hi):
     # per argument) are those of that composition: ties split evenly, as in maximum, so
     # at a bound x and the bound get 1/2 each. They sum to 1: clip(x + c, lo + c, hi + c)
     # is clip(x, lo, hi) + c.
-    x = base_value(x)
-    shape = np.broadcast_shapes(*(np.shape(base_value(v)) for v in (x, lo, hi) if v is not None))
-    raised = x if lo is None else np.maximum(x, base_value(lo))
-    x_in_raised = 1.0 if lo is None else _tie_split(x, base_value(lo), np.greater)
-    raised_in_ans = 1.0 if hi is None else _tie_split(raised, base_value(hi), np.less)
+    # Computed on the (possibly traced) values, so a recording sees which bound binds.
+    shape = np.broadcast_shapes(*(shape_of(v) for v in (x, lo, hi) if v is not None))
+    raised = x if lo is None else np.maximum(x, lo)
+    x_in_raised = 1.0 if lo is None else _tie_split(x, lo, np.greater)
+    raised_in_ans = 1.0 if hi is None else _tie_split(raised, hi, np.less)
     dtype = dtype_of(ans)
-    return tuple(np.broadcast_to(np.asarray(weight, dtype), shape)
+    return tuple(np.broadcast_to(_as_dtype(weight, dtype), shape)
                  for weight in (x_in_raised * raised_in_ans,
                                 (1.0 - x_in_raised) * raised_in_ans, 1.0 - raised_in_ans))
 

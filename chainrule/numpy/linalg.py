@@ -16,7 +16,6 @@ from typing import Any
 
 import numpy as np
 
-from ..core import base_value
 from . import reductions
 from .arithmetic import absolute, sqrt, where
 from .decompositions import svdvals_p
@@ -64,7 +63,7 @@ def _sum_squares(x, axis, keepdims):
 def _root(squares):
     """sqrt of a sum of squares; where it is 0, the apex of a cone, the slope is 0
     (docs/numpy.md, "Values at kinks"), not 0 * inf = NaN."""
-    apex = base_value(squares) == 0
+    apex = squares == 0  # traced: a recording sees it, and np.any is a guard there
     if not np.any(apex):
         return sqrt(squares)
     return where(apex, 0.0, sqrt(where(apex, 1.0, squares)))
@@ -84,8 +83,8 @@ def _vector_norm(x, ord, axis, keepdims):
     if ord == -np.inf:
         return _reduce("min", _abs(x), axis, keepdims)
     if ord == 0:  # the count of nonzeros: no derivative
-        plain = base_value(x)
-        return np.sum(plain != 0, axis=axis, keepdims=keepdims).astype(plain.real.dtype)
+        real_dtype = np.empty(0, dtype_of(x)).real.dtype
+        return np.sum(x != 0, axis=axis, keepdims=keepdims).astype(real_dtype)
     if ord == 1:
         return _sum(_abs(x), axis, keepdims)
     return _sum(_abs(x) ** ord, axis, keepdims) ** (1.0 / ord)
@@ -321,6 +320,9 @@ def matrix_rank(A: Any, tol: Any = None, hermitian: bool = False, *, rtol: Any =
     return matrix_rank_p(A, tol, hermitian, rtol)
 
 
+cond_value_p = nondiff("linalg.cond_value", lambda x, p: np.linalg.cond(x, p))
+
+
 @handles(np.linalg.cond)
 def cond(x: Any, p: Any = None) -> Any:
     """``np.linalg.cond``: the condition number, from the singular values (``p`` None,
@@ -332,9 +334,9 @@ def cond(x: Any, p: Any = None) -> Any:
     4.0
     """
     x = _array(x)
-    plain = np.linalg.cond(base_value(x), p)
-    if not np.all(np.isfinite(plain)):
-        return plain
+    value = cond_value_p(x, p=p)  # nondiff: a recording sees it, and np.all is a guard there
+    if not np.all(np.isfinite(value)):
+        return value
     if p is None or p in (2, -2):
         s = svdvals_p(x, hermitian=False)  # descending
         largest, smallest = _reduce("max", s, -1, False), _reduce("min", s, -1, False)

@@ -15,13 +15,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..core import Tracer, base_value
 from . import arithmetic
 from .arithmetic import sqrt
 from .complex_numbers import conjugate, real
 from .creation import asarray
 from .reductions import _output, cumprod, cumsum, max, min, prod, sum, var
-from .wrap import dtype_of, handles, since_numpy_2_keywords
+from .wrap import dtype_of, handles, nondiff, shape_of, since_numpy_2_keywords
 
 __all__ = ["nanargmax", "nanargmin", "nancumprod", "nancumsum", "nanmax", "nanmin", "nanprod",
            "nanstd", "nanvar", "ptp"]
@@ -38,7 +37,8 @@ def _keepdims(keepdims) -> bool:
 def _without_nans(a, fill):
     """``a`` with its NaNs replaced by ``fill`` (constants: they get no derivative)."""
     a = _array(a)
-    nan = np.isnan(base_value(a)) if np.issubdtype(dtype_of(a), np.inexact) else False
+    # traced: a recording sees where the NaNs are, and np.any is a guard there
+    nan = np.isnan(a) if np.issubdtype(dtype_of(a), np.inexact) else False
     return (arithmetic.where(nan, fill, a) if np.any(nan) else a), nan
 
 
@@ -119,21 +119,23 @@ def nanvar(a, axis=None, dtype=None, out=None, ddof=0, keepdims=np._NoValue, *,
         ddof = correction
     keepdims = _keepdims(keepdims)
     x = _array(a) if dtype is None else asarray(a, dtype)
-    plain = base_value(x)
-    counted = ~np.isnan(plain) if np.issubdtype(plain.dtype, np.inexact) else np.ones(
-        plain.shape, bool)
+    # the mask is traced: a recording sees it, and np.all is a guard there
+    inexact, complex_valued = (np.issubdtype(dtype_of(x), kind)
+                               for kind in (np.inexact, np.complexfloating))
+    counted = ~np.isnan(x) if inexact else np.ones(shape_of(x), bool)
     if where is not np._NoValue and where is not True:
-        counted = counted & np.broadcast_to(base_value(where), plain.shape)
-    if np.all(counted) and not np.iscomplexobj(plain):
+        counted = counted & np.broadcast_to(where, shape_of(x))
+    if not complex_valued and np.all(counted):
         return var(x, axis, None, out, ddof, keepdims)
-    if not np.issubdtype(plain.dtype, np.inexact):
+    if not inexact:
         x = asarray(x, np.float64)
     real_dtype = np.finfo(dtype_of(x)).dtype
     count = np.sum(counted, axis=axis, keepdims=True).astype(real_dtype)
     total = sum(arithmetic.where(counted, x, 0), axis, keepdims=True)
     centred = arithmetic.where(counted, x - total / count, 0)
-    squares = real(centred * conjugate(centred)) if np.iscomplexobj(plain) else centred * centred
-    dof = np.asarray(np.sum(counted, axis=axis, keepdims=keepdims) - ddof, real_dtype)
+    squares = real(centred * conjugate(centred)) if complex_valued else centred * centred
+    # the count's dtype is the variance's, in NumPy 1.x too (a 0-d int minus ddof is int64)
+    dof = (np.sum(counted, axis=axis, keepdims=keepdims) - ddof).astype(real_dtype)
     result = sum(squares, axis, keepdims=keepdims) / np.where(dof > 0, dof, real_dtype.type(np.nan))
     return _output(result, out)
 
@@ -149,14 +151,18 @@ def nanstd(a, axis=None, dtype=None, out=None, ddof=0, keepdims=np._NoValue, *,
     """
     variance = nanvar(a, axis, dtype, None, ddof, keepdims, where=where, mean=mean,
                       correction=correction)
-    apex = base_value(variance) == 0
+    apex = variance == 0  # traced: a recording sees it, and np.any is a guard there
     if not np.any(apex):
         return _output(sqrt(variance), out)
     return _output(arithmetic.where(apex, 0.0, sqrt(arithmetic.where(apex, 1.0, variance))), out)
 
 
-def _plain(value):
-    return base_value(value) if isinstance(value, Tracer) else value
+def _nan_arg(function):
+    return nondiff(function.__name__, lambda a, axis, keepdims: function(
+        a, axis, keepdims=keepdims))
+
+
+nanargmax_p, nanargmin_p = _nan_arg(np.nanargmax), _nan_arg(np.nanargmin)
 
 
 @handles(np.nanargmax)
@@ -166,7 +172,10 @@ def nanargmax(a, axis=None, out=None, *, keepdims=np._NoValue):
     >>> nanargmax(np.array([1.0, np.nan, 3.0]))
     2
     """
-    return np.nanargmax(_plain(a), axis, out, keepdims=keepdims)
+    if out is not None:
+        raise NotImplementedError("numpy.nanargmax with out= is not supported on traced values; "
+                                  "write out[...] = np.nanargmax(a, axis)")
+    return nanargmax_p(a, axis=axis, keepdims=keepdims)  # nondiff: a recording sees it
 
 
 @handles(np.nanargmin)
@@ -176,7 +185,10 @@ def nanargmin(a, axis=None, out=None, *, keepdims=np._NoValue):
     >>> nanargmin(np.array([1.0, np.nan, 3.0]))
     0
     """
-    return np.nanargmin(_plain(a), axis, out, keepdims=keepdims)
+    if out is not None:
+        raise NotImplementedError("numpy.nanargmin with out= is not supported on traced values; "
+                                  "write out[...] = np.nanargmin(a, axis)")
+    return nanargmin_p(a, axis=axis, keepdims=keepdims)  # nondiff: a recording sees it
 
 
 @handles(np.ptp)

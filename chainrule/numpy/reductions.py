@@ -114,7 +114,7 @@ def _select(x, where, fill):
     """``x`` where the ``where=`` mask holds, ``fill`` elsewhere (NumPy's ``where=``)."""
     if where is True or where is np._NoValue:
         return x
-    return arithmetic.where(base_value(where), x, fill)
+    return arithmetic.where(where, x, fill)  # a traced mask stays traced: a recording sees it
 
 
 # -- sum ------------------------------------------------------------------------
@@ -156,7 +156,7 @@ def mean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=True):
     if where is True or where is np._NoValue:
         result = mean_p(x, axis=normalize_axis(axis, len(shape_of(x))), keepdims=keepdims)
     else:
-        mask = np.broadcast_to(base_value(where), shape_of(x))
+        mask = np.broadcast_to(where, shape_of(x))
         count = np.sum(mask, axis=axis, keepdims=keepdims).astype(dtype_of(x))
         result = sum(x, axis, where=mask, keepdims=keepdims) / count
     return _output(result, out)
@@ -227,14 +227,15 @@ def prod(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where
 
 
 def _tie_weights(x, ans, axes: tuple, keepdims: bool):
-    """1/count at the positions equal to the result, 0 elsewhere: a constant."""
-    x, ans = base_value(x), base_value(ans)
+    """1/count at the positions equal to the result, 0 elsewhere: a constant (traced
+    comparisons, so a recording sees the ties and the NaN check is a guard there)."""
     if not keepdims:
         ans = np.expand_dims(ans, axes)
     hit = x == ans
-    if np.isnan(ans).any():  # NaN propagates: the gradient goes to the NaN entries
-        hit |= np.isnan(x) & np.isnan(ans)
-    return (hit / np.sum(hit, axis=axes, keepdims=True)).astype(np.result_type(x))
+    if np.any(np.isnan(ans)):  # NaN propagates: the gradient goes to the NaN entries
+        hit = hit | (np.isnan(x) & np.isnan(ans))
+    weight = hit / np.sum(hit, axis=axes, keepdims=True)
+    return weight if dtype_of(weight) == dtype_of(x) else weight.astype(dtype_of(x))
 
 
 def _extremum(name: str, function):
@@ -340,7 +341,7 @@ def _std_slope(ans, x, axis: tuple, ddof, keepdims: bool):
     constant, as abs's is at 0 (docs/numpy.md, "Values at kinks")."""
     spread = expand_to(ans, shape_of(x), axis, keepdims)
     scale = 0.5 * _var_scale(x, ans, axis, ddof)  # 1 / (n - ddof)
-    apex = base_value(spread) == 0
+    apex = spread == 0  # traced: a recording sees it, and np.any is a guard there
     if not np.any(apex):
         return _centered(x, axis) * scale / spread
     safe = arithmetic.where(apex, 1.0, spread)
@@ -502,7 +503,7 @@ def average(a, axis=None, weights=None, returned=False, *, keepdims=False):
             weights = manipulation.reshape(
                 weights, tuple(size if ax in axes else 1 for ax, size in enumerate(a_shape)))
         scale = sum(weights, axis, keepdims=keepdims)
-        if np.any(base_value(scale) == 0.0):
+        if np.any(scale == 0.0):  # a guard in a recording
             raise ZeroDivisionError("Weights sum to zero, can't be normalized")
         result = sum(a * weights, axis, keepdims=keepdims) / scale
     if not returned:
@@ -520,7 +521,7 @@ def nansum(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, whe
     array([1., 0., 1.])
     """
     a = _array(a)
-    nan = np.isnan(base_value(a))
+    nan = np.isnan(a)  # traced: a recording sees where the NaNs are (np.any is a guard)
     x = arithmetic.where(nan, 0, a) if np.any(nan) else a
     return sum(x, axis, dtype, out, keepdims, initial, where)
 
@@ -533,9 +534,9 @@ def nanmean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=True):
     array([0.5, 0. , 0.5])
     """
     x = _cast(a, dtype)
-    counted = ~np.isnan(base_value(x))
+    counted = ~np.isnan(x)  # traced: a recording sees the mask (np.all is a guard)
     if where is not True and where is not np._NoValue:
-        counted = counted & base_value(where)
+        counted = counted & where
     if np.all(counted):
         return mean(x, axis, None, out, keepdims)
     keepdims = _keepdims(keepdims)

@@ -3,9 +3,9 @@ take_along_axis.
 
 A sort permutes its input, so its derivative is that permutation: the tangent
 (or cotangent) is gathered (or scattered back) with the indices ``argsort``
-gives. Those indices are computed from the plain values inside the rules, so
-they are constants to every higher order (a permutation is locally constant)
-and a replay recomputes them.
+gives. Those indices come from nondiff primitives (``argsort``, and the runs of
+ties), so they are constants to every higher order (a permutation is locally
+constant), and a recording sees them: a replay recomputes them.
 
 Ties: at tied values a sort is not differentiable (it has a kink), and
 chainrule uses the *stable* order, as ``np.argsort(x, kind="stable")`` gives:
@@ -26,13 +26,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..core import base_value
+from ..core import Tracer, base_value
 from .elementwise import astype
 from . import arithmetic, indexing
-from .indexing import getitem, scatter_add_p
+from .indexing import getitem
 from .manipulation import reshape
 from .reductions import _along, cumsum_p
-from .wrap import dtype_of, handles, primitive, shape_of, since_numpy, since_numpy_2_keywords
+from .wrap import dtype_of, handles, nondiff, primitive, shape_of, since_numpy, since_numpy_2_keywords
 
 __all__ = ["msort", "partition", "sort", "sort_complex", "take_along_axis"]
 
@@ -46,10 +46,11 @@ def along_axis_index(indices, axis: int, shape: tuple) -> tuple:
     array([[1., 3.],
            [2., 5.]])
     """
-    indices = np.asarray(indices)
-    if not np.issubdtype(indices.dtype, np.integer):
+    if not isinstance(indices, Tracer):
+        indices = np.asarray(indices)
+    if not np.issubdtype(dtype_of(indices), np.integer):
         raise IndexError("`indices` must be an integer array")
-    if indices.ndim != len(shape):
+    if len(shape_of(indices)) != len(shape):
         raise ValueError("`indices` and `arr` must have the same number of dimensions")
     ndim = len(shape)
     index = []
@@ -77,9 +78,10 @@ def take_along_axis(arr, indices, axis=-1):
     >>> cr.grad(lambda x: take_along_axis(x, np.array([2, 2, 0]), 0).sum())(np.ones(3))
     array([1., 0., 2.])
     """
-    indices = base_value(indices)
+    if not isinstance(indices, Tracer):  # a traced one stays traced: a recording sees it
+        indices = np.asarray(indices)
     if axis is None:
-        if np.ndim(indices) != 1:
+        if len(shape_of(indices)) != 1:
             raise ValueError("when axis=None, `indices` must have a single dimension.")
         arr, axis = reshape(arr, (-1,)), 0
     shape = shape_of(arr)
@@ -89,25 +91,19 @@ def take_along_axis(arr, indices, axis=-1):
 # -- sort ---------------------------------------------------------------------------
 
 
-def _permutation_cotangent(g, x, index):
-    """Send each output's cotangent back to the input it came from."""
-    return scatter_add_p(g, index=index, shape=shape_of(x), dtype=dtype_of(x))
-
-
 def _gather(v, index, axis: int):
     """``v`` gathered along ``axis`` by the constant ``index`` (take_along_axis)."""
-    where = list(np.indices(index.shape, sparse=True))
+    where = list(np.indices(shape_of(index), sparse=True))
     where[axis] = index
     return indexing.getitem(v, tuple(where))
 
 
-def _tie_mean(v, sorted_values, axis: int):
-    """``v`` averaged over each run of equal entries of ``sorted_values`` along ``axis``."""
+def _runs(sorted_values, axis: int):
+    """The first and the last position of each entry's run of equal entries along
+    ``axis`` (stacked), and whether any run is longer than one."""
     starts = np.ones(sorted_values.shape, bool)
     starts[_along(axis, slice(1, None))] = (sorted_values[_along(axis, slice(1, None))]
                                             != sorted_values[_along(axis, slice(None, -1))])
-    if np.all(starts):
-        return v
     position = np.arange(sorted_values.shape[axis]).reshape(
         (-1,) + (1,) * (sorted_values.ndim - axis - 1))
     first = np.maximum.accumulate(np.where(starts, position, 0), axis=axis)
@@ -115,6 +111,22 @@ def _tie_mean(v, sorted_values, axis: int):
     stops[_along(axis, -1)] = True
     last = np.flip(np.minimum.accumulate(np.flip(np.where(stops, position, position.size), axis),
                                          axis=axis), axis)
+    return np.stack([first, last])
+
+
+# nondiff primitives of the sorted values: a recording sees the ties and a replay
+# recomputes them (whether there are any is a guard there)
+tied_p = nondiff("sort_tied", lambda sorted_values, axis: np.any(
+    sorted_values[_along(axis, slice(1, None))] == sorted_values[_along(axis, slice(None, -1))]))
+runs_p = nondiff("sort_runs", _runs)
+
+
+def _tie_mean(v, sorted_values, axis: int):
+    """``v`` averaged over each run of equal entries of ``sorted_values`` along ``axis``."""
+    if not tied_p(sorted_values, axis=axis):
+        return v
+    runs = runs_p(sorted_values, axis=axis)
+    first, last = runs[0], runs[1]
     total = cumsum_p(v, axis=axis)  # a run's sum: total at its last minus before its first
     before = _gather(total, np.maximum(first - 1, 0), axis) * (first > 0)
     mean = (_gather(total, last, axis) - before) / (last - first + 1)
@@ -122,14 +134,15 @@ def _tie_mean(v, sorted_values, axis: int):
 
 
 def _sorting(x, axis: int):
-    return np.argsort(base_value(x), axis=axis, kind="stable")
+    # the stable order, traced (argsort is nondiff): a replay recomputes the permutation
+    return np.argsort(x, axis=axis, kind="stable")
 
 
 sort_p = primitive("sort", lambda x, axis: np.sort(x, axis=axis))
 sort_p.def_jvp(lambda t, ans, x, axis: _tie_mean(
-    _gather(t, _sorting(x, axis), axis), base_value(ans), axis))
+    _gather(t, _sorting(x, axis), axis), ans, axis))
 sort_p.def_vjp(lambda g, ans, x, axis: _gather(
-    _tie_mean(g, base_value(ans), axis), np.argsort(_sorting(x, axis), axis=axis), axis))
+    _tie_mean(g, ans, axis), np.argsort(_sorting(x, axis), axis=axis), axis))
 
 
 def _no_order(function: str, order) -> None:
@@ -183,14 +196,16 @@ def sort_complex(a):
 
 def _partitioning_index(x, kth, axis: int) -> tuple:
     """The gather that ``np.partition`` applies: the indices of ``np.argpartition``."""
-    order = np.argpartition(base_value(x), kth, axis=axis)
+    order = np.argpartition(x, kth, axis=axis)  # nondiff: a recording sees it
     return along_axis_index(order, axis, shape_of(x))
 
 
 partition_p = primitive("partition", lambda x, kth, axis: np.partition(x, kth, axis=axis))
 partition_p.def_jvp(lambda t, ans, x, kth, axis: getitem(t, _partitioning_index(x, kth, axis)))
-partition_p.def_vjp(lambda g, ans, x, kth, axis: _permutation_cotangent(
-    g, x, _partitioning_index(x, kth, axis)))
+# each output's cotangent goes back to the input it came from: a gather by the inverse
+# permutation (traced, as the permutation is)
+partition_p.def_vjp(lambda g, ans, x, kth, axis: _gather(
+    g, np.argsort(np.argpartition(x, kth, axis=axis), axis=axis), axis))
 
 
 @handles(np.partition)

@@ -64,7 +64,9 @@ def _gather(x, positions):
     slices = shape_of(x)[:-1]
     fans = tuple(np.arange(size).reshape((size,) + (1,) * (len(slices) - 1 - d))
                  for d, size in enumerate(slices))
-    return getitem(x, fans + (np.asarray(positions, np.intp),))
+    positions = (positions.astype(np.intp) if isinstance(positions, Tracer)
+                 else np.asarray(positions, np.intp))  # traced ones stay traced
+    return getitem(x, fans + (positions,))
 
 
 def _reshaped(result, a_shape: tuple, axes: tuple, q_shape: tuple, keepdims: bool):
@@ -77,11 +79,14 @@ def _reshaped(result, a_shape: tuple, axes: tuple, q_shape: tuple, keepdims: boo
 
 def _valid_counts(x, ignore_nan: bool):
     """How many entries of each sorted slice count, and which slices hold a NaN."""
-    plain = base_value(x)
-    nan = np.isnan(plain) if np.issubdtype(plain.dtype, np.inexact) else np.zeros(plain.shape, bool)
-    if ignore_nan:
-        return np.sum(~nan, axis=-1), np.zeros(plain.shape[:-1], bool)
-    return np.full(plain.shape[:-1], plain.shape[-1]), np.any(nan, axis=-1)
+    shape, inexact = shape_of(x), np.issubdtype(dtype_of(x), np.inexact)
+    if ignore_nan:  # the counts decide positions: plain values (docs/graph.md)
+        plain = base_value(x)
+        nan = np.isnan(plain) if inexact else np.zeros(shape, bool)
+        return np.sum(~nan, axis=-1), np.zeros(shape[:-1], bool)
+    # which slices hold a NaN: traced, so a recording sees it (np.any is a guard there)
+    has_nan = np.any(np.isnan(x), axis=-1) if inexact else np.zeros(shape[:-1], bool)
+    return np.full(shape[:-1], shape[-1]), has_nan
 
 
 # -- quantile methods: NumPy's, with its arithmetic ----------------------------------------
@@ -130,18 +135,18 @@ QUANTILE_METHODS = tuple(_CONTINUOUS) + tuple(_DISCRETE)
 def _lerp(below, above, gamma, one_minus_gamma):
     """NumPy's interpolation, with its two formulas (exact at either end)."""
     step = above - below
-    return arithmetic.where(base_value(gamma) >= 0.5, above - step * one_minus_gamma,
+    return arithmetic.where(gamma >= 0.5, above - step * one_minus_gamma,
                             below + step * gamma)
 
 
 def _interpolated(x, n, q, method: str, weak: bool):
     """The quantiles ``q`` (shape Q + (1,)*len(S)) of the sorted slices ``x``."""
-    q_plain = base_value(q)
+    # the positions are computed from q as it is (traced when q is): a recording sees them
     last = np.maximum(n - 1, 0)
     if method in _DISCRETE:
-        return _gather(x, np.clip(_DISCRETE[method](n, q_plain), 0, last))
+        return _gather(x, np.clip(_DISCRETE[method](n, q), 0, last))
     position, fixed_gamma = _CONTINUOUS[method]
-    index = position(n, q_plain)
+    index = position(n, q)
     previous = np.floor(index)
     following = previous + 1
     above, below = (index >= n - 1) | np.isnan(index), index < 0

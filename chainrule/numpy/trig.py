@@ -15,7 +15,6 @@ import math
 
 import numpy as np
 
-from ..core import base_value
 from .arithmetic import sqrt, where
 from .elementwise import Elementwise, elementwise
 from .wrap import handles, primitive
@@ -48,7 +47,7 @@ def _hypot_slope(ans, x):
     # d hypot(x, y) / dx = x / hypot(x, y). At the origin hypot is a cone (|x| along each
     # axis): the slope there is 0, a constant, as abs's is at 0 (docs/numpy.md, "Values
     # at kinks"), so hypot(x, 0) and |x| agree at every order.
-    at_origin = base_value(ans) == 0
+    at_origin = ans == 0  # traced: a recording sees it, and np.any is a guard there
     if not np.any(at_origin):
         return x / ans
     return where(at_origin, 0.0, x / where(at_origin, 1.0, ans))
@@ -110,7 +109,7 @@ def sinc(x):
 
 
 def _sinc_slope(x):
-    at_zero = base_value(x) == 0
+    at_zero = x == 0  # traced: a recording sees it, and np.any is a guard there
     if not np.any(at_zero):
         return (cos(math.pi * x) - sinc_p(x)) / x
     safe = where(at_zero, 1.0, x)  # keeps the other branch finite, and its derivative
