@@ -113,7 +113,7 @@ def astype(x: Any, dtype: Any, /, *, copy: bool = True, device: Any = None) -> A
     """
     if not _traced(x):
         if since_numpy(np, "astype") is not None and isinstance(x, (np.ndarray, np.generic)):
-            return np.astype(x, dtype, copy=copy, device=device)
+            return np.astype(x, dtype, copy=copy, device=device)  # type: ignore[arg-type]
         return np.asarray(x).astype(dtype, copy=copy)  # chainrule also takes lists, floats
     if device not in (None, "cpu"):
         raise ValueError(f"Device not understood. Only \"cpu\" is allowed, but received: {device}")

@@ -35,7 +35,7 @@ __all__ = ["intersect1d", "isin", "setdiff1d", "setxor1d", "union1d", "unique_al
 
 def _plain_function(name: str, function: Any, multiple_results: bool = False) -> Any:
     """A non-differentiable primitive: plain results computed from plain values."""
-    prim = primitive(name, function, multiple_results)
+    prim: Any = primitive(name, function, multiple_results)
     prim.numpy_function = function
     prim.def_nondiff()
     return prim
@@ -104,10 +104,10 @@ def _gathered(x: Any, index: np.ndarray) -> Any:
     return take(ravel(x), index)
 
 
-def _unique_all_call(x: Any) -> Any:
+def unique_all(x: Any) -> Any:
     """``np.unique_all``: values (a gather from ``x``), indices, inverse, counts.
 
-    >>> _unique_all_call(np.array([3.0, 1.0, 3.0])).counts
+    >>> unique_all(np.array([3.0, 1.0, 3.0])).counts
     array([1, 2])
     """
     x = asarray(x)
@@ -115,10 +115,10 @@ def _unique_all_call(x: Any) -> Any:
     return UniqueAllResult(_gathered(x, indices), indices, inverse, counts)
 
 
-def _unique_counts_call(x: Any) -> Any:
+def unique_counts(x: Any) -> Any:
     """``np.unique_counts``: values (a gather from ``x``) and counts.
 
-    >>> _unique_counts_call(np.array([3.0, 1.0, 3.0])).values
+    >>> unique_counts(np.array([3.0, 1.0, 3.0])).values
     array([1., 3.])
     """
     x = asarray(x)
@@ -126,10 +126,10 @@ def _unique_counts_call(x: Any) -> Any:
     return UniqueCountsResult(_gathered(x, index), counts)
 
 
-def _unique_inverse_call(x: Any) -> Any:
+def unique_inverse(x: Any) -> Any:
     """``np.unique_inverse``: values (a gather from ``x``) and the inverse indices.
 
-    >>> _unique_inverse_call(np.array([3.0, 1.0, 3.0])).inverse_indices
+    >>> unique_inverse(np.array([3.0, 1.0, 3.0])).inverse_indices
     array([1, 0, 1])
     """
     x = asarray(x)
@@ -137,10 +137,10 @@ def _unique_inverse_call(x: Any) -> Any:
     return UniqueInverseResult(_gathered(x, index), inverse)
 
 
-def _unique_values_call(x: Any) -> Any:
+def unique_values(x: Any) -> Any:
     """``np.unique_values``: the distinct values of ``x`` (in NumPy's order), a gather.
 
-    >>> cr.grad(lambda x: _unique_values_call(x).sum())(np.array([3.0, 1.0, 3.0]))
+    >>> cr.grad(lambda x: unique_values(x).sum())(np.array([3.0, 1.0, 3.0]))
     array([1., 1., 0.])
     """
     x = asarray(x)
@@ -148,14 +148,10 @@ def _unique_values_call(x: Any) -> Any:
 
 
 # NumPy 2 names; on NumPy 1.x chainrule.numpy has them too (the plain NumPy has not)
-unique_all = handles(since_numpy(np, "unique_all"))(_unique_all_call)
-unique_all.__name__ = "unique_all"
-unique_counts = handles(since_numpy(np, "unique_counts"))(_unique_counts_call)
-unique_counts.__name__ = "unique_counts"
-unique_inverse = handles(since_numpy(np, "unique_inverse"))(_unique_inverse_call)
-unique_inverse.__name__ = "unique_inverse"
-unique_values = handles(since_numpy(np, "unique_values"))(_unique_values_call)
-unique_values.__name__ = "unique_values"
+handles(since_numpy(np, "unique_all"))(unique_all)
+handles(since_numpy(np, "unique_counts"))(unique_counts)
+handles(since_numpy(np, "unique_inverse"))(unique_inverse)
+handles(since_numpy(np, "unique_values"))(unique_values)
 
 
 @handles(np.intersect1d)
@@ -169,7 +165,8 @@ def intersect1d(ar1: Any, ar2: Any, assume_unique: bool = False,
     """
     ar1, ar2 = asarray(ar1), asarray(ar2)
     if not (isinstance(ar1, Tracer) or isinstance(ar2, Tracer)):
-        return np.intersect1d(ar1, ar2, assume_unique, return_indices)
+        return np.intersect1d(ar1, ar2, assume_unique=assume_unique,
+                              return_indices=return_indices)  # type: ignore[call-overload]
     index1, index2 = intersect_indices_p(ar1, ar2, assume_unique=assume_unique)
     if isinstance(ar1, Tracer):
         values = _gathered(ar1, index1)

@@ -152,3 +152,19 @@ def test_index_helpers_gather_differentiably():
         return x[np.tril_indices_from(x)].sum()
 
     np.testing.assert_array_equal(cr.grad(lower_sum)(np.ones((3, 3))), np.tril(np.ones((3, 3))))
+
+
+def _float32(value):
+    return np.asarray(value, np.float32) if np.ndim(value) else np.float32(value)
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case[0])
+def test_float32_stays_float32(case):
+    _, numpy_2_name, args, call = case
+    _applicable(numpy_2_name)
+    args = tuple(_float32(a) for a in args)
+    expected = call(np, *args)
+    ours = _primal(lambda *a: call(np, *a), args)
+    for o, e in zip(*(r if isinstance(r, (tuple, list)) else (r,) for r in (ours, expected))):
+        np.testing.assert_allclose(o, e, rtol=1e-5, atol=1e-6)
+        assert np.asarray(o).dtype == np.asarray(e).dtype

@@ -123,3 +123,11 @@ def test_intersect1d_with_a_plain_first_input_gives_its_values():
     out, tangent = cr.jvp(lambda x: np.intersect1d(X[1:], x), (X,), (np.ones_like(X),))
     np.testing.assert_array_equal(out, np.intersect1d(X[1:], X))
     np.testing.assert_array_equal(tangent, np.zeros(X.size - 1))
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case[0])
+def test_float32_stays_float32(case):
+    _, numpy_2_name, args, call = case
+    _applicable(numpy_2_name)
+    args = tuple(a.astype(np.float32) for a in args)
+    _assert_same(_primal(lambda *a: call(np, *a), args), call(np, *args))
