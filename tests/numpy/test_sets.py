@@ -94,8 +94,8 @@ def test_values_are_differentiable(case):
 
 def test_a_value_takes_its_gradient_from_its_first_occurrence():
     x = np.array([3.0, 1.0, 3.0, 2.0])
-    np.testing.assert_array_equal(cr.grad(lambda x: np.unique_values(x).sum())(x),
-                                  [1.0, 1.0, 0.0, 1.0]) if hasattr(np, "unique_values") else None
+    np.testing.assert_array_equal(cr.grad(lambda x: cnp.unique_values(x).sum())(x),
+                                  [1.0, 1.0, 0.0, 1.0])
     np.testing.assert_array_equal(cr.grad(lambda x: np.intersect1d(x, x[::-1]).sum())(x),
                                   [1.0, 1.0, 0.0, 1.0])
 
