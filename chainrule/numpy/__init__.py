@@ -41,7 +41,9 @@ _LAYER_ORDER = (
     "fft",              # also the chainrule.numpy.fft namespace
     "polynomials",      # polyval, polyfit, vander, convolve, correlate, interp
     "series",           # the chainrule.numpy.polynomial namespace (chebval, legval, ...)
+    "conversions",      # asanyarray, astype, broadcast_arrays, cumulative_sum, unwrap, polyadd, ix_
     "nondiff",
+    "sets",             # unique_*, intersect1d, union1d, setdiff1d, setxor1d, isin
     "ufunc_methods",    # reduce, accumulate, outer, at: the table __array_ufunc__ reads
     "array_methods",    # sort, ptp, compress, put: the functions behind ndarray methods
     "tracer",           # the array tracer: NumPy's protocols, operators, methods
@@ -91,13 +93,31 @@ from .views import take as take
 from .views import vsplit as vsplit
 from .views import imag as imag
 from .views import real as real
+from .conversions import apply_over_axes as apply_over_axes
+from .conversions import asanyarray as asanyarray
+from .conversions import asarray_chkfinite as asarray_chkfinite
+from .conversions import ascontiguousarray as ascontiguousarray
+from .conversions import asfortranarray as asfortranarray
+from .conversions import broadcast_arrays as broadcast_arrays
+from .conversions import cumulative_prod as cumulative_prod
+from .conversions import cumulative_sum as cumulative_sum
+from .conversions import diag_indices_from as diag_indices_from
+from .conversions import ix_ as ix_
+from .conversions import matrix_transpose as matrix_transpose
+from .conversions import polyadd as polyadd
+from .conversions import polydiv as polydiv
+from .conversions import polymul as polymul
+from .conversions import polysub as polysub
+from .conversions import tril_indices_from as tril_indices_from
+from .conversions import triu_indices_from as triu_indices_from
+from .conversions import unwrap as unwrap
 from .creation import array as array
 from .differences import diff as diff
 from .differences import ediff1d as ediff1d
 from .differences import gradient as gradient
 from .differences import trapezoid as trapezoid
 from .differences import trapz as trapz
-from .elementwise import astype as astype
+from .conversions import astype as astype
 from .creation import asarray as asarray
 from .creation import empty_like as empty_like
 from .creation import full as full
@@ -280,6 +300,15 @@ from .statistics import nanquantile as nanquantile
 from .statistics import percentile as percentile
 from .statistics import put_along_axis as put_along_axis
 from .statistics import quantile as quantile
+from .sets import intersect1d as intersect1d
+from .sets import isin as isin
+from .sets import setdiff1d as setdiff1d
+from .sets import setxor1d as setxor1d
+from .sets import union1d as union1d
+from .sets import unique_all as unique_all
+from .sets import unique_counts as unique_counts
+from .sets import unique_inverse as unique_inverse
+from .sets import unique_values as unique_values
 from .selection import apply_along_axis as apply_along_axis
 from .selection import choose as choose
 from .selection import compress as compress

@@ -228,10 +228,6 @@ UNSUPPORTED_HINTS: dict[str, str] = {
                        "or call it per element and stack: cnp.array([f(t) for t in x])",
     "numpy.frompyfunc": "write the function with array operations (np.where for branches), "
                         "or call it per element and stack: cnp.array([f(t) for t in x])",
-    "numpy.cumulative_sum": "np.cumsum(x, axis) (np.concatenate a zero first for "
-                            "include_initial=True)",
-    "numpy.cumulative_prod": "np.cumprod(x, axis) (np.concatenate a one first for "
-                             "include_initial=True)",
 }
 
 # ufunc methods: numpy.<ufunc>.<method>
@@ -262,9 +258,9 @@ def unsupported_hint(qualified_name: str) -> str | None:
 def unsupported_function_error(qualified_name: str) -> NotImplementedError:
     """The error for a NumPy function with no rule, naming it and what to write instead.
 
-    >>> print(unsupported_function_error("numpy.cumulative_sum"))  # doctest: +ELLIPSIS
-    numpy.cumulative_sum is not supported on traced values by chainrule yet (no rule in either mode).
-      Instead: np.cumsum(x, axis) ...
+    >>> print(unsupported_function_error("numpy.vectorize"))  # doctest: +ELLIPSIS
+    numpy.vectorize is not supported on traced values by chainrule yet (no rule in either mode).
+      Instead: write the function with array operations ...
     """
     hint = unsupported_hint(qualified_name)
     instead = f"  Instead: {hint}.\n  Or w" if hint is not None else "  W"
