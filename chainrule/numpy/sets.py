@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from ..core import Tracer, base_value
+from ..core import Tracer
 from .creation import asarray
 from .indexing import getitem, take
 from .joining import concatenate

@@ -11,7 +11,7 @@ finite point), or when the callback raises ``StopIteration`` (status 99).
 from __future__ import annotations
 
 import inspect
-from typing import Any, Callable
+from typing import Callable
 
 import numpy as np
 
