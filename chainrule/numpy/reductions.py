@@ -26,6 +26,7 @@ import numpy as np
 
 from ..core import Tracer, base_value
 from . import arithmetic, indexing, manipulation
+from .complex_numbers import imag, real
 from .creation import asarray
 from .elementwise import astype
 from .manipulation import diagonal
@@ -313,12 +314,11 @@ def _spread_inputs(function, a, dtype, ddof, where, mean, correction):
                  where=where, mean=mean)
     if correction is not None and correction is not np._NoValue:
         ddof = correction
-    x = _cast(a, dtype)
-    if isinstance(x, Tracer) and np.issubdtype(dtype_of(x), np.complexfloating):
-        raise NotImplementedError(
-            "numpy.var and numpy.std of complex traced values are not supported by chainrule "
-            "yet; use np.mean(np.abs(x - np.mean(x)) ** 2).")
-    return x, ddof
+    return _cast(a, dtype), ddof
+
+
+def _complex_traced(x) -> bool:
+    return isinstance(x, Tracer) and np.issubdtype(dtype_of(x), np.complexfloating)
 
 
 @handles(np.var)
@@ -330,6 +330,10 @@ def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=Non
     1.6666666666666667
     """
     x, ddof = _spread_inputs("var", a, dtype, ddof, where, mean, correction)
+    if _complex_traced(x):
+        # |z - mean z|^2 = (re - mean re)^2 + (im - mean im)^2: the variances of the parts add
+        return _output(var(real(x), axis, None, None, ddof, keepdims)
+                       + var(imag(x), axis, None, None, ddof, keepdims), out)
     result = var_p(x, axis=normalize_axis(axis, len(shape_of(x))), ddof=ddof,
                    keepdims=_keepdims(keepdims))
     return _output(result, out)
@@ -363,6 +367,8 @@ def std(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=Non
     (1.0, array([0., 0.]))
     """
     x, ddof = _spread_inputs("std", a, dtype, ddof, where, mean, correction)
+    if _complex_traced(x):
+        return _output(arithmetic.sqrt(var(x, axis, None, None, ddof, keepdims)), out)
     result = std_p(x, axis=normalize_axis(axis, len(shape_of(x))), ddof=ddof,
                    keepdims=_keepdims(keepdims))
     return _output(result, out)

@@ -112,15 +112,8 @@ def test_cumulative_edges(name, fn, np_fn, domain, rng):
             assert cr.grad(lambda x: fn(x, axis).sum())(x).shape == shape
 
 
-COMPLEX_VARIANCE = pytest.mark.xfail(
-    strict=True, raises=NotImplementedError,
-    reason="var/std of complex traced values raise in reductions.py (patch proposed: "
-           "var(z) = var(z.real) + var(z.imag))")
-
-
-@pytest.mark.parametrize("name, fn, np_fn, domain", [
-    pytest.param(*row, marks=COMPLEX_VARIANCE) if row[0] in ("var", "std") else row
-    for row in REDUCTIONS + CUMULATIVE], ids=IDS + [r[0] for r in CUMULATIVE])
+@pytest.mark.parametrize("name, fn, np_fn, domain", REDUCTIONS + CUMULATIVE,
+                         ids=IDS + [r[0] for r in CUMULATIVE])
 def test_complex_input(name, fn, np_fn, domain, rng):
     z = rng.uniform(*domain, size=(2, 3)) + 1j * rng.uniform(-1, 1, size=(2, 3))
     if name in ("max", "amax", "min", "amin"):  # NumPy orders complex numbers lexicographically
