@@ -6,8 +6,8 @@ differentiable in the coefficients and in ``x``; ``polyfit`` applies the
 pseudo-inverse of the (column-scaled) Vandermonde matrix, differentiable in
 ``y``, ``x`` and the weights; ``convolve`` multiplies by a Toeplitz matrix gathered from one
 argument (bilinear in both); ``interp`` gathers the two neighbouring points
-of each ``x``. ``np.roots`` and ``np.poly`` of a matrix need eigenvalues of a
-general matrix, which chainrule has no rule for yet.
+of each ``x``. ``np.roots`` and ``np.poly`` of a matrix use the eigenvalues of a
+general matrix (``eigen.py``): differentiable where the roots are simple.
 
 >>> cr.grad(lambda p: np.polyval(p, 2.0))(np.array([1.0, 0.0, 3.0]))
 array([4., 2., 1.])
@@ -25,6 +25,7 @@ from .arithmetic import where
 from .complex_numbers import conj, real
 from .creation import asarray, ones_like
 from .decompositions import pinv, svd
+from .eigen import eigvals
 from .elementwise import astype
 from .indexing import getitem, take
 from .joining import concatenate, stack
@@ -142,9 +143,7 @@ def poly(seq_of_zeros: Any) -> Any:
     zeros = asarray(seq_of_zeros)
     shape = shape_of(zeros)
     if len(shape) == 2 and shape[0] == shape[1] and shape[0] != 0:
-        raise NotImplementedError(
-            "np.poly of a matrix needs its eigenvalues (numpy.linalg.eigvals), which have no "
-            "rule in chainrule yet; for a symmetric matrix use np.poly(np.linalg.eigvalsh(A)).")
+        return poly(eigvals(zeros))  # the characteristic polynomial, as NumPy computes it
     if len(shape) != 1:
         raise ValueError("input must be 1d or non-empty square 2d array.")
     coefficients = np.ones(1, dtype=np.result_type(dtype_of(zeros), 1.0))
@@ -160,18 +159,33 @@ def poly(seq_of_zeros: Any) -> Any:
 
 @handles(np.roots)
 def roots(p: Any) -> Any:
-    """``np.roots``: not differentiable in chainrule yet (it needs a general eigenvalue rule).
+    """``np.roots``: the eigenvalues of the companion matrix, as NumPy computes them, so
+    differentiable where the roots are simple.
 
     >>> roots(np.array([1.0, -3.0, 2.0]))
     array([2., 1.])
+    >>> cr.jacobian(roots)(np.array([1.0, -3.0, 2.0]))  # d(roots) / d(coefficients)
+    array([[-4., -2., -1.],
+           [ 1.,  1.,  1.]])
     """
-    if isinstance(p, Tracer):
-        raise NotImplementedError(
-            "np.roots needs the eigenvalues of the companion matrix (numpy.linalg.eigvals), "
-            "which have no rule in chainrule yet.\n  Find the roots on the plain values "
-            "(np.roots(cr.stop_gradient(p))) and refine them with Newton steps written with "
-            "np.polyval, which are differentiable.")
-    return np.roots(p)
+    p = asarray(p)
+    if len(shape_of(p)) != 1:
+        raise ValueError("Input must be a rank-1 array.")
+    nonzero = np.nonzero(np.asarray(base_value(p)))[0]  # the data decides the degree
+    if len(nonzero) == 0:
+        return np.array([])
+    trailing = shape_of(p)[0] - nonzero[-1] - 1
+    p = getitem(p, slice(int(nonzero[0]), int(nonzero[-1]) + 1))
+    n = shape_of(p)[0]
+    found = None
+    if n > 1:
+        first = reshape(-getitem(p, slice(1, None)) / getitem(p, 0), (1, n - 1))
+        companion = concatenate([first, np.eye(n - 2, n - 1, dtype=dtype_of(first))])
+        found = eigvals(companion)
+    if trailing == 0:
+        return found if found is not None else np.zeros(0, dtype_of(p))
+    zeros = np.zeros(trailing, found.dtype if found is not None else dtype_of(p))
+    return zeros if found is None else concatenate([found, zeros])
 
 
 # -- polyfit: least squares by the pseudo-inverse ---------------------------------
