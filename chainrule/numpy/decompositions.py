@@ -5,8 +5,8 @@ singular values, constant rank. Cholesky and eigh read one triangle of their
 input, as NumPy does. eigh's derivatives are those of that function (the
 gradient flows into the triangle ``UPLO`` names); cholesky's are those of the
 symmetric (Hermitian) matrix (the perturbation is symmetrized), as in JAX.
-cholesky, svd, svdvals and pinv take real and complex matrices; eigh and
-eigvalsh real ones.
+cholesky, svd, svdvals, pinv, eigh and eigvalsh take real and complex
+matrices.
 
 Complex reverse rules are written as the literature writes them, in the
 conjugate convention (the gradient ``G`` with ``d loss = Re tr(G^H dA)``), and
@@ -35,20 +35,6 @@ def _col(x):  # (..., n) -> (..., n, 1)
 
 def _solve(a, b):
     return solve_p(a, b)
-
-
-def _real_only(rule):
-    """The rule, refusing complex input: the Hermitian eigh rules need conjugates."""
-    def checked(first, ans, a, **params):
-        if np.issubdtype(dtype_of(a), np.complexfloating):
-            raise NotImplementedError(
-                "chainrule differentiates eigh and eigvalsh of real matrices only; the "
-                "complex (Hermitian) rules are not written yet.\n"
-                "  For a Hermitian matrix use np.linalg.eig / eigvals or "
-                "np.linalg.svd(a, hermitian=True), which take complex matrices.")
-        return rule(first, ans, a, **params)
-
-    return checked
 
 
 def _is_complex(x) -> bool:
@@ -160,35 +146,37 @@ def _strict_triangle(n, like, UPLO):
 
 
 def _eigh_vjp(g, ans, a, UPLO):
-    # eigh reads S = T + T.T - diag(T) from the triangle T that UPLO names; with M the
-    # cotangent of S's entries (V middle V^T), T's is M + M.T off the diagonal, M on it,
-    # and the other triangle's is 0: the gradient of the function NumPy evaluates.
+    # eigh reads the Hermitian S = T + T^H - diag(T) (the diagonal's real part) from the
+    # triangle T that UPLO names. In the conjugate convention (see _conjugate_convention),
+    # with M the gradient of S's entries (V middle V^H), T's is M + M^H off the diagonal,
+    # Re M on it, and the other triangle's is 0: the gradient of the function NumPy
+    # evaluates. For real matrices this is M + M^T and M.
     w, v = ans
     gw, gv = g
-    middle = None if gw is None else _diag_embed(gw)
+    middle = None if gw is None else _diag_embed(_real_part(gw))
     if gv is not None:
-        rotated = _eigh_f(w) * matmul(_swap_last(v), gv)
+        rotated = _eigh_f(w) * matmul(_herm(v), gv)
         middle = rotated if middle is None else middle + rotated
-    m = matmul(v, matmul(middle, _swap_last(v)))
+    m = matmul(v, matmul(middle, _herm(v)))
     n = shape_of(a)[-1]
-    return ((m + _swap_last(m)) * _strict_triangle(n, m, UPLO) + m * _eye(n, m),)
+    return ((m + _herm(m)) * _strict_triangle(n, m, UPLO) + _real_part(m) * _eye(n, m),)
 
 
 def _eigh_jvp(tangents, ans, a, UPLO):
-    # the change of S = T + T.T - diag(T) (see _eigh_vjp) along the tangent of a
+    # the change of S = T + T^H - diag(T) (see _eigh_vjp) along the tangent of a
     w, v = ans
     t = tangents[0]
     n = shape_of(a)[-1]
     strict = t * _strict_triangle(n, t, UPLO)
-    symmetric = strict + _swap_last(strict) + t * _eye(n, t)
-    rotated = matmul(_swap_last(v), matmul(symmetric, v))
-    return _diagonal(rotated), matmul(v, _eigh_f(w) * rotated)
+    hermitian = strict + _herm(strict) + _real_part(t) * _eye(n, t)
+    rotated = matmul(_herm(v), matmul(hermitian, v))
+    return _real_part(_diagonal(rotated)), matmul(v, _eigh_f(w) * rotated)
 
 
 eigh_p = primitive("linalg.eigh", lambda a, UPLO: tuple(np.linalg.eigh(a, UPLO)),
                    multiple_results=True)
-eigh_p.def_vjp_joint(_real_only(_eigh_vjp))
-eigh_p.def_jvp_joint(_real_only(_eigh_jvp))
+eigh_p.def_vjp_joint(_conjugate_convention(_eigh_vjp))
+eigh_p.def_jvp_joint(_eigh_jvp)
 
 
 @handles(np.linalg.eigh)
