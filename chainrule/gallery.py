@@ -22,6 +22,7 @@ from typing import Any, Callable
 import numpy as np
 
 from . import plot
+from .__main__ import taylor_sin
 from .drawing import draw
 from .graph import trace
 from .scalar import Scalar
@@ -36,15 +37,6 @@ def running_example(x1: Any, x2: Any) -> Any:
 def tutorial_loss(a: Any, b: Any) -> Any:
     """The Scalar tutorial's ``L = b((a + b)(a - b))``."""
     return b * ((a + b) * (a - b))
-
-
-def taylor_sin(x: Any, terms: int = 20) -> Any:
-    """sin(x) from its Taylor series, a plain Python loop."""
-    total, term = 0.0, x
-    for n in range(terms):
-        total = total + term
-        term = -term * x * x / ((2 * n + 2) * (2 * n + 3))
-    return total
 
 
 def _graph_picture(drawing: Any, target: pathlib.Path, notes: list) -> pathlib.Path:
