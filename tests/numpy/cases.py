@@ -1,5 +1,10 @@
 """Helpers for test tables whose rows are (numpy function, args, kwargs, shapes)."""
 
+import numpy as np
+import pytest
+
+import chainrule as cr
+
 
 def case_id(case):
     """A readable test id: ``roll(1, axis=0)``."""
@@ -15,3 +20,14 @@ def applied(function, args, kwargs, name):
 
     apply.__name__ = name
     return apply
+
+
+def require_numpy_function(name):
+    """Skip the row when this NumPy lacks ``np.<name>`` (a NumPy 2 addition); None: always run."""
+    if name is not None and not hasattr(np, name):
+        pytest.skip(f"np.{name} came with NumPy 2; this is NumPy {np.__version__}")
+
+
+def traced_value(function, args):
+    """``function(*args)`` evaluated on traced values (the primal output of a JVP)."""
+    return cr.jvp(function, args, tuple(np.ones_like(a) for a in args))[0]

@@ -10,6 +10,7 @@ import pytest
 import chainrule as cr
 import chainrule.numpy as cnp
 from chainrule.core import Tracer
+from cases import require_numpy_function, traced_value
 
 A = np.array([0.3, -1.2, 2.0, 0.7])
 M = np.array([[0.5, -1.0, 2.0], [1.5, 0.2, -0.4]])
@@ -59,16 +60,6 @@ CASES = [
 ]
 
 
-def _applicable(numpy_2_name):
-    if numpy_2_name is not None and not hasattr(np, numpy_2_name):
-        pytest.skip(f"np.{numpy_2_name} came with NumPy 2; this is NumPy {np.__version__}")
-
-
-def _primal(function, args):
-    """``function(*args)`` evaluated on traced values (the primal output of a JVP)."""
-    return cr.jvp(function, args, tuple(np.ones_like(a) for a in args))[0]
-
-
 def _assert_same(ours, expected):
     if isinstance(expected, (tuple, list)):
         assert type(ours) is type(expected) and len(ours) == len(expected)
@@ -83,16 +74,16 @@ def _assert_same(ours, expected):
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case[0])
 def test_values_equal_numpy(case):
     _, numpy_2_name, args, call = case
-    _applicable(numpy_2_name)
+    require_numpy_function(numpy_2_name)
     expected = call(np, *args)
-    _assert_same(_primal(lambda *a: call(np, *a), args), expected)
+    _assert_same(traced_value(lambda *a: call(np, *a), args), expected)
     _assert_same(call(cnp, *args), expected)
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case[0])
 def test_derivatives(case):
     name, numpy_2_name, args, call = case
-    _applicable(numpy_2_name)
+    require_numpy_function(numpy_2_name)
 
     def f(*a):
         return call(np, *a)
@@ -113,13 +104,13 @@ def test_asarray_chkfinite_refuses_non_finite_values():
 
 
 def test_cumulative_sum_asks_for_axis_as_numpy_does():
-    _applicable("cumulative_sum")
+    require_numpy_function("cumulative_sum")
     with pytest.raises(ValueError, match="axis"):
         cr.grad(lambda x: np.cumulative_sum(x).sum())(M)
 
 
 def test_matrix_transpose_of_a_vector_is_refused():
-    _applicable("matrix_transpose")
+    require_numpy_function("matrix_transpose")
     with pytest.raises(ValueError, match="at least 2-dimensional"):
         cr.jvp(np.matrix_transpose, (A,), (A,))
 
@@ -161,10 +152,10 @@ def _float32(value):
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case[0])
 def test_float32_stays_float32(case):
     _, numpy_2_name, args, call = case
-    _applicable(numpy_2_name)
+    require_numpy_function(numpy_2_name)
     args = tuple(_float32(a) for a in args)
     expected = call(np, *args)
-    ours = _primal(lambda *a: call(np, *a), args)
+    ours = traced_value(lambda *a: call(np, *a), args)
     for o, e in zip(*(r if isinstance(r, (tuple, list)) else (r,) for r in (ours, expected))):
         np.testing.assert_allclose(o, e, rtol=1e-5, atol=1e-6)
         assert np.asarray(o).dtype == np.asarray(e).dtype

@@ -11,6 +11,7 @@ import pytest
 import chainrule as cr
 import chainrule.numpy as cnp
 from chainrule.core import Tracer
+from cases import require_numpy_function, traced_value
 
 X = np.array([0.7, -1.3, 2.1, 0.4, 1.6])
 Y = np.array([[0.9, -0.2], [1.1, 0.3]])
@@ -45,15 +46,6 @@ CASES = [
 ]
 
 
-def _applicable(numpy_2_name):
-    if numpy_2_name is not None and not hasattr(np, numpy_2_name):
-        pytest.skip(f"np.{numpy_2_name} came with NumPy 2; this is NumPy {np.__version__}")
-
-
-def _primal(function, args):
-    return cr.jvp(function, args, tuple(np.ones_like(a) for a in args))[0]
-
-
 def _assert_same(ours, expected):
     if isinstance(expected, tuple):
         assert len(ours) == len(expected)
@@ -74,16 +66,16 @@ def _values(result):
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case[0])
 def test_values_equal_numpy(case):
     _, numpy_2_name, args, call = case
-    _applicable(numpy_2_name)
+    require_numpy_function(numpy_2_name)
     expected = call(np, *args)
-    _assert_same(_primal(lambda *a: call(np, *a), args), expected)
+    _assert_same(traced_value(lambda *a: call(np, *a), args), expected)
     _assert_same(call(cnp, *args), expected)
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case[0])
 def test_values_are_differentiable(case):
     name, numpy_2_name, args, call = case
-    _applicable(numpy_2_name)
+    require_numpy_function(numpy_2_name)
 
     def f(*a):
         return _values(call(np, *a))
@@ -128,6 +120,6 @@ def test_intersect1d_with_a_plain_first_input_gives_its_values():
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case[0])
 def test_float32_stays_float32(case):
     _, numpy_2_name, args, call = case
-    _applicable(numpy_2_name)
+    require_numpy_function(numpy_2_name)
     args = tuple(a.astype(np.float32) for a in args)
-    _assert_same(_primal(lambda *a: call(np, *a), args), call(np, *args))
+    _assert_same(traced_value(lambda *a: call(np, *a), args), call(np, *args))
