@@ -248,10 +248,12 @@ from .products import einsum as einsum
 from .products import inner as inner
 from .products import kron as kron
 from .products import matmul as matmul
+from .products import matvec as matvec
 from .products import outer as outer
 from .products import tensordot as tensordot
 from .products import vdot as vdot
 from .products import vecdot as vecdot
+from .products import vecmat as vecmat
 from .reductions import amax as amax
 from .reductions import amin as amin
 from .reductions import average as average
@@ -338,8 +340,6 @@ from .trig import sinc as sinc
 from .trig import sinh as sinh
 from .trig import tan as tan
 from .trig import tanh as tanh
-from .ufunc_methods import matvec as matvec
-from .ufunc_methods import vecmat as vecmat
 from .ufuncs import copysign as copysign
 from .ufuncs import divmod as divmod  # noqa: A004
 from .ufuncs import float_power as float_power

@@ -397,22 +397,30 @@ if since_numpy(np, "vecdot") is not None:
 handles(since_numpy(np.linalg, "vecdot"))(vecdot)
 
 
-def matvec(x1: Any, x2: Any, /) -> Any:
+def _no_gufunc_options(name: str, options: dict) -> None:
+    if options:
+        raise NotImplementedError(f"np.{name} with {sorted(options)} is not supported on "
+                                  "traced values; move the axes with np.moveaxis first.")
+
+
+def matvec(x1: Any, x2: Any, /, **options: Any) -> Any:
     """``np.matvec`` (NumPy 2.2+): matrix times vector over the last axes, broadcast.
 
     >>> matvec(np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([1.0, 1.0]))
     array([3., 7.])
     """
+    _no_gufunc_options("matvec", options)
     x1, x2 = _array(x1), _array(x2)
     return matmul(x1, expand_dims(x2, -1))[..., 0]
 
 
-def vecmat(x1: Any, x2: Any, /) -> Any:
+def vecmat(x1: Any, x2: Any, /, **options: Any) -> Any:
     """``np.vecmat`` (NumPy 2.2+): the (conjugated) vector times matrix, broadcast.
 
     >>> vecmat(np.array([1.0, 1.0]), np.array([[1.0, 2.0], [3.0, 4.0]]))
     array([4., 6.])
     """
+    _no_gufunc_options("vecmat", options)
     x1, x2 = _array(x1), _array(x2)
     if np.issubdtype(dtype_of(x1), np.complexfloating):
         x1 = np.conjugate(x1)
@@ -421,4 +429,4 @@ def vecmat(x1: Any, x2: Any, /) -> Any:
 
 for _name, _function in (("matvec", matvec), ("vecmat", vecmat)):
     if since_numpy(np, _name) is not None:
-        UFUNCS[getattr(np, _name)] = _function
+        UFUNCS[getattr(np, _name)] = _function  # gufuncs arrive through __array_ufunc__

@@ -1,7 +1,6 @@
 """The methods of NumPy's ufuncs on traced arrays (``np.add.reduce(x)``,
 ``np.maximum.accumulate(x)``, ``np.multiply.outer(x, y)``, ``np.add.at(x, i, v)``),
-in one table, ``UFUNC_METHODS``, that ``__array_ufunc__`` reads; and the two
-gufuncs built from products, ``matvec`` and ``vecmat`` (NumPy 2.2).
+in one table, ``UFUNC_METHODS``, that ``__array_ufunc__`` reads.
 
 Every binary ufunc chainrule knows gets each method that NumPy defines for it:
 
@@ -33,13 +32,11 @@ from ..core import Primitive, Tracer, base_value
 
 # every file that routes ufuncs, so that all of them are in UFUNCS when the table is built
 from . import arithmetic, complex_numbers, exp_log, nondiff, reductions, trig, ufuncs  # noqa: F401
-from .complex_numbers import conjugate
 from .indexing import getitem, scatter_add_p, setitem
 from .joining import stack
 from .manipulation import broadcast_to, moveaxis, reshape
 from .mutation import LOST_DERIVATIVE_HINT, update
-from .products import einsum
-from .wrap import UFUNCS, dtype_of, shape_of, since_numpy
+from .wrap import UFUNCS, dtype_of, shape_of
 
 
 def _differentiable(function: Callable) -> bool:
@@ -235,36 +232,3 @@ def method_table(routes: dict) -> dict:
 
 
 UFUNC_METHODS: dict = method_table(UFUNCS)
-
-
-# -- matvec and vecmat (gufuncs of NumPy 2.2): contractions over the last axis -------------
-
-def _no_gufunc_options(name, options):
-    if options:
-        raise NotImplementedError(f"np.{name} with {sorted(options)} is not supported on "
-                                  "traced values; move the axes with np.moveaxis first.")
-
-
-def matvec(x1: Any, x2: Any, **options: Any) -> Any:
-    """``np.matvec``: the matrix-vector product over the last axes, broadcasting the rest.
-
-    >>> matvec(np.eye(2) * 2.0, np.array([1.0, 3.0]))
-    array([2., 6.])
-    """
-    _no_gufunc_options("matvec", options)
-    return einsum("...ij,...j->...i", x1, x2)
-
-
-def vecmat(x1: Any, x2: Any, **options: Any) -> Any:
-    """``np.vecmat``: the (conjugated) vector-matrix product over the last axes.
-
-    >>> vecmat(np.array([1.0, 3.0]), np.eye(2) * 2.0)
-    array([2., 6.])
-    """
-    _no_gufunc_options("vecmat", options)
-    return einsum("...i,...ij->...j", conjugate(x1), x2)
-
-
-for _name, _function in (("matvec", matvec), ("vecmat", vecmat)):
-    if since_numpy(np, _name) is not None:
-        UFUNCS[since_numpy(np, _name)] = _function  # gufuncs arrive through __array_ufunc__
