@@ -40,7 +40,7 @@ def _unwrap(leaves: list, level: Any) -> tuple[list, list]:
     for leaf in leaves:
         if isinstance(leaf, Tracer) and leaf.level is level:
             primals.append(leaf.primal)
-            parents.append(leaf.node if isinstance(level, ReverseLevel) else leaf.tangent)
+            parents.append(leaf.level_data)
         else:
             primals.append(leaf)
             parents.append(None)
@@ -192,7 +192,7 @@ class custom_jvp:
             rule(unflatten(in_tree, primals), unflatten(in_tree, tangents)), self._must_return)
         out_leaves, out_tree = flatten(output)
         tangent_leaves = _check_rule_tangent(output, tangent_out, name_of(self))
-        return unflatten(out_tree, [core.new_tracer(o, level, None, t)
+        return unflatten(out_tree, [core.new_tracer(o, level, t)
                                     for o, t in zip(out_leaves, tangent_leaves)])
 
     def _transposed(self, rule, level, leaves, in_tree, primals, parents):

@@ -38,7 +38,6 @@ import numpy as np
 from . import drawing
 from .core import Level, Primitive, Tracer, bind, flatten, new_level, new_tracer, unflatten
 from .core import register_tracer_type
-from .core.errors import MissingRuleError
 from .core.forward import push_forward
 from .core.reverse import SparseCotangent
 from .core.vspace import zeros_like
@@ -125,11 +124,11 @@ class GraphLevel(Level):
                     primal = value.primal
                     lower = lower or isinstance(primal, Tracer)
                     primals.append(primal)
-                    if value.node is None:  # a traced constant (np.zeros(n, like=x))
+                    if value.level_data is None:  # a traced constant (np.zeros(n, like=x))
                         constants.append(primal)
                         continue
                     constants.append(None)
-                    sources.append((position, value.node.index))
+                    sources.append((position, value.level_data.index))
                     continue
                 lower = True
             primals.append(value)
@@ -159,11 +158,11 @@ class GraphLevel(Level):
     def guard(self, tracer: Tracer, convert: Callable) -> Any:
         """Python asks for ``convert(tracer)`` (a branch, a count, a number): record it."""
         value = convert(tracer.primal)  # a lower level's tracer converts itself
-        if tracer.node is None or not self.active:
+        if tracer.level_data is None or not self.active:
             # a traced constant (the same on every replay), or a tracer kept in a recorded
             # parameter (reshape(x, (n, -1))): its value is guarded where it was computed
             return value
-        node = tracer.node  # the node it holds now (an assignment may have moved it)
+        node = tracer.level_data  # the node it holds now (an assignment may have moved it)
         guard = Guard(node.index, convert, value, user_location())
         node.guards = (node.guards or []) + [guard]
         self.guards.append(guard)
@@ -211,8 +210,8 @@ def trace(function: Callable, *args: Any) -> "Graph":
     out_leaves, out_tree = flatten(output)
     outputs = []
     for leaf in out_leaves:
-        if isinstance(leaf, Tracer) and leaf.level is level and leaf.node is not None:
-            outputs.append((leaf.node.index, None))
+        if isinstance(leaf, Tracer) and leaf.level is level and leaf.level_data is not None:
+            outputs.append((leaf.level_data.index, None))
         elif isinstance(leaf, Tracer) and leaf.level is level:
             outputs.append((None, leaf.primal))
         else:
@@ -350,10 +349,7 @@ class Graph:
             if primitive is select:
                 per_node[node.index] = incoming[0][node.params["index"]]  # type: ignore[index]
                 continue
-            if not primitive.forward_complete:
-                for position, tangent in enumerate(incoming):
-                    if tangent is not None and not primitive.has_jvp(position):
-                        raise MissingRuleError(primitive.name, "forward", position)
+            primitive.check_rules("jvp", incoming)
             per_node[node.index] = push_forward(primitive, incoming, values[node.index],
                                                 self._arguments(node, values), node.params)
         self.tangents[drawing.seed_text(seeds)] = per_node
@@ -467,24 +463,18 @@ def pull_back(node: Node, g: Any, args: list, ans: Any, adjoints: list) -> None:
     if primitive.nondiff:
         return
     params = node.params
-    if not primitive.reverse_complete:
-        for position, _ in node.sources:
-            if not primitive.has_vjp(position):
-                raise MissingRuleError(primitive.name, "reverse", position)
+    wanted = [False] * len(args)
+    for position, _ in node.sources:
+        wanted[position] = True
+    primitive.check_rules("vjp", wanted)
     if primitive.partials is not None:
         for position, source in node.sources:
             factor = primitive.partials[position](ans, *args, **params)
             _accumulate(adjoints, source,
                         primitive.cotangent_from_partial(g, factor, position, args, params))
         return
-    if primitive.vjp_joint is not None:
-        contributions = primitive.vjp_joint(g.values if type(g) is SparseCotangent else g,
-                                            ans, *args, **params)
-        for position, source in node.sources:
-            if contributions[position] is not None:
-                _accumulate(adjoints, source, contributions[position])
-        return
+    contributions = primitive.rules["vjp"](g.values if type(g) is SparseCotangent else g,
+                                           ans, tuple(args), params, tuple(wanted))
     for position, source in node.sources:
-        cotangent = primitive.vjp_rules[position](g, ans, *args, **params)
-        if cotangent is not None:
-            _accumulate(adjoints, source, cotangent)
+        if position < len(contributions) and contributions[position] is not None:
+            _accumulate(adjoints, source, contributions[position])

@@ -78,7 +78,7 @@ class ScalarLevel(Level):
         if primitive.nondiff:
             return data  # piecewise constant (a comparison, floor): a plain value
         for argnum, arg in enumerate(args):
-            if isinstance(arg, Scalar) and not primitive.has_vjp(argnum):
+            if isinstance(arg, Scalar) and not primitive.has_rule("vjp", argnum):
                 raise MissingRuleError(primitive.name, "reverse", argnum)
         out = Scalar(data)
         out.primitive, out.args, out.params = primitive, args, params
@@ -240,7 +240,7 @@ def argument_cotangents(node: Scalar, g: Any, ans: Any, args: Any) -> list:
     """The cotangent of each argument of ``node`` given its own, ``g`` (None: zero).
 
     Called exactly as ``chainrule.core.reverse.backward`` calls the rules: the
-    primitive's joint rule if it has one, else one rule per Scalar argument.
+    primitive's reverse-mode rule, for the Scalar arguments.
 
     >>> x = cr.Scalar(2.0); y = x * 3.0
     >>> argument_cotangents(y, 1.0, y.data, [2.0, 3.0])
@@ -248,11 +248,8 @@ def argument_cotangents(node: Scalar, g: Any, ans: Any, args: Any) -> list:
     """
     primitive: Any = node.primitive  # never None: a leaf has no arguments to send to
     params = node.params
-    if primitive.vjp_joint is not None:
-        return list(primitive.vjp_joint(g, ans, *args, **params))
-    rules = primitive.vjp_rules
-    return [rules[argnum](g, ans, *args, **params) if isinstance(arg, Scalar) else None
-            for argnum, arg in enumerate(node.args)]
+    wanted = tuple(isinstance(arg, Scalar) for arg in node.args)
+    return list(primitive.rules["vjp"](g, ans, tuple(args), params, wanted))
 
 
 def _ancestors(root: Scalar) -> set:

@@ -12,7 +12,6 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from . import vspace
-from .errors import MissingRuleError
 from .primitive import Primitive
 from .trace import Level, Tracer, bind, new_level, new_tracer, tracer_type_of
 from .tree import flatten, unflatten
@@ -35,7 +34,7 @@ class ForwardLevel(Level):
                     primal = value.primal
                     if isinstance(primal, Tracer):
                         lower = True
-                    tangent = value.tangent
+                    tangent = value.level_data
                     if tangent is not None:
                         moving = True
                     primals.append(primal)
@@ -50,11 +49,9 @@ class ForwardLevel(Level):
             ans = primitive.impl(*primals, **params)
         if primitive.nondiff or not moving:
             return ans
-        if not primitive.forward_complete:
-            for argnum, tangent in enumerate(tangents):
-                if tangent is not None and not primitive.has_jvp(argnum):
-                    raise MissingRuleError(primitive.name, "forward", argnum)
-        tangent_out = push_forward(primitive, tangents, ans, primals, params)
+        if "jvp" not in primitive.complete:
+            primitive.check_rules("jvp", tangents)
+        tangent_out = primitive.rules["jvp"](tangents, ans, primals, params)
         return self.wrap(primitive, ans, tangent_out)
 
     def wrap(self, primitive: Primitive, ans: Any, tangent_out: Any) -> Any:
@@ -62,28 +59,17 @@ class ForwardLevel(Level):
         if tangent_out is None:
             return ans
         if not primitive.multiple_results:
-            return tracer_type_of(ans)(ans, self, None, tangent_out)
+            return tracer_type_of(ans)(ans, self, tangent_out)
         return tuple(
-            value if tangent is None else new_tracer(value, self, None, tangent)
+            value if tangent is None else new_tracer(value, self, tangent)
             for value, tangent in zip(ans, tangent_out)
         )
 
 
 def push_forward(primitive: Primitive, tangents: list, ans: Any, primals: Any,
                  params: dict) -> Any:
-    """The output tangent of one operation: its JVP rules applied to ``tangents``."""
-    if primitive.jvp_joint is not None:
-        return primitive.jvp_joint(tangents, ans, *primals, **params)
-    tangent_out = None
-    rules = primitive.jvp_rules
-    for argnum, tangent in enumerate(tangents):
-        if tangent is None:
-            continue
-        contribution = rules[argnum](tangent, ans, *primals, **params)
-        if contribution is None:
-            continue
-        tangent_out = contribution if tangent_out is None else tangent_out + contribution
-    return tangent_out
+    """The output tangent of one operation: its JVP rule applied to ``tangents``."""
+    return primitive.rules["jvp"](tangents, ans, primals, params)
 
 
 def jvp(function: Callable, primals: tuple, tangents: tuple) -> tuple[Any, Any]:
@@ -101,7 +87,7 @@ def jvp(function: Callable, primals: tuple, tangents: tuple) -> tuple[Any, Any]:
         )
     level = ForwardLevel()
     with new_level(level):
-        inputs = [new_tracer(leaf, level, None, tangent)
+        inputs = [new_tracer(leaf, level, tangent)
                   for leaf, tangent in zip(leaves, tangent_leaves)]
         output = function(*unflatten(in_tree, inputs))
     out_leaves, out_tree = flatten(output)
@@ -110,7 +96,7 @@ def jvp(function: Callable, primals: tuple, tangents: tuple) -> tuple[Any, Any]:
     for leaf in out_leaves:
         if isinstance(leaf, Tracer) and leaf.level is level:
             values.append(leaf.primal)
-            out_tangents.append(leaf.tangent)
+            out_tangents.append(leaf.level_data)
         else:
             values.append(leaf)
             out_tangents.append(vspace.zeros_like(leaf))

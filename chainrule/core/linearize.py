@@ -13,8 +13,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from . import vspace
-from .errors import MissingRuleError
-from .forward import jvp, push_forward
+from .forward import jvp
 from .reverse import Recording, project
 from .tree import flatten, unflatten
 
@@ -22,7 +21,7 @@ from .tree import flatten, unflatten
 def _replayable(tape: list) -> bool:
     return all(
         node.primitive is None or node.primitive is project
-        or node.primitive.jvp_rules or node.primitive.jvp_joint is not None
+        or "jvp" in node.primitive.rules
         for node in tape
     )
 
@@ -66,11 +65,9 @@ def sweep(tape: list, seeds: list) -> list:
                 tangent_out = contribution if tangent_out is None else tangent_out + contribution
             tangents[index] = tangent_out
             continue
-        if not primitive.forward_complete:
-            for argnum, tangent in enumerate(incoming):
-                if tangent is not None and not primitive.has_jvp(argnum):
-                    raise MissingRuleError(primitive.name, "forward", argnum)
-        tangents[index] = push_forward(primitive, incoming, node.ans, node.args, node.params)
+        if "jvp" not in primitive.complete:
+            primitive.check_rules("jvp", incoming)
+        tangents[index] = primitive.rules["jvp"](incoming, node.ans, node.args, node.params)
     return tangents
 
 

@@ -1,5 +1,5 @@
-"""``Primitive``: one differentiable operation owning its raw implementation and
-both derivative rules. The one registry every mode reads.
+"""``Primitive``: one operation owning its raw implementation and one rule
+table per interpreter. The one registry every level reads.
 
 Rules are written with wrapped (traced) operations, so the derivative of a
 rule is itself traced: that is what makes every order and every mix of modes
@@ -19,7 +19,11 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from . import vspace
+from .errors import MissingRuleError
 from .trace import Tracer
+
+# The interpreters with rule tables, and the mode each names in messages.
+MODE_OF = {"jvp": "forward", "vjp": "reverse", "batch": "batching"}
 
 
 def tape_only(*args: Any, **params: Any) -> Any:
@@ -28,38 +32,42 @@ def tape_only(*args: Any, **params: Any) -> Any:
 
 
 class Primitive:
-    """A differentiable operation: ``impl`` plus a VJP rule and a JVP rule.
+    """An operation: ``impl`` plus one rule per interpreter (``vjp``, ``jvp``, ``batch``).
 
-    Per-argument rules (``def_vjp(rule0, rule1, ...)``) are called only for
-    the arguments that are being differentiated:
+    Rules are declared in the form that reads best for the operation and
+    stored in one internal form per interpreter, so each level has one code
+    path and one missing-rule check:
 
-    - VJP rule ``i``: ``(g, ans, *args, **params) -> cotangent of args[i]``
-    - JVP rule ``i``: ``(t, ans, *args, **params) -> tangent of the output
-      contributed by the tangent ``t`` of args[i]``
+    - ``rules["vjp"](g, ans, args, params, wanted)``: a sequence with one
+      cotangent per argument (None for zero); only arguments ``wanted`` marks
+      are computed.
+    - ``rules["jvp"](tangents, ans, args, params)``: the output tangent;
+      ``tangents`` holds None for a zero.
+    - ``rules["batch"](args, batched, params)``: the output with the batch axis
+      first, where ``batched[i]`` says whether ``args[i]`` carries it.
 
-    A joint rule sees every argument at once, for operations where that is
-    clearer (``def_vjp_joint``, ``def_jvp_joint``). ``None`` stands for a
-    symbolic zero everywhere: no arrays of zeros are built to be added.
+    Per-argument declarations (``def_vjp(rule0, rule1, ...)``, called only for
+    the arguments differentiated) and joint ones (``def_vjp_joint``) become
+    that form; ``covered[interpreter]`` records which arguments have a rule.
+    ``None`` stands for a symbolic zero everywhere: no arrays of zeros are
+    built to be added.
     """
 
     __slots__ = (
-        "name", "impl", "vjp_rules", "vjp_joint", "jvp_rules", "jvp_joint",
-        "nondiff", "multiple_results", "reverse_complete", "forward_complete", "partials",
-        "__weakref__",
+        "name", "impl", "rules", "covered", "complete", "nondiff", "multiple_results",
+        "partials", "__weakref__",
     )
 
     def __init__(self, name: str, impl: Callable, multiple_results: bool = False):
         self.name = name
         self.impl = impl
-        self.vjp_rules: tuple = ()  # empty: no rule yet
-        self.vjp_joint: Callable | None = None
-        self.jvp_rules: tuple = ()
-        self.jvp_joint: Callable | None = None
+        self.rules: dict[str, Callable] = {}
+        # per interpreter: one flag per argument (an empty tuple: every argument)
+        self.covered: dict[str, tuple] = {}
+        # the interpreters whose rule covers every argument: the hot path skips checking
+        self.complete: set[str] = set()
         self.nondiff = False
         self.multiple_results = multiple_results
-        # True when every argument has a rule, so the hot path can skip checking
-        self.reverse_complete = False
-        self.forward_complete = False
         # elementwise operations: one partial-derivative function per argument
         self.partials: tuple | None = None
 
@@ -78,25 +86,81 @@ class Primitive:
             raise top.inactive_error()
         return top.process(self, args, params)
 
+    def def_rule(self, interpreter: str, rule: Callable, covered: tuple = ()) -> None:
+        """Store ``rule``, already in ``interpreter``'s internal form (see the class).
+
+        ``covered``: one flag per argument that has a rule; empty means all do.
+        """
+        self.rules[interpreter] = rule
+        self.covered[interpreter] = tuple(covered)
+        if all(covered):
+            self.complete.add(interpreter)
+        else:
+            self.complete.discard(interpreter)
+
     def def_vjp(self, *rules: Callable | None) -> None:
-        """Reverse-mode rules, one per argument (``None`` for non-differentiable ones)."""
-        self.vjp_rules = rules
-        self.reverse_complete = self.vjp_joint is not None or None not in rules
+        """Reverse-mode rules, one per argument (``None`` for non-differentiable ones):
+        ``rule(g, ans, *args, **params) -> cotangent of that argument``."""
+        def vjp(g: Any, ans: Any, args: tuple, params: dict, wanted: tuple) -> list:
+            return [rule(g, ans, *args, **params) if want else None
+                    for rule, want in zip(rules, wanted)]
+
+        self.def_rule("vjp", vjp, tuple(rule is not None for rule in rules))
 
     def def_jvp(self, *rules: Callable | None) -> None:
-        """Forward-mode rules, one per argument (``None`` for non-differentiable ones)."""
-        self.jvp_rules = rules
-        self.forward_complete = self.jvp_joint is not None or None not in rules
+        """Forward-mode rules, one per argument (``None`` for non-differentiable ones):
+        ``rule(t, ans, *args, **params) -> that argument's share of the output tangent``."""
+        def jvp(tangents: list, ans: Any, args: tuple, params: dict) -> Any:
+            tangent_out = None
+            for rule, tangent in zip(rules, tangents):
+                if tangent is None:
+                    continue
+                contribution = rule(tangent, ans, *args, **params)
+                if contribution is not None:
+                    tangent_out = (contribution if tangent_out is None
+                                   else tangent_out + contribution)
+            return tangent_out
+
+        self.def_rule("jvp", jvp, tuple(rule is not None for rule in rules))
 
     def def_vjp_joint(self, rule: Callable) -> None:
         """``rule(g, ans, *args, **params) -> tuple of cotangents`` (None for zero)."""
-        self.vjp_joint = rule
-        self.reverse_complete = True
+        self.def_rule("vjp", lambda g, ans, args, params, wanted: rule(g, ans, *args, **params))
 
     def def_jvp_joint(self, rule: Callable) -> None:
         """``rule(tangents, ans, *args, **params) -> output tangent``; tangents hold None for zero."""
-        self.jvp_joint = rule
-        self.forward_complete = True
+        self.def_rule("jvp", lambda tangents, ans, args, params: rule(tangents, ans, *args,
+                                                                       **params))
+
+    def def_batch(self, rule: Callable) -> None:
+        """The batching rule: ``rule(args, batched, **params) -> output, batch axis first``.
+
+        ``batched[i]`` says whether ``args[i]`` carries the batch axis (first);
+        the others are the same for every batch member. Without a rule, batching
+        loops over the batch and stacks the results.
+        """
+        self.def_rule("batch", lambda args, batched, params: rule(args, batched, **params))
+
+    def rule(self, interpreter: str) -> Callable | None:
+        """The rule of ``interpreter`` in its internal form, or None."""
+        return self.rules.get(interpreter)
+
+    def has_rule(self, interpreter: str, argnum: int) -> bool:
+        """Whether argument ``argnum`` has an ``interpreter`` rule (nondiff: every derivative)."""
+        if self.nondiff and interpreter != "batch":
+            return True
+        if interpreter not in self.rules:
+            return False
+        covered = self.covered[interpreter]
+        return not covered or (argnum < len(covered) and covered[argnum])
+
+    def check_rules(self, interpreter: str, flags: Any) -> None:
+        """Raise MissingRuleError for the first argument ``flags`` marks that has no rule."""
+        if interpreter in self.complete:
+            return
+        for argnum, flag in enumerate(flags):
+            if flag is not None and flag is not False and not self.has_rule(interpreter, argnum):
+                raise MissingRuleError(self.name, MODE_OF[interpreter], argnum)
 
     def def_linear(self, *vjp_rules: Callable | None) -> None:
         """Declare the operation linear in its array arguments.
@@ -128,8 +192,8 @@ class Primitive:
         >>> import math
         >>> sin = Primitive("sin", math.sin)
         >>> sin.def_partials(lambda ans, x: math.cos(x))
-        >>> sin.vjp_rules[0](2.0, sin(0.0), 0.0)
-        2.0
+        >>> sin.rules["vjp"](2.0, sin(0.0), (0.0,), {}, (True,))
+        [2.0]
         """
         self.partials = partials
         # Primitive's own def_vjp/def_jvp: the scaling hooks below already fit shapes
@@ -170,27 +234,15 @@ class Primitive:
         """Declare the output piecewise constant: its derivative is zero in every mode."""
         self.nondiff = True
 
-    def has_vjp(self, argnum: int) -> bool:
-        if self.nondiff or self.vjp_joint is not None:
-            return True
-        rules = self.vjp_rules
-        return argnum < len(rules) and rules[argnum] is not None
-
-    def has_jvp(self, argnum: int) -> bool:
-        if self.nondiff or self.jvp_joint is not None:
-            return True
-        rules = self.jvp_rules
-        return argnum < len(rules) and rules[argnum] is not None
-
     @property
     def modes(self) -> tuple:
         """The modes with a rule: ``('forward', 'reverse')``, one of them, or ``('nondiff',)``."""
         if self.nondiff:
             return ("nondiff",)
         modes = []
-        if self.jvp_rules or self.jvp_joint:
+        if "jvp" in self.rules:
             modes.append("forward")
-        if self.vjp_rules or self.vjp_joint:
+        if "vjp" in self.rules:
             modes.append("reverse")
         return tuple(modes)
 

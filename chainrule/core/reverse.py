@@ -15,7 +15,6 @@ import threading
 from typing import Any, Callable
 
 from . import vspace
-from .errors import MissingRuleError
 from .primitive import Primitive, tape_only
 from .trace import Level, Tracer, bind, new_level, new_tracer, tracer_type_of
 from .tree import flatten, unflatten
@@ -139,7 +138,7 @@ class ReverseLevel(Level):
                     if isinstance(primal, Tracer):
                         lower = True
                     primals.append(primal)
-                    parents.append(value.node)
+                    parents.append(value.level_data)
                     continue
                 lower = True
             elif type(value) in _snapshots:
@@ -152,10 +151,8 @@ class ReverseLevel(Level):
             ans = primitive.impl(*primals, **params)
         if primitive.nondiff or not any(parents):
             return ans
-        if not primitive.reverse_complete:
-            for argnum, parent in enumerate(parents):
-                if parent is not None and not primitive.has_vjp(argnum):
-                    raise MissingRuleError(primitive.name, "reverse", argnum)
+        if "vjp" not in primitive.complete:
+            primitive.check_rules("vjp", parents)
         if mutable:  # the rules read the plain arguments later: keep them as they are now
             primals = [snapshot(primal) if primal is value else primal
                        for value, primal in zip(args, primals)]
@@ -165,7 +162,7 @@ class ReverseLevel(Level):
         node = Node(primitive, tuple(primals), ans, params or _NO_PARAMS, tuple(parents),
                     len(tape))
         tape.append(node)
-        return tracer_type_of(ans)(ans, self, node, None)
+        return tracer_type_of(ans)(ans, self, node)
 
     def record(self, primitive, primals, ans, params, parents) -> Any:
         """Append a node for an operation already computed; return its traced result(s)."""
@@ -174,7 +171,7 @@ class ReverseLevel(Level):
         tape.append(node)
         if not primitive.multiple_results:
             tracer_type = tracer_type_of(ans)
-            return tracer_type(ans, self, node, None)
+            return tracer_type(ans, self, node)
         results = []
         count = len(ans)
         for index, value in enumerate(ans):
@@ -226,23 +223,11 @@ def backward(tape: list, seeds: list, keep_factors: bool = False) -> list:
                 previous = cotangents[parent.index]
                 cotangents[parent.index] = cotangent if previous is None else previous + cotangent
             continue
-        rules = primitive.vjp_rules
-        if primitive.vjp_joint is not None:
-            if type(g) is SparseCotangent:
-                g = g.values
-            contributions = primitive.vjp_joint(g, node.ans, *node.args, **node.params)
-            for parent, cotangent in zip(parents, contributions):
-                if parent is None or cotangent is None:
-                    continue
-                previous = cotangents[parent.index]
-                cotangents[parent.index] = (
-                    cotangent if previous is None else previous + cotangent)
-            continue
-        for argnum, parent in enumerate(parents):
-            if parent is None:
-                continue
-            cotangent = rules[argnum](g, node.ans, *node.args, **node.params)
-            if cotangent is None:
+        if type(g) is SparseCotangent:
+            g = g.values
+        contributions = primitive.rules["vjp"](g, node.ans, node.args, node.params, parents)
+        for parent, cotangent in zip(parents, contributions):
+            if parent is None or cotangent is None:
                 continue
             previous = cotangents[parent.index]
             cotangents[parent.index] = cotangent if previous is None else previous + cotangent
@@ -262,14 +247,14 @@ class Recording:
         with collector_paused(), new_level(level):
             tracers = [level.new_input(leaf) for leaf in leaves]
             # read before the call: the function may assign into its inputs
-            self.input_nodes = [tracer.node for tracer in tracers]
+            self.input_nodes = [tracer.level_data for tracer in tracers]
             output = function(*unflatten(self.in_tree, tracers))
         out_leaves, self.out_tree = flatten(output)
         self.output_nodes = []
         plain = []
         for leaf in out_leaves:
             if isinstance(leaf, Tracer) and leaf.level is level:
-                self.output_nodes.append(leaf.node)
+                self.output_nodes.append(leaf.level_data)
                 plain.append(leaf.primal)
             else:
                 self.output_nodes.append(None)

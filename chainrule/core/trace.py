@@ -25,10 +25,17 @@ _active_levels: contextvars.ContextVar[tuple] = contextvars.ContextVar(
 
 
 class Level:
-    """One transformation call. Subclasses implement ``process``."""
+    """One transformation call. Subclasses implement ``process``.
+
+    ``leading_axes`` is how many axes a level adds in front of its tracers'
+    values: 0 for forward and reverse mode (a tracer's primal has the tracer's
+    shape), 1 for batching (the primal carries the batch axis first). The array
+    layer reads it to answer a tracer's shape level by level.
+    """
 
     __slots__ = ("depth", "active", "__weakref__")
     mode = "base"
+    leading_axes = 0
 
     def __init__(self) -> None:
         self.depth = len(_active_levels.get()) + 1
@@ -36,6 +43,10 @@ class Level:
 
     def process(self, primitive: Any, args: tuple, params: dict) -> Any:
         raise NotImplementedError
+
+    def constant(self, value: Any) -> "Tracer":
+        """``value`` as a tracer of this level that carries no derivative."""
+        return new_tracer(value, self)
 
     def inactive_error(self) -> Exception:
         """The error for using a tracer of this level once it is no longer active."""
@@ -76,18 +87,18 @@ class Tracer:
     """A value being differentiated at one level.
 
     ``primal`` is the value (possibly itself a tracer of a lower level);
-    a reverse-mode tracer carries its graph ``node``, a forward-mode tracer its
-    ``tangent``. Value-type specific behaviour (array operators) lives in
-    subclasses registered with :func:`register_tracer_type`.
+    ``level_data`` is what its level attaches: the tape node for reverse mode,
+    the tangent for forward mode, nothing for batching. Value-type specific
+    behaviour (array operators) lives in subclasses registered with
+    :func:`register_tracer_type`.
     """
 
-    __slots__ = ("primal", "level", "node", "tangent")
+    __slots__ = ("primal", "level", "level_data")
 
-    def __init__(self, primal: Any, level: Level, node: Any = None, tangent: Any = None):
+    def __init__(self, primal: Any, level: Level, level_data: Any = None):
         self.primal = primal
         self.level = level
-        self.node = node
-        self.tangent = tangent
+        self.level_data = level_data
 
     def __repr__(self) -> str:
         return f"Tracer({self.primal!r}, {self.level!r})"
@@ -101,13 +112,13 @@ def register_tracer_type(value_type: type, tracer_type: type) -> None:
     _tracer_types[value_type] = tracer_type
 
 
-def new_tracer(primal: Any, level: Level, node: Any = None, tangent: Any = None) -> Tracer:
+def new_tracer(primal: Any, level: Level, level_data: Any = None) -> Tracer:
     """A tracer of the class registered for the primal's value type."""
     value = primal
     while isinstance(value, Tracer):
         value = value.primal
     tracer_type = _tracer_types.get(type(value), Tracer)
-    return tracer_type(primal, level, node, tangent)
+    return tracer_type(primal, level, level_data)
 
 
 def tracer_type_of(value: Any) -> type:
@@ -125,6 +136,19 @@ def base_value(value: Any) -> Any:
     while isinstance(value, Tracer):
         value = value.primal
     return value
+
+
+def leading_axes(value: Any) -> int:
+    """How many axes the levels under ``value`` add in front of its plain value.
+
+    >>> leading_axes(2.0)
+    0
+    """
+    count = 0
+    while isinstance(value, Tracer):
+        count += value.level.leading_axes
+        value = value.primal
+    return count
 
 
 def top_level(values: Any) -> Level | None:

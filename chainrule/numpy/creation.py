@@ -10,7 +10,7 @@ from typing import Any, Callable, Literal
 
 import numpy as np
 
-from ..core import Tracer, base_value, new_tracer
+from ..core import Tracer, base_value
 from .arithmetic import add, power, where
 from .elementwise import astype
 from .exp_log import log10
@@ -23,7 +23,7 @@ def constant_like(value, like):
     """``value`` as a tracer with no derivative at every level ``like`` is traced at."""
     if not isinstance(like, Tracer):
         return value
-    return new_tracer(constant_like(value, like.primal), like.level)
+    return like.level.constant(constant_like(value, like.primal))
 
 
 def _contains_tracer(value) -> bool:

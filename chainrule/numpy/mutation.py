@@ -33,7 +33,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from ..core import Tracer, base_value, new_tracer
+from ..core import Tracer, base_value
 from .elementwise import astype
 from .wrap import primitive
 
@@ -174,7 +174,7 @@ def _at_level_of(value: Any, like: Tracer) -> Any:
     """``value`` as a tracer at every level ``like`` has (a constant where it has none)."""
     if not isinstance(like, Tracer) or isinstance(value, Tracer) and value.level is like.level:
         return value
-    return new_tracer(_at_level_of(value, like.primal), like.level)
+    return like.level.constant(_at_level_of(value, like.primal))
 
 
 def _mark_stale(base: Any, written: Any) -> None:
@@ -224,10 +224,10 @@ def _assign(tracer: Any, new: Any) -> None:
         if new.level.depth > level.depth:
             _lift(tracer, level)
         tracer.primal, tracer.level = new.primal, new.level
-        tracer.node, tracer.tangent = new.node, new.tangent
+        tracer.level_data = new.level_data
     else:
         # ``new`` carries no derivative at this level: a constant of it
-        tracer.primal, tracer.node, tracer.tangent = new, None, None
+        tracer.primal, tracer.level_data = new, None
 
 
 def _lift(tracer: Any, home: Any) -> None:
@@ -251,9 +251,9 @@ def _lower(tracer: Any) -> Any:
         primal = tracer.primal
         if isinstance(primal, Tracer) and primal.level.depth >= home.depth:
             tracer.primal, level = primal.primal, primal.level
-            tracer.node, tracer.tangent = primal.node, primal.tangent
+            tracer.level_data = primal.level_data
         else:
-            tracer.primal, level, tracer.node, tracer.tangent = primal, home, None, None
+            tracer.primal, level, tracer.level_data = primal, home, None
     _LEVEL_SLOT.__set__(tracer, level)
     if level is home:
         tracer.__class__ = UNLIFTED_TYPES[type(tracer)]

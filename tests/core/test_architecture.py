@@ -89,5 +89,6 @@ def test_numpy_layer_does_not_import_the_tools_above_it(path):
 
 
 def test_core_is_small():
+    # three interpreters (reverse, forward, batching), their levels and the pytrees
     lines = sum(len(p.read_text().splitlines()) for p in (PACKAGE / "core").glob("*.py"))
-    assert lines < 1100, f"the engine has grown to {lines} lines"
+    assert lines < 1500, f"the engine has grown to {lines} lines"

@@ -212,7 +212,7 @@ def test_read_only_plain_arrays_are_not_copied():
         return np.sum(y)
 
     cr.grad(f)(np.ones(3))
-    assert seen[0].node.args[1] is constant
+    assert seen[0].level_data.args[1] is constant
 
 
 # -- a value of an inner transformation written into an outer array -------------------------------
@@ -303,10 +303,10 @@ def test_a_large_plain_array_used_again_unchanged_shares_one_copy():
     def f(x):
         for _ in range(3):
             x = matrix @ x
-            arguments.append(x.node.args[0])
+            arguments.append(x.level_data.args[0])
         matrix[0, 0] = 0.25  # changed: the next use gets its own copy
         x = matrix @ x
-        arguments.append(x.node.args[0])
+        arguments.append(x.level_data.args[0])
         return np.sum(x)
 
     gradient = cr.grad(f)(np.ones(512))
@@ -324,7 +324,7 @@ def test_only_plain_arguments_are_copied_not_traced_values():
     def f(x):
         y = np.sin(x)
         z = y * np.arange(3.0)  # y's value belongs to the tape: kept as it is
-        seen.append((y.primal, z.node.args[0]))
+        seen.append((y.primal, z.level_data.args[0]))
         return np.sum(z)
 
     cr.grad(f)(np.ones(3))

@@ -13,16 +13,14 @@ def missing_rules(prim) -> list:
     """The (mode, argument) pairs that have no rule although the other mode has one."""
     if prim.nondiff or prim.partials is not None:
         return []
-    if prim.vjp_joint is None and not prim.vjp_rules:
+    if "vjp" not in prim.rules:
         return [("reverse", "all")]
-    if prim.jvp_joint is None and not prim.jvp_rules:
+    if "jvp" not in prim.rules:
         return [("forward", "all")]
-    if prim.vjp_joint is not None or prim.jvp_joint is not None:
-        return []  # a joint rule answers for every argument
     missing = []
-    for argnum in range(max(len(prim.vjp_rules), len(prim.jvp_rules))):
-        if prim.has_vjp(argnum) != prim.has_jvp(argnum):
-            missing.append(("forward" if prim.has_vjp(argnum) else "reverse", argnum))
+    for argnum in range(max(len(prim.covered["vjp"]), len(prim.covered["jvp"]))):
+        if prim.has_rule("vjp", argnum) != prim.has_rule("jvp", argnum):
+            missing.append(("forward" if prim.has_rule("vjp", argnum) else "reverse", argnum))
     return missing
 
 

@@ -38,7 +38,7 @@ def test_every_argument_has_both_rules_or_a_declared_missing_one(name):
     assert prim.modes == ("forward", "reverse"), f"{name}: {prim.modes}"
     for argnum in range(arity(prim)):
         declared = (name, argnum) in NOT_DIFFERENTIABLE
-        has_rules = prim.has_vjp(argnum) and prim.has_jvp(argnum)
+        has_rules = prim.has_rule("vjp", argnum) and prim.has_rule("jvp", argnum)
         assert has_rules != declared, (
             f"{name} argument {argnum}: " + ("declared missing but has rules" if declared else
                                              "no rule and none declared missing"))
