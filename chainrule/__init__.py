@@ -15,6 +15,7 @@ from typing import Any
 from . import nn as nn
 from . import numpy as numpy
 from . import optimize as optimize
+from .batching import vmap as vmap
 from .check import check_grads as check_grads
 from .check import finite_difference as finite_difference
 from .check import step_study as step_study

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from .trace import base_value
+from .trace import Tracer
 
 _zeros: dict[type, Callable[[Any], Any]] = {
     float: lambda value: 0.0,
@@ -24,8 +24,15 @@ def register_zeros(value_type: type, zeros: Callable[[Any], Any]) -> None:
 
 
 def zeros_like(value: Any) -> Any:
-    """A plain zero of the same shape and type as ``value`` (tracers are looked through)."""
-    plain = base_value(value)
+    """A plain zero of the same shape and type as ``value`` (tracers are looked through;
+    a batching level's batch axis is not part of a value's shape)."""
+    plain = value
+    leading = 0
+    while isinstance(plain, Tracer):
+        leading += plain.level.leading_axes
+        plain = plain.primal
+    if leading:
+        plain = plain[(0,) * leading]
     try:
         zeros = _zeros[type(plain)]
     except KeyError:

@@ -12,6 +12,7 @@ function explicitly, for readers, linters and code that prefers
 _LAYER_ORDER = (
     "wrap",             # the registries and primitive factories
     "elementwise",      # the Elementwise class; broadcast_to / sum_to; astype
+    "batching",         # the helpers batching rules are written with
     "complex_numbers",
     "exp_log",
     "arithmetic",
@@ -49,6 +50,7 @@ _LAYER_ORDER = (
     "tracer",           # the array tracer: NumPy's protocols, operators, methods
 )
 
+from . import batching as _batching  # noqa: F401  registers how batching stacks and repeats
 from . import tracer as _tracer  # noqa: F401  registers the array tracer, importing every area
 from . import fft as fft
 from . import linalg as linalg

@@ -21,8 +21,8 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .wrap import (NUMPY_2, SCALAR_TYPES, UFUNCS, NumpyPrimitive, array_of, dtype_of, nondiff,
-                   primitive, registered, shape_of)
+from .wrap import (NUMPY_2, SCALAR_TYPES, UFUNCS, NumpyPrimitive, array_of, dtype_of,
+                   elementwise_batch, nondiff, primitive, registered, shape_of)
 
 # -- broadcasting and its transpose ----------------------------------------------
 
@@ -174,5 +174,6 @@ def elementwise(name: str, ufunc: Any, impl: Callable | None = None) -> Elementw
     """
     prim = registered(Elementwise(f"numpy.{name}", impl or ufunc))
     prim.numpy_function = ufunc
+    prim.def_batch(elementwise_batch(prim))
     UFUNCS[ufunc] = prim
     return prim

@@ -19,11 +19,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import math
 import operator
 
 import numpy as np
 
 from ..core import Tracer, register_tracer_type, register_zeros
+from ..core.batching import is_batched
 from ..core.reverse import register_snapshot
 from . import (arithmetic, array_methods, complex_numbers, elementwise, indexing, linalg,
                manipulation, nondiff, sorting, views)
@@ -31,7 +33,8 @@ from .creation import LIKE_FUNCTIONS
 from .mutation import (FRESH_TYPES, LIFTED_TYPES, LOST_DERIVATIVE_HINT, STALE_TYPES, UNLIFTED_TYPES,
                        _lower, fillable, refresh, snapshot_array, update, write_out)
 from .ufunc_methods import UFUNC_METHODS
-from .wrap import FUNCTIONS, SCALAR_TYPES, UFUNC_LOADERS, UFUNCS, unsupported_function_error
+from .wrap import (FUNCTIONS, SCALAR_TYPES, UFUNC_LOADERS, UFUNCS, shape_of,
+                   unsupported_function_error)
 
 
 def _numpy_method(numpy_function):
@@ -69,9 +72,10 @@ class NumericTracer(Tracer):
             value = value.primal
         return value
 
-    shape = property(lambda self: np.shape(self.value))
-    ndim = property(lambda self: np.ndim(self.value))
-    size = property(lambda self: np.size(self.value))
+    # each level answers for its own tracers: a batching level hides its batch axis
+    shape = property(lambda self: shape_of(self))
+    ndim = property(lambda self: len(shape_of(self)))
+    size = property(lambda self: math.prod(shape_of(self)))
     dtype = property(lambda self: np.result_type(self.value))
 
     def __repr__(self) -> str:
@@ -92,6 +96,8 @@ class NumericTracer(Tracer):
         )
 
     def __float__(self) -> float:
+        if is_batched(self):
+            raise batched_decision_error(float)
         if hasattr(self.level, "guard"):  # a recording level: the number becomes a guard
             return self.level.guard(self, float)
         raise TypeError(
@@ -317,7 +323,10 @@ class ArrayTracer(NumericTracer):
     __slots__ = ()
 
     def __len__(self) -> int:
-        return len(self.value)
+        shape = shape_of(self)
+        if not shape:
+            raise TypeError("len() of unsized object")
+        return shape[0]
 
     def __iter__(self):
         for index in range(len(self)):
@@ -393,10 +402,23 @@ class LiftedArrayTracer(ArrayTracer):
 
 
 
+def batched_decision_error(convert: Any) -> TypeError:
+    """The error for Python control flow (or a number) taken from a batched value."""
+    name = getattr(convert, "__name__", str(convert))
+    return TypeError(
+        f"{name}() of a batched value under vmap: each batch member may decide "
+        "differently, and Python takes one branch for the whole batch.\n"
+        "  Write the choice as data: np.where(condition, a, b) (or np.select, "
+        "np.clip, np.maximum) instead of an if, a fixed count instead of int(x), "
+        "or call the function on each member without vmap.")
+
+
 def observed(tracer: Tracer, convert: Any) -> Any:
     """``convert(value)`` of a traced value (``bool``, ``int``, ``operator.index``), told to
     the innermost recording level among its levels (one with a ``guard`` method), which
     records it as a guard; the lower levels see it as that level converts its primal."""
+    if is_batched(tracer):
+        raise batched_decision_error(convert)
     value: Any = tracer
     while isinstance(value, Tracer):
         guard = getattr(value.level, "guard", None)
@@ -422,13 +444,12 @@ def _refreshing(name: str) -> property:
 
 class _StaleView:
     """A view whose base was written since it was read: the first use of any of
-    its four slots reads it again from its base (mutation.py's ``refresh``)."""
+    its three slots reads it again from its base (mutation.py's ``refresh``)."""
 
     __slots__ = ()
     primal = _refreshing("primal")
     level = _refreshing("level")
-    node = _refreshing("node")
-    tangent = _refreshing("tangent")
+    level_data = _refreshing("level_data")
 
 
 class StaleArrayTracer(_StaleView, ArrayTracer):

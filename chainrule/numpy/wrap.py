@@ -196,12 +196,55 @@ def since_numpy_2_keywords(function: str, **given: Any) -> None:
 
 
 def shape_of(value: Any) -> tuple:
-    """The shape of an array, scalar or tracer, without touching the graph."""
+    """The shape of an array, scalar or tracer, without touching the graph.
+
+    A tracer's shape is its plain value's, less the leading axes its levels
+    add (a batching level's batch axis).
+    """
     if type(value) in SCALAR_TYPES:
         return ()
+    leading = 0
     while isinstance(value, Tracer):
+        leading += value.level.leading_axes
         value = value.primal
-    return getattr(value, "shape", ())
+    shape = getattr(value, "shape", ())
+    return shape[leading:] if leading else shape
+
+
+# -- batching: the rule every broadcasting elementwise function shares ------------------
+
+
+def logical_ndim(value: Any, flag: bool) -> int:
+    """The number of axes of one batch member of ``value``."""
+    return len(shape_of(value)) - (1 if flag else 0)
+
+
+def align_for_broadcasting(args: Any, batched: Any) -> list:
+    """Batched arguments reshaped so NumPy's broadcasting lines up member axes.
+
+    A batched value of shape ``(B,) + s`` becomes ``(B, 1, ..., 1) + s`` with as
+    many ones as the widest member has extra axes; unbatched values stay as
+    they are (their axes align from the right, as in NumPy).
+    """
+    widest = max(logical_ndim(value, flag) for value, flag in zip(args, batched))
+    aligned = []
+    for value, flag in zip(args, batched):
+        if flag:
+            shape = shape_of(value)
+            missing = widest - (len(shape) - 1)
+            if missing:
+                value = np.reshape(value, shape[:1] + (1,) * missing + shape[1:])
+        aligned.append(value)
+    return aligned
+
+
+def elementwise_batch(primitive: Any) -> Callable:
+    """The batching rule of a broadcasting elementwise ``primitive``: one call on the batch."""
+
+    def rule(args: list, batched: list, **params: Any) -> Any:
+        return primitive(*align_for_broadcasting(args, batched), **params)
+
+    return rule
 
 
 def dtype_of(value: Any) -> np.dtype:
@@ -217,6 +260,7 @@ def nondiff(name: str, function: Callable) -> NumpyPrimitive:
     prim.def_nondiff()
     if isinstance(function, np.ufunc):
         UFUNCS[function] = prim
+        prim.def_batch(elementwise_batch(prim))
     return prim
 
 

@@ -30,7 +30,7 @@ from ..core import Primitive
 from ..numpy import where
 from ..numpy.elementwise import Elementwise
 from ..numpy.ufunc_methods import UFUNC_METHODS, method_table
-from ..numpy.wrap import UFUNCS, NumpyPrimitive, dtype_of, registered
+from ..numpy.wrap import UFUNCS, NumpyPrimitive, dtype_of, elementwise_batch, registered
 
 # every primitive of the SciPy layer, by name (they are in the NumPy layer's PRIMITIVES too)
 PRIMITIVES: dict[str, Primitive] = {}
@@ -90,6 +90,7 @@ def special_ufunc(name: str, ufunc: Any, impl: Callable | None = None,
     prim = SpecialFunction(f"{module}.{name}", impl or ufunc)
     registered(prim)
     prim.numpy_function = ufunc
+    prim.def_batch(elementwise_batch(prim))
     if isinstance(ufunc, np.ufunc):
         UFUNCS[ufunc] = prim
         UFUNC_METHODS.update(method_table({ufunc: prim}))  # scipy.special.xlogy.outer(t, y)
@@ -111,6 +112,7 @@ def special_nondiff(name: str, ufunc: Any) -> Primitive:
                         f"derivative is zero in every mode.\n\n>>> import chainrule.scipy\n"
                         f">>> chainrule.scipy.special.{name}(-0.5)\n{ufunc(-0.5)!r}\n")
     prim.def_nondiff()
+    prim.def_batch(elementwise_batch(prim))
     UFUNCS[ufunc] = prim
     UFUNC_METHODS.update(method_table({ufunc: prim}))
     PRIMITIVES[prim.name] = prim

@@ -1,0 +1,89 @@
+"""Batching rules for NumPy primitives: the helpers every area's rules use, and
+the one rule shared by all elementwise functions.
+
+A batching rule receives the primitive's arguments, the batched ones with the
+batch axis first, and a flag per argument saying which are batched; it
+returns the result with the batch axis first. It is written with NumPy calls,
+which reach chainrule's primitives when the values are themselves traced by an
+outer transformation (``grad(vmap(f))``), so rules need no second version for
+that case. Declared next to the function, like the derivative rules:
+
+    sum_p.def_batch(batch_axis_param(sum_p))    # a reduction: shift its axis
+
+A primitive without a rule is batched by a loop over the batch (the engine's
+``loop_over_batch``); ``python -m chainrule rules`` shows which have one.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+
+from ..core.batching import register_batch_tools
+from .wrap import align_for_broadcasting, elementwise_batch, logical_ndim, shape_of
+
+__all__ = ["align_for_broadcasting", "batch_axis_param", "batch_size", "elementwise_batch",
+           "logical_ndim", "member_axes", "member_axis", "with_batch_axis"]
+
+
+def batch_size(args: Any, batched: Any) -> int:
+    """The batch size: the first axis of any batched argument."""
+    for value, flag in zip(args, batched):
+        if flag:
+            return shape_of(value)[0]
+    raise ValueError("a batching rule was called with no batched argument")
+
+
+def with_batch_axis(value: Any, flag: bool, size: int) -> Any:
+    """``value`` with the batch axis first: as it is if batched, else repeated (a view)."""
+    if flag:
+        return value
+    return np.broadcast_to(value, (size,) + shape_of(value))
+
+
+def member_axis(axis: int, ndim: int) -> int:
+    """A member's ``axis`` (negative allowed) as an axis of the batched value."""
+    if not -ndim <= axis < ndim:
+        raise np.exceptions.AxisError(axis, ndim)
+    return (axis % ndim) + 1
+
+
+def member_axes(axis: Any, ndim: int) -> Any:
+    """``axis`` (None, an int or a tuple) of a member, as axes of the batched value."""
+    if axis is None:
+        return tuple(range(1, ndim + 1))
+    if isinstance(axis, (tuple, list)):
+        return tuple(member_axis(a, ndim) for a in axis)
+    return member_axis(int(axis), ndim)
+
+
+def batch_axis_param(primitive: Any, name: str = "axis", argnum: int = 0,
+                     none_means_all: bool = True) -> Callable:
+    """The rule of a primitive of one array whose keyword ``name`` is an axis (or axes).
+
+    ``axis=None`` means every member axis when ``none_means_all`` (reductions);
+    otherwise (cumulative functions flatten) the primitive runs on each member.
+    """
+
+    def rule(args: list, batched: list, **params: Any) -> Any:
+        args = list(args)
+        size = batch_size(args, batched)
+        args[argnum] = with_batch_axis(args[argnum], batched[argnum], size)
+        ndim = logical_ndim(args[argnum], True)
+        axis = params.get(name)
+        if axis is None and not none_means_all:
+            args[argnum] = np.reshape(args[argnum], (size, -1))
+            params = dict(params, **{name: 1})
+            return primitive(*args, **params)
+        params = dict(params, **{name: member_axes(axis, ndim)})
+        return primitive(*args, **params)
+
+    return rule
+
+
+def _broadcast_over_batch(value: Any, size: int) -> Any:
+    return np.broadcast_to(value, (size,) + shape_of(value))
+
+
+register_batch_tools(stack=np.stack, broadcast=_broadcast_over_batch)
