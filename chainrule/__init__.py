@@ -17,6 +17,7 @@ from . import numpy as numpy
 from . import optimize as optimize
 from .batching import vmap as vmap
 from .check import check_grads as check_grads
+from .check import check_vmap as check_vmap
 from .check import finite_difference as finite_difference
 from .check import step_study as step_study
 from .core import EscapedTracerError as EscapedTracerError

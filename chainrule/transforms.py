@@ -28,10 +28,9 @@ from .numpy.wrap import dtype_of, shape_of
 
 
 def _ones_like(value: Any) -> Any:
-    plain = core.base_value(value)
-    if isinstance(plain, float):
+    if isinstance(core.base_value(value), float):
         return 1.0
-    return np.ones(np.shape(plain), np.result_type(plain))
+    return np.ones(shape_of(value), dtype_of(value))  # a batch member's shape
 
 
 # -- reverse mode ---------------------------------------------------------------
