@@ -10,6 +10,7 @@ users expect from JAX.
 from __future__ import annotations
 
 import functools
+import math
 from typing import Any, Callable, Sequence
 
 import numpy as np
@@ -19,7 +20,8 @@ from . import numpy as cnp
 from .arguments import (as_differentiable, check_argnums, check_callable, check_complex,
                         check_cotangent, check_pair, check_scalar, check_sequences,
                         check_tangents, match_dtype, name_of, split_args, with_aux)
-from .core import Primitive, flatten, tree_map, unflatten
+from .core import Primitive, flatten, new_level, tree_map, unflatten
+from .core.batching import BatchLevel
 from .core.linearize import linearize as core_linearize
 from .core.linearize import push as core_push
 from .core.linearize import replayable as core_replayable
@@ -236,27 +238,10 @@ def linearize(function: Callable, *primals: Any) -> tuple:
 # -- Jacobians and Hessians ------------------------------------------------------------
 
 
-def _basis(leaf: Any, position: int) -> Any:
-    plain = core.base_value(leaf)
-    vector = np.zeros(np.size(plain), np.result_type(plain))
-    vector[position] = 1
-    return vector.reshape(np.shape(plain)) if np.ndim(plain) else vector[0]
-
-
-def _zeros(leaf: Any) -> Any:
-    return core.zeros_like(leaf)
-
-
-def _assemble(rows: list, leading: tuple, trailing: tuple) -> Any:
-    """Stack derivative slices into an array of shape ``leading + trailing``."""
-    if not rows:
-        return np.zeros(leading + trailing)
-    return cnp.reshape(cnp.stack(rows), leading + trailing)
-
-
 def jacrev(function: Callable, argnums: Any = 0, has_aux: bool = False,
-           holomorphic: bool = False) -> Callable:
-    """The Jacobian by reverse mode: one backward pass per output element.
+           holomorphic: bool = False, chunk_size: int | None = None) -> Callable:
+    """The Jacobian by reverse mode: one backward pass carrying every output
+    element's basis cotangent as a batch (``chunk_size`` at a time, if given).
 
     Its shape is ``output.shape + input.shape``; pytree outputs and inputs
     nest as ``output structure`` of ``input structure``.
@@ -265,28 +250,32 @@ def jacrev(function: Callable, argnums: Any = 0, has_aux: bool = False,
     array([[2., 0.],
            [0., 4.]])
     """
-    return jacobian(function, argnums, "rev", has_aux, holomorphic)
+    return jacobian(function, argnums, "rev", has_aux, holomorphic, chunk_size)
 
 
 def jacfwd(function: Callable, argnums: Any = 0, has_aux: bool = False,
-           holomorphic: bool = False) -> Callable:
-    """The Jacobian by forward mode: one tangent per input element.
+           holomorphic: bool = False, chunk_size: int | None = None) -> Callable:
+    """The Jacobian by forward mode: one forward pass carrying every input
+    element's basis tangent as a batch (``chunk_size`` at a time, if given).
 
     >>> cr.jacfwd(lambda x: x ** 2)(np.array([1.0, 2.0]))
     array([[2., 0.],
            [0., 4.]])
     """
-    return jacobian(function, argnums, "fwd", has_aux, holomorphic)
+    return jacobian(function, argnums, "fwd", has_aux, holomorphic, chunk_size)
 
 
 def jacobian(function: Callable, argnums: Any = 0, mode: str = "auto",
-             has_aux: bool = False, holomorphic: bool = False) -> Callable:
+             has_aux: bool = False, holomorphic: bool = False,
+             chunk_size: int | None = None) -> Callable:
     """The Jacobian of ``function``: shape ``output.shape + input.shape``.
 
-    The function runs once. ``mode="rev"`` then runs one backward pass per
-    output element, ``"fwd"`` replays the recording once per input element,
-    ``"auto"`` picks whichever needs fewer. Inputs and outputs are real, or,
-    with ``holomorphic=True``, all complex (the Jacobian is then df/dz).
+    The function runs once. ``mode="rev"`` then runs one backward pass with a
+    batch of basis cotangents, one per output element; ``"fwd"`` replays the
+    recording once with a batch of basis tangents, one per input element;
+    ``"auto"`` picks the smaller batch. ``chunk_size`` bounds the batch (and the
+    memory) for large Jacobians. Inputs and outputs are real, or, with
+    ``holomorphic=True``, all complex (the Jacobian is then df/dz).
 
     >>> cr.jacobian(lambda x: np.sin(x) * 2)(np.zeros(2))
     array([[2., 0.],
@@ -306,11 +295,12 @@ def jacobian(function: Callable, argnums: Any = 0, mode: str = "auto",
         recording = Recording(with_aux(of_chosen, has_aux, aux, transform), chosen, flat)
         in_leaves, out_leaves = recording.inputs, recording.output_leaves
         check_complex(in_leaves, out_leaves, holomorphic, function, transform)
-        in_size = sum(int(np.size(core.base_value(leaf))) for leaf in in_leaves)
-        out_size = sum(int(np.size(core.base_value(leaf))) for leaf in out_leaves)
+        in_size = sum(_size(leaf) for leaf in in_leaves)
+        out_size = sum(_size(leaf) for leaf in out_leaves)
         forward = mode == "fwd" or (mode == "auto" and in_size <= out_size)
-        blocks = (_forward_blocks(recording, with_aux(of_chosen, has_aux, [], transform), chosen)
-                  if forward else _reverse_blocks(recording))
+        blocks = (_forward_blocks(recording, with_aux(of_chosen, has_aux, [], transform), chosen,
+                                  chunk_size)
+                  if forward else _reverse_blocks(recording, chunk_size))
         per_output = [unflatten(recording.in_tree, block) for block in blocks]
         result = unflatten(recording.out_tree, [b if many else b[0] for b in per_output])
         return (result, aux[0]) if has_aux else result
@@ -318,61 +308,118 @@ def jacobian(function: Callable, argnums: Any = 0, mode: str = "auto",
     return jacobian_function
 
 
-def _reverse_blocks(recording: Recording) -> list:
-    """Per output leaf, per input leaf: the Jacobian block, by one pull per output element."""
-    in_leaves, out_leaves = recording.inputs, recording.output_leaves
-    rows: list = [[[] for _ in in_leaves] for _ in out_leaves]
-    for o, out_leaf in enumerate(out_leaves):
-        for position in range(int(np.size(core.base_value(out_leaf)))):
-            seed = [_basis(leaf, position) if k == o else _zeros(leaf)
-                    for k, leaf in enumerate(out_leaves)]
-            for i, cotangent in enumerate(recording.pull(seed, again=True)):
-                rows[o][i].append(match_dtype(cotangent, in_leaves[i]))
-    return [[_assemble(rows[o][i], shape_of(out_leaf), shape_of(in_leaf))
-             for i, in_leaf in enumerate(in_leaves)]
-            for o, out_leaf in enumerate(out_leaves)]
+def _size(leaf: Any) -> int:
+    return math.prod(shape_of(leaf))
 
 
-def _forward_blocks(recording: Recording, of_chosen: Callable, chosen: tuple) -> list:
-    """The same blocks by one tangent per input element: replayed on the recording,
-    or, where it holds an operation without a forward rule, by re-running forward mode."""
-    in_leaves, out_leaves = recording.inputs, recording.output_leaves
-    replay = core_replayable(recording)
-    columns: list = [[] for _ in in_leaves]  # per input leaf: the output tangents
-    for i, in_leaf in enumerate(in_leaves):
-        for position in range(int(np.size(core.base_value(in_leaf)))):
-            seed = [_basis(leaf, position) if k == i else _zeros(leaf)
-                    for k, leaf in enumerate(in_leaves)]
-            if replay:
-                columns[i].append(core_push(recording, seed))
-            else:
-                tangent = core.jvp(of_chosen, chosen, unflatten(recording.in_tree, seed))[1]
-                columns[i].append(flatten(tangent)[0])
+def _basis_rows(leaves: list, start: int, stop: int) -> list:
+    """Rows ``start:stop`` of the identity over all of ``leaves``' entries, one block
+    per leaf, each of shape ``(stop - start,) + leaf shape``: a batch of basis vectors."""
     blocks = []
-    for o, out_leaf in enumerate(out_leaves):
-        per_input = []
-        for i, in_leaf in enumerate(in_leaves):
-            # columns are stacked first; move the input axes to the end
-            in_shape, out_shape = shape_of(in_leaf), shape_of(out_leaf)
-            stacked = _assemble([column[o] for column in columns[i]], in_shape, out_shape)
-            axes = tuple(range(len(in_shape), len(in_shape) + len(out_shape))) + tuple(
-                range(len(in_shape)))
-            per_input.append(cnp.transpose(stacked, axes))
-        blocks.append(per_input)
+    offset = 0
+    for leaf in leaves:
+        size = _size(leaf)
+        rows = np.arange(start, stop)
+        block = np.zeros((stop - start, size), dtype_of(leaf))
+        inside = (rows >= offset) & (rows < offset + size)
+        block[np.nonzero(inside)[0], rows[inside] - offset] = 1
+        blocks.append(block.reshape((stop - start,) + shape_of(leaf)))
+        offset += size
     return blocks
 
 
-def hessian(function: Callable, argnums: Any = 0, holomorphic: bool = False) -> Callable:
-    """The Hessian of scalar ``function``, by forward-over-reverse (``holomorphic``:
-    of a complex function of complex inputs, as for :func:`jacobian`).
+def _chunks(total: int, chunk_size: int | None) -> list:
+    if chunk_size is not None and (not isinstance(chunk_size, int) or chunk_size < 1):
+        raise ValueError(f"chunk_size must be a positive int or None, not {chunk_size!r}")
+    step = total if chunk_size is None else chunk_size
+    return [(start, min(start + step, total)) for start in range(0, total, max(step, 1))]
+
+
+def _batched(push: Callable, seeds_of: Callable, total: int, chunk_size: int | None,
+             results_like: list) -> list:
+    """``push`` applied to every basis vector at once (or ``chunk_size`` at a time):
+    per result leaf, the stacked results, shape ``(total,) + leaf shape``."""
+    stacked: list = [[] for _ in results_like]
+    for start, stop in _chunks(total, chunk_size):
+        level = BatchLevel(stop - start)
+        with new_level(level):
+            results = push([level.new_input(seed) for seed in seeds_of(start, stop)])
+        for k, (result, like) in enumerate(zip(results, results_like)):
+            if isinstance(result, core.Tracer) and result.level is level:
+                stacked[k].append(result.primal)
+            else:  # the same for every basis vector (a zero: not connected)
+                stacked[k].append(cnp.broadcast_to(result, (stop - start,) + shape_of(like)))
+    return [parts[0] if len(parts) == 1 else cnp.concatenate(parts) for parts in stacked]
+
+
+def _reverse_blocks(recording: Recording, chunk_size: int | None) -> list:
+    """Per output leaf, per input leaf: the Jacobian block, from one backward pass
+    carrying a batch of basis cotangents (every output entry at once)."""
+    in_leaves, out_leaves = recording.inputs, recording.output_leaves
+    total = sum(_size(leaf) for leaf in out_leaves)
+
+    def pull(seeds: list) -> list:
+        return [match_dtype(cotangent, leaf)
+                for cotangent, leaf in zip(recording.pull(seeds, again=True), in_leaves)]
+
+    rows = _batched(pull, lambda start, stop: _basis_rows(out_leaves, start, stop), total,
+                    chunk_size, in_leaves)
+    blocks = []
+    offset = 0
+    for out_leaf in out_leaves:
+        size = _size(out_leaf)
+        blocks.append([cnp.reshape(stacked[offset:offset + size],
+                                   shape_of(out_leaf) + shape_of(in_leaf))
+                       for stacked, in_leaf in zip(rows, in_leaves)])
+        offset += size
+    return blocks
+
+
+def _forward_blocks(recording: Recording, of_chosen: Callable, chosen: tuple,
+                    chunk_size: int | None) -> list:
+    """The same blocks from one forward pass carrying a batch of basis tangents:
+    replayed on the recording, or, where it holds an operation without a forward
+    rule, by running forward mode on the function under the batch."""
+    in_leaves, out_leaves = recording.inputs, recording.output_leaves
+    total = sum(_size(leaf) for leaf in in_leaves)
+    if core_replayable(recording):
+        def push(seeds: list) -> list:
+            return core_push(recording, seeds)
+    else:
+        def push(seeds: list) -> list:
+            return flatten(core.jvp(of_chosen, chosen, unflatten(recording.in_tree, seeds))[1])[0]
+
+    columns = _batched(push, lambda start, stop: _basis_rows(in_leaves, start, stop), total,
+                       chunk_size, out_leaves)
+    blocks: list = [[] for _ in out_leaves]
+    offset = 0
+    for in_leaf in in_leaves:
+        size, in_shape = _size(in_leaf), shape_of(in_leaf)
+        for o, (stacked, out_leaf) in enumerate(zip(columns, out_leaves)):
+            out_shape = shape_of(out_leaf)
+            block = cnp.reshape(stacked[offset:offset + size], in_shape + out_shape)
+            # the input axes come first in the batch: move them to the end
+            axes = tuple(range(len(in_shape), len(in_shape) + len(out_shape))) + tuple(
+                range(len(in_shape)))
+            blocks[o].append(cnp.transpose(block, axes))
+        offset += size
+    return blocks
+
+
+def hessian(function: Callable, argnums: Any = 0, holomorphic: bool = False,
+            chunk_size: int | None = None) -> Callable:
+    """The Hessian of scalar ``function``, by forward-over-reverse: the gradient's
+    recording replayed once with a batch of basis tangents (``holomorphic``: of a
+    complex function of complex inputs, as for :func:`jacobian`).
 
     >>> cr.hessian(lambda x: (x ** 3).sum())(np.array([1.0, 2.0]))
     array([[ 6.,  0.],
            [ 0., 12.]])
     """
     if holomorphic:
-        return jacfwd(jacrev(function, argnums, holomorphic=True), argnums, holomorphic=True)
-    return jacfwd(grad(function, argnums), argnums)
+        return jacfwd(jacrev(function, argnums, holomorphic=True), argnums, holomorphic=True,
+                      chunk_size=chunk_size)
+    return jacfwd(grad(function, argnums), argnums, chunk_size=chunk_size)
 
 
 def hvp(function: Callable, x: Any, v: Any) -> Any:
