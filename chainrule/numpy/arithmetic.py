@@ -17,7 +17,8 @@ from ..core import Tracer, base_value
 from . import exp_log
 from .complex_numbers import conjugate, real
 from .elementwise import Elementwise, broadcast_tangent, elementwise, unbroadcast
-from .wrap import dtype_of, handles, primitive, registered, shape_of, since_numpy_2_keywords
+from .wrap import (any_entry, dtype_of, handles, primitive, registered, shape_of,
+                   since_numpy_2_keywords)
 
 # Python's operators give NumPy's results on arrays and stay fast on floats.
 add = elementwise("add", np.add, operator.add)
@@ -118,7 +119,7 @@ def _tie_split(x, y, wins):
     # sees the winners, and the NaN check is a guard there.
     weight = np.where(wins(x, y), 1.0, np.where(x == y, 0.5, 0.0))
     x_nan, y_nan = np.isnan(x), np.isnan(y)
-    if np.any(x_nan) or np.any(y_nan):
+    if any_entry(x_nan) or any_entry(y_nan):
         weight = np.where(x_nan, np.where(y_nan, 0.5, 1.0), np.where(y_nan, 0.0, weight))
     return weight
 

@@ -28,7 +28,7 @@ from .joining import concatenate
 from .manipulation import diagonal, reshape, squeeze, transpose
 from .products import dot
 from .reductions import average, max, min, sum
-from .wrap import dtype_of, handles, shape_of
+from .wrap import all_entries, dtype_of, handles, shape_of
 
 __all__ = ["bincount", "corrcoef", "cov", "histogram", "histogram2d", "histogram_bin_edges",
            "histogramdd"]
@@ -84,7 +84,7 @@ def cov(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=N
     weights = None
     if fweights is not None:
         fweights = np.asarray(base_value(fweights), dtype=float)
-        if not np.all(fweights == np.around(fweights)):
+        if not all_entries(fweights == np.around(fweights)):
             raise TypeError("fweights must be integer")
         _sample_weights(fweights, samples, "fweights")
         weights = fweights

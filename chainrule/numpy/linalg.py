@@ -43,7 +43,8 @@ from .solve import inv as inv
 from .solve import slogdet as slogdet
 from .solve import solve as solve
 from .solve import solve_p
-from .wrap import dtype_of, handles, nondiff, shape_of, since_numpy, since_numpy_2_keywords
+from .wrap import (all_entries, any_entry, dtype_of, handles, nondiff, shape_of, since_numpy,
+                   since_numpy_2_keywords)
 
 
 # -- numpy.linalg: norms ----------------------------------------------------------------
@@ -64,7 +65,7 @@ def _root(squares):
     """sqrt of a sum of squares; where it is 0, the apex of a cone, the slope is 0
     (docs/numpy.md, "Values at kinks"), not 0 * inf = NaN."""
     apex = squares == 0  # traced: a recording sees it, and np.any is a guard there
-    if not np.any(apex):
+    if not any_entry(apex):
         return sqrt(squares)
     return where(apex, 0.0, sqrt(where(apex, 1.0, squares)))
 
@@ -335,7 +336,7 @@ def cond(x: Any, p: Any = None) -> Any:
     """
     x = _array(x)
     value = cond_value_p(x, p=p)  # nondiff: a recording sees it, and np.all is a guard there
-    if not np.all(np.isfinite(value)):
+    if not all_entries(np.isfinite(value)):
         return value
     if p is None or p in (2, -2):
         s = svdvals_p(x, hermitian=False)  # descending

@@ -31,8 +31,8 @@ from .creation import asarray
 from .elementwise import astype
 from .manipulation import diagonal
 from .mutation import write_out
-from .wrap import (NUMPY_2, NumpyPrimitive, dtype_of, handles, primitive, registered, shape_of,
-                   since_numpy_2_keywords)
+from .wrap import (NUMPY_2, NumpyPrimitive, all_entries, any_entry, dtype_of, handles, primitive,
+                   registered, shape_of, since_numpy_2_keywords)
 
 
 def normalize_axis(axis, ndim: int) -> tuple:
@@ -233,7 +233,7 @@ def _tie_weights(x, ans, axes: tuple, keepdims: bool):
     if not keepdims:
         ans = np.expand_dims(ans, axes)
     hit = x == ans
-    if np.any(np.isnan(ans)):  # NaN propagates: the gradient goes to the NaN entries
+    if any_entry(np.isnan(ans)):  # NaN propagates: the gradient goes to the NaN entries
         hit = hit | (np.isnan(x) & np.isnan(ans))
     weight = hit / np.sum(hit, axis=axes, keepdims=True)
     return weight if dtype_of(weight) == dtype_of(x) else weight.astype(dtype_of(x))
@@ -346,7 +346,7 @@ def _std_slope(ans, x, axis: tuple, ddof, keepdims: bool):
     spread = expand_to(ans, shape_of(x), axis, keepdims)
     scale = 0.5 * _var_scale(x, ans, axis, ddof)  # 1 / (n - ddof)
     apex = spread == 0  # traced: a recording sees it, and np.any is a guard there
-    if not np.any(apex):
+    if not any_entry(apex):
         return _centered(x, axis) * scale / spread
     safe = arithmetic.where(apex, 1.0, spread)
     return arithmetic.where(apex, 0.0, _centered(x, axis) * scale / safe)
@@ -509,7 +509,7 @@ def average(a, axis=None, weights=None, returned=False, *, keepdims=False):
             weights = manipulation.reshape(
                 weights, tuple(size if ax in axes else 1 for ax, size in enumerate(a_shape)))
         scale = sum(weights, axis, keepdims=keepdims)
-        if np.any(scale == 0.0):  # a guard in a recording
+        if any_entry(scale == 0.0):  # a guard in a recording
             raise ZeroDivisionError("Weights sum to zero, can't be normalized")
         result = sum(a * weights, axis, keepdims=keepdims) / scale
     if not returned:
@@ -528,7 +528,7 @@ def nansum(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, whe
     """
     a = _array(a)
     nan = np.isnan(a)  # traced: a recording sees where the NaNs are (np.any is a guard)
-    x = arithmetic.where(nan, 0, a) if np.any(nan) else a
+    x = arithmetic.where(nan, 0, a) if any_entry(nan) else a
     return sum(x, axis, dtype, out, keepdims, initial, where)
 
 
@@ -543,7 +543,7 @@ def nanmean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=True):
     counted = ~np.isnan(x)  # traced: a recording sees the mask (np.all is a guard)
     if where is not True and where is not np._NoValue:
         counted = counted & where
-    if np.all(counted):
+    if all_entries(counted):
         return mean(x, axis, None, out, keepdims)
     keepdims = _keepdims(keepdims)
     total = sum(arithmetic.where(counted, x, 0), axis, keepdims=keepdims)

@@ -29,7 +29,8 @@ from .manipulation import reshape, transpose
 from .mutation import LOST_DERIVATIVE_HINT, update
 from .reductions import _output, mean, normalize_axis
 from .sorting import along_axis_index, sort
-from .wrap import NUMPY_2, dtype_of, handles, shape_of, since_numpy_2_keywords
+from .wrap import (NUMPY_2, all_entries, any_entry, dtype_of, handles, shape_of,
+                   since_numpy_2_keywords)
 
 __all__ = ["median", "nanmedian", "nanpercentile", "nanquantile", "percentile", "put_along_axis",
            "quantile"]
@@ -174,7 +175,7 @@ def _quantile(name, a, q, axis, method, keepdims, ignore_nan, weights, weak):
     if np.issubdtype(dtype_of(a), np.complexfloating):
         raise TypeError("a must be an array of real numbers")
     q_plain = np.asarray(base_value(q))
-    if q_plain.dtype.kind not in "fiub" or np.any(q_plain < 0) or np.any(q_plain > 1):
+    if q_plain.dtype.kind not in "fiub" or any_entry(q_plain < 0) or any_entry(q_plain > 1):
         raise ValueError("Quantiles must be in the range [0, 1]" if name.endswith("quantile")
                          else "Percentiles must be in the range [0, 100]")
     if method not in QUANTILE_METHODS:
@@ -196,7 +197,7 @@ def _quantile(name, a, q, axis, method, keepdims, ignore_nan, weights, weak):
         if method not in _DISCRETE and not np.issubdtype(dtype_of(x), np.inexact):
             x = asarray(x, np.float64)  # interpolation is in floating point; picking is not
         result = _interpolated(x, n, q, method, weak)
-    if np.any(has_nan) or np.any(n == 0):
+    if any_entry(has_nan) or any_entry(n == 0):
         result = arithmetic.where(has_nan | (n == 0), np.nan, result)
     return _reshaped(result, a_shape, axes, q_plain.shape, keepdims)
 
@@ -211,7 +212,7 @@ def _weighted(x, a, axes, q, method, weights, ignore_nan):
     if weights.shape != a_plain.shape:
         weights = np.broadcast_to(np.expand_dims(weights, tuple(
             d for d in range(a_plain.ndim) if d not in axes)), a_plain.shape)
-    if np.any(weights < 0):
+    if any_entry(weights < 0):
         raise ValueError("Weights must be non-negative.")
     if ignore_nan:  # NumPy leaves out the NaNs and their weights
         weights = np.where(np.isnan(a_plain), 0.0, weights)
@@ -220,7 +221,7 @@ def _weighted(x, a, axes, q, method, weights, ignore_nan):
     order = np.argsort(flat(a_plain), axis=-1, kind="stable")
     cdf = np.cumsum(np.take_along_axis(flat(weights), order, axis=-1), axis=-1)
     cdf /= cdf[..., -1:]
-    if np.any(np.isnan(cdf[..., -1])):
+    if any_entry(np.isnan(cdf[..., -1])):
         raise ValueError("Weights included NaN, inf or were all zero.")
     cdf[cdf == 0] = -1
     positions = np.empty(q.shape + cdf.shape[:-1], np.intp)
@@ -300,12 +301,12 @@ def _median(a, axis, keepdims, ignore_nan):
     middle = _gather(x, np.stack([np.maximum((n - 1) // 2, 0), np.maximum(n // 2, 0)]))
     odd = n % 2 == 1
     single = mean(getitem(middle, slice(0, 1)), axis=0)
-    if np.all(odd):
+    if all_entries(odd):
         result = single
     else:
         pair = mean(middle, axis=0)
-        result = arithmetic.where(odd, single, pair) if np.any(odd) else pair
-    if np.any(has_nan) or np.any(n == 0):
+        result = arithmetic.where(odd, single, pair) if any_entry(odd) else pair
+    if any_entry(has_nan) or any_entry(n == 0):
         result = arithmetic.where(has_nan | (n == 0), np.nan, result)
     return _reshaped(result, a_shape, axes, (), keepdims)
 

@@ -17,7 +17,7 @@ import numpy as np
 
 from .arithmetic import sqrt, where
 from .elementwise import Elementwise, elementwise
-from .wrap import handles, primitive
+from .wrap import any_entry, handles, primitive
 
 sin = elementwise("sin", np.sin)
 sin.def_partials(lambda ans, x: cos(x))
@@ -48,7 +48,7 @@ def _hypot_slope(ans, x):
     # axis): the slope there is 0, a constant, as abs's is at 0 (docs/numpy.md, "Values
     # at kinks"), so hypot(x, 0) and |x| agree at every order.
     at_origin = ans == 0  # traced: a recording sees it, and np.any is a guard there
-    if not np.any(at_origin):
+    if not any_entry(at_origin):
         return x / ans
     return where(at_origin, 0.0, x / where(at_origin, 1.0, ans))
 
@@ -110,7 +110,7 @@ def sinc(x):
 
 def _sinc_slope(x):
     at_zero = x == 0  # traced: a recording sees it, and np.any is a guard there
-    if not np.any(at_zero):
+    if not any_entry(at_zero):
         return (cos(math.pi * x) - sinc_p(x)) / x
     safe = where(at_zero, 1.0, x)  # keeps the other branch finite, and its derivative
     return where(at_zero, _sinc_derivative_at_zero(x, order=1),

@@ -21,7 +21,7 @@ from ..core import base_value
 from .arithmetic import remainder, where
 from .elementwise import Elementwise, elementwise
 from .exp_log import log
-from .wrap import UFUNCS, handles, nondiff, primitive, registered, since_numpy
+from .wrap import UFUNCS, all_entries, handles, nondiff, primitive, registered, since_numpy
 
 # -- copysign: |x| with the sign of y; y only chooses a sign, so it has no derivative --
 
@@ -173,7 +173,7 @@ def _bessel_i_series(x, order):
     for k in range(1, 10_000):
         term = term * squared / (k * (k + order))
         total = total + term
-        if np.all((np.abs(term) <= 1e-17 * np.abs(total)) | ~np.isfinite(total)):
+        if all_entries((np.abs(term) <= 1e-17 * np.abs(total)) | ~np.isfinite(total)):
             break
     return total
 

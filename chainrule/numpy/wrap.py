@@ -214,6 +214,37 @@ def shape_of(value: Any) -> tuple:
 # -- batching: the rule every broadcasting elementwise function shares ------------------
 
 
+def _unbatched(value: Any) -> Any:
+    """``value`` with the batching levels on top of it removed: every member at once."""
+    while isinstance(value, Tracer) and value.level.leading_axes:
+        value = value.primal
+    return value
+
+
+def any_entry(mask: Any) -> bool:
+    """``bool(np.any(mask))``, over every member when ``mask`` is batched.
+
+    Rules take a fast path when no entry needs the general one (``if not
+    any_entry(at_zero)``); under ``vmap`` that must hold for every member, and
+    Python's ``bool`` of a batched value would be ambiguous. A recording level
+    below still records the decision as a guard.
+
+    >>> any_entry(np.array([0.0, 1.0]) > 0.5)
+    True
+    """
+    return bool(np.any(_unbatched(mask)))
+
+
+def all_entries(mask: Any) -> bool:
+    """``bool(np.all(mask))``, over every member when ``mask`` is batched (see any_entry).
+
+    >>> all_entries(np.array([True, False]))
+    False
+    """
+    return bool(np.all(_unbatched(mask)))
+
+
+
 def logical_ndim(value: Any, flag: bool) -> int:
     """The number of axes of one batch member of ``value``."""
     return len(shape_of(value)) - (1 if flag else 0)

@@ -27,7 +27,7 @@ import scipy.special as sc
 from ..core import base_value
 from ..numpy import abs as absolute  # noqa: A004
 from ..numpy import exp, log, log1p, sign, sinc, squeeze, sum, where  # noqa: A004
-from ..numpy.wrap import shape_of
+from ..numpy.wrap import all_entries, shape_of
 from .special_bessel import (i0, i0e, i1, i1e, iv, ive, j0, j1, jn, jv, k0, k0e, k1, k1e, kv,
                              kve, y0, y1, yn, yv)
 from .special_gamma import (beta, betainc, betaln, digamma, gamma, gammainc, gammaincc,
@@ -127,7 +127,7 @@ def _exprel_slope(ans: Any, x: Any) -> Any:
     series = 0.0 * small
     for coefficient in reversed(EXPREL_SLOPE_COEFFICIENTS):  # Horner's scheme
         series = series * small + coefficient
-    if np.all(near_zero):
+    if all_entries(near_zero):
         return series
     large = where(near_zero, 1.0, x)  # keeps the unused branch finite, and its derivative
     return where(near_zero, series, (exp(large) - exprel(large)) / large)

@@ -30,6 +30,7 @@ import numpy as np
 from ..core import base_value
 from ..numpy import abs as absolute  # noqa: A004
 from ..numpy import arctan, clip, exp, expm1, log, log1p
+from ..numpy.wrap import all_entries
 from .special import (betainc, betaln, digamma, expit, gammainc, gammaincc, gammaln, log_expit,
                       log_ndtr, ndtr, xlog1py, xlogy)
 from .stats_discrete import bernoulli, binom, geom, nbinom, poisson
@@ -75,7 +76,7 @@ class ContinuousDistribution(Distribution):
 
     def _on_support(self, z: Any, z_value: Any, low: Any, high: Any) -> tuple:
         inside = (z_value >= low) & (z_value <= high)
-        return inside, (z if np.all(inside) else masked(z, inside, self.inside_point))
+        return inside, (z if all_entries(inside) else masked(z, inside, self.inside_point))
 
     def logpdf(self, x: Any, *args: Any, **kwds: Any) -> Any:
         """The log of the density at ``x``."""
