@@ -95,15 +95,19 @@ def pictures(folder: str) -> None:
 
 
 def rules() -> None:
-    """Print every primitive of the NumPy layer with the modes it supports."""
-    print(f"{'primitive':<32} forward  reverse")
+    """Print every primitive of the NumPy layer with the modes it supports; the batch
+    column says whether vmap runs it once on the batch (rule) or once per member (loop)."""
+    print("zero: piecewise constant, its derivative is zero in every mode; batch: rule = one "
+          "call on the whole batch under vmap, loop = one call per member")
+    print(f"{'primitive':<32} forward  reverse  batch")
     for name in sorted(PRIMITIVES):
-        modes = PRIMITIVES[name].modes
-        if modes == ("nondiff",):
-            print(f"{name:<32} {'zero (not differentiable)':<17}")
+        primitive = PRIMITIVES[name]
+        batch = "rule" if "batch" in primitive.rules else "loop"
+        if primitive.modes == ("nondiff",):
+            print(f"{name:<32} {'zero':<8} {'zero':<8} {batch}")
         else:
-            marks = ["yes" if mode in modes else "NO" for mode in ("forward", "reverse")]
-            print(f"{name:<32} {marks[0]:<8} {marks[1]}")
+            marks = ["yes" if mode in primitive.modes else "NO" for mode in ("forward", "reverse")]
+            print(f"{name:<32} {marks[0]:<8} {marks[1]:<8} {batch}")
 
 
 # -- diff: a formula given as text -----------------------------------------------------

@@ -127,3 +127,14 @@ def test_drawing_without_the_dot_program_is_one_line_and_exit_code_1(capsys, tmp
     assert code == 1 and err.count("\n") == 1 and "graphviz" in err
     assert (tmp_path / "f.dot").read_text().startswith('digraph "f"')
     assert numbers_after(out, "d/dx") == [2.0]  # the numbers came before the picture
+
+
+def test_rules_has_a_batch_column_read_from_the_registry(capsys):
+    from chainrule.numpy.wrap import PRIMITIVES
+
+    code, out, _ = run(capsys, "rules")
+    rows = {line.split()[0]: line.split()[-1] for line in out.splitlines()[2:]}
+    assert rows.keys() == PRIMITIVES.keys()
+    for name, primitive in PRIMITIVES.items():
+        assert rows[name] == ("rule" if "batch" in primitive.rules else "loop"), name
+    assert rows["numpy.sin"] == "rule"
