@@ -154,7 +154,7 @@ def build_w6() -> list:
     jax_args = _jax_arrays((x, A))
     torch_args = (W.tensor(x), W.tensor(A)) if W.torch else None
     return [Workload(
-        "W6", "Hessian of sum(tanh(A x)), x in R^100", 1000,
+        "W6", "Hessian of sum(tanh(A x)), x in R^100", 80,
         forward=lambda: W.w6_numpy(x, A), reference=lambda: W.w6_reference(x, A),
         runs={"chainrule": lambda: W.w6_chainrule(x, A),
               "autograd": _peer(W.autograd, lambda: lambda: W.w6_autograd_hessian(x, A)),
@@ -174,7 +174,7 @@ def build_w7() -> list:
     for mode in ("fwd", "rev"):
         autograd_jacobian, autograd_note = autograd_spelling[mode]
         built.append(Workload(
-            f"W7 {mode}", f"100 x 100 Jacobian of tanh(B x) + sin(x), {mode} mode", 500,
+            f"W7 {mode}", f"100 x 100 Jacobian of tanh(B x) + sin(x), {mode} mode", 50,
             forward=lambda: W.w7_numpy(x, B), reference=lambda: W.w7_reference(x, B),
             runs={"chainrule": functools.partial(W.w7_chainrule, x, B, mode),
                   "autograd": _peer(W.autograd, lambda f=autograd_jacobian: functools.partial(f, x, B)),
@@ -185,8 +185,35 @@ def build_w7() -> list:
     return built
 
 
+def build_w8() -> list:
+    params, inputs, targets = W.w8_data()
+    jax_args = _jax_arrays((params, inputs, targets))
+    torch_args = ((tuple(W.tensor(p) for p in params), W.tensor(inputs), W.tensor(targets))
+                  if W.torch else None)
+    title = "per-example gradients of the W3 MLP, batch 256"
+    return [
+        Workload(
+            "W8", title + ": vmap(grad)", 100,
+            forward=lambda: W.mlp_loss_numpy(params, inputs, targets),
+            reference=lambda: W.w8_reference(params, inputs, targets),
+            runs={"chainrule": lambda: W.w8_chainrule(params, inputs, targets),
+                  "autograd": "no vmap",
+                  "jax eager": _jax_eager(W.w8_jax, *(jax_args or ())),
+                  "jax jit": _jax_jit(W.w8_jax, *(jax_args or ())),
+                  "torch": _peer(W.torch, lambda: lambda: W.w8_torch(*torch_args))},
+            notes={"chainrule": "cr.vmap(cr.grad(loss), in_axes=(None, 0, 0))",
+                   "jax eager": "jax.vmap(jax.grad)", "torch": "torch.func.vmap(grad)"}),
+        Workload(
+            "W8 loop", title + ": a Python loop of grad", 100,
+            forward=lambda: W.mlp_loss_numpy(params, inputs, targets),
+            reference=lambda: W.w8_reference(params, inputs, targets),
+            runs={"chainrule": lambda: W.w8_chainrule_loop(params, inputs, targets)},
+            notes={"chainrule": "256 calls of cr.grad, stacked"}),
+    ]
+
+
 BUILDERS = {"W1": build_w1, "W2": build_w2, "W3": build_w3, "W4": build_w4,
-            "W5": build_w5, "W6": build_w6, "W7": build_w7}
+            "W5": build_w5, "W6": build_w6, "W7": build_w7, "W8": build_w8}
 
 
 # -- the table --------------------------------------------------------------------------
@@ -203,7 +230,7 @@ def first_line_of(message: str) -> str:
 def run_workload(workload: Workload, args: argparse.Namespace, warnings: list) -> list:
     """Time and check one workload; print its block of the table; return its records."""
     repeats, min_time, budget = (3, 0.02, 1.0) if args.quick else (7, 0.1, 3.0)
-    print(f"\n{workload.key:<7}{workload.title}\n{'':<21}{'best':>10}{'ratio':>10}{'median':>11}",
+    print(f"\n{workload.key:<8}{workload.title}\n{'':<21}{'best':>10}{'ratio':>10}{'median':>11}",
           flush=True)
     forward = Sampler(workload.forward, min_time)
     for _ in range(repeats):

@@ -373,3 +373,58 @@ def w7_jax_jacobian(x, B, mode):
 def w7_torch_jacobian(x, B, mode):
     jac = torch.func.jacfwd if mode == "fwd" else torch.func.jacrev
     return jac(w7_torch)(x, B)
+
+
+# == W8: per-example gradients of the W3 MLP over a batch of 256 ==========================
+# One gradient of the loss per data point (the loss of that point alone), for all 256.
+
+
+def w8_data(seed=8):
+    return mlp_data(10, 32, 1, 256, seed=seed)
+
+
+def example_loss_numpy(params, x, t):
+    """The W3 loss of one example: ``x`` of shape (10,), ``t`` of shape (1,)."""
+    W1, b1, W2, b2 = params
+    hidden = np.tanh(x @ W1 + b1)
+    return np.mean((hidden @ W2 + b2 - t) ** 2)
+
+
+def example_loss_jax(params, x, t):
+    W1, b1, W2, b2 = params
+    hidden = jnp.tanh(x @ W1 + b1)
+    return jnp.mean((hidden @ W2 + b2 - t) ** 2)
+
+
+def example_loss_torch(params, x, t):
+    W1, b1, W2, b2 = params
+    hidden = torch.tanh(x @ W1 + b1)
+    return torch.mean((hidden @ W2 + b2 - t) ** 2)
+
+
+def w8_reference(params, inputs, targets):
+    """Backpropagation by hand, kept per example."""
+    W1, b1, W2, b2 = params
+    hidden = np.tanh(inputs @ W1 + b1)
+    d_outputs = 2 * (hidden @ W2 + b2 - targets) / targets.shape[1]
+    d_pre = (d_outputs @ W2.T) * (1 - hidden**2)
+    return (np.einsum("bi,bj->bij", inputs, d_pre), d_pre,
+            np.einsum("bi,bj->bij", hidden, d_outputs), d_outputs)
+
+
+def w8_chainrule(params, inputs, targets):
+    return cr.vmap(cr.grad(example_loss_numpy), in_axes=(None, 0, 0))(params, inputs, targets)
+
+
+def w8_chainrule_loop(params, inputs, targets):
+    gradients = [cr.grad(example_loss_numpy)(params, x, t) for x, t in zip(inputs, targets)]
+    return tuple(np.stack(parts) for parts in zip(*gradients))
+
+
+def w8_jax(params, inputs, targets):
+    return jax.vmap(jax.grad(example_loss_jax), in_axes=(None, 0, 0))(params, inputs, targets)
+
+
+def w8_torch(params, inputs, targets):
+    return torch.func.vmap(torch.func.grad(example_loss_torch), in_dims=(None, 0, 0))(
+        params, inputs, targets)
