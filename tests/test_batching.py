@@ -2,6 +2,9 @@
 and the batched Jacobians and Hessians against their one-basis-vector-at-a-time
 definitions."""
 
+import pathlib
+import re
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -12,6 +15,8 @@ from chainrule.core import Primitive
 from chainrule.core import batching as core_batching
 
 from test_properties import build, instruction
+
+DOCS = pathlib.Path(__file__).resolve().parents[1] / "docs"
 
 
 def loop(function, *batches, axis=0):
@@ -239,21 +244,21 @@ def basis_jacobian(function, x):
                        tuple(range(x.ndim)), tuple(range(-x.ndim, 0)))
 
 
-def w6_function(x, B):
+def w7_function(x, B):
     return np.tanh(B @ x) + np.sin(x) * x
 
 
 @pytest.mark.parametrize("chunk_size", [None, 7, 1])
 @pytest.mark.parametrize("mode", ["fwd", "rev"])
-def test_w6_jacobian_equals_the_basis_loop(rng, mode, chunk_size):
+def test_w7_jacobian_equals_the_basis_loop(rng, mode, chunk_size):
     x, B = rng.standard_normal(20), rng.standard_normal((20, 20))
-    got = cr.jacobian(w6_function, mode=mode, chunk_size=chunk_size)(x, B)
-    np.testing.assert_allclose(got, basis_jacobian(lambda x: w6_function(x, B), x),
+    got = cr.jacobian(w7_function, mode=mode, chunk_size=chunk_size)(x, B)
+    np.testing.assert_allclose(got, basis_jacobian(lambda x: w7_function(x, B), x),
                                rtol=1e-12, atol=1e-12)
 
 
 @pytest.mark.parametrize("chunk_size", [None, 6])
-def test_w7_hessian_equals_the_basis_loop(rng, chunk_size):
+def test_w6_hessian_equals_the_basis_loop(rng, chunk_size):
     x, A = rng.standard_normal(15), rng.standard_normal((15, 15))
 
     def scalar(x):
@@ -289,3 +294,12 @@ def test_random_programs_batched_hessians_and_jacobians(program, seed):
     np.testing.assert_allclose(cr.vmap(gradient)(xs), loop(gradient, xs), rtol=1e-12,
                                atol=1e-12)
 
+
+
+def test_the_batching_example_of_the_docs_runs():
+    text = (DOCS / "transforms.md").read_text()
+    section = text[text.index("## Batching"):]
+    blocks = re.findall(r"```python\n(.*?)```", section, re.S)
+    assert blocks
+    for block in blocks:
+        exec(compile(block, "docs/transforms.md", "exec"), {})
