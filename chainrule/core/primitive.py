@@ -101,18 +101,22 @@ class Primitive:
     def def_vjp(self, *rules: Callable | None) -> None:
         """Reverse-mode rules, one per argument (``None`` for non-differentiable ones):
         ``rule(g, ans, *args, **params) -> cotangent of that argument``."""
+        declared: tuple[Any, ...] = rules  # an argument without a rule is never wanted here
+
         def vjp(g: Any, ans: Any, args: tuple, params: dict, wanted: tuple) -> list:
             return [rule(g, ans, *args, **params) if want else None
-                    for rule, want in zip(rules, wanted)]
+                    for rule, want in zip(declared, wanted)]
 
         self.def_rule("vjp", vjp, tuple(rule is not None for rule in rules))
 
     def def_jvp(self, *rules: Callable | None) -> None:
         """Forward-mode rules, one per argument (``None`` for non-differentiable ones):
         ``rule(t, ans, *args, **params) -> that argument's share of the output tangent``."""
+        declared: tuple[Any, ...] = rules  # an argument without a rule has no tangent here
+
         def jvp(tangents: list, ans: Any, args: tuple, params: dict) -> Any:
             tangent_out = None
-            for rule, tangent in zip(rules, tangents):
+            for rule, tangent in zip(declared, tangents):
                 if tangent is None:
                     continue
                 contribution = rule(tangent, ans, *args, **params)
