@@ -31,6 +31,36 @@ def tape_only(*args: Any, **params: Any) -> Any:
     raise TypeError("this primitive only marks nodes on a tape; it is never applied to values")
 
 
+def _joint_vjp(rules: tuple) -> Callable:
+    """Per-argument VJP rules as one joint rule that calls only the wanted ones.
+
+    Written out for one and two arguments, the common cases: the backward pass
+    calls this once per recorded operation.
+    """
+    declared: tuple[Any, ...] = rules  # an argument without a rule is never wanted here
+    if len(declared) == 1:
+        (first,) = declared
+
+        def vjp_one(g: Any, ans: Any, args: tuple, params: dict, wanted: tuple) -> tuple:
+            return (first(g, ans, *args, **params),) if wanted[0] else (None,)
+
+        return vjp_one
+    if len(declared) == 2:
+        first, second = declared
+
+        def vjp_two(g: Any, ans: Any, args: tuple, params: dict, wanted: tuple) -> tuple:
+            return (first(g, ans, *args, **params) if wanted[0] else None,
+                    second(g, ans, *args, **params) if wanted[1] else None)
+
+        return vjp_two
+
+    def vjp(g: Any, ans: Any, args: tuple, params: dict, wanted: tuple) -> list:
+        return [rule(g, ans, *args, **params) if want else None
+                for rule, want in zip(declared, wanted)]
+
+    return vjp
+
+
 class Primitive:
     """An operation: ``impl`` plus one rule per interpreter (``vjp``, ``jvp``, ``batch``).
 
@@ -101,13 +131,7 @@ class Primitive:
     def def_vjp(self, *rules: Callable | None) -> None:
         """Reverse-mode rules, one per argument (``None`` for non-differentiable ones):
         ``rule(g, ans, *args, **params) -> cotangent of that argument``."""
-        declared: tuple[Any, ...] = rules  # an argument without a rule is never wanted here
-
-        def vjp(g: Any, ans: Any, args: tuple, params: dict, wanted: tuple) -> list:
-            return [rule(g, ans, *args, **params) if want else None
-                    for rule, want in zip(declared, wanted)]
-
-        self.def_rule("vjp", vjp, tuple(rule is not None for rule in rules))
+        self.def_rule("vjp", _joint_vjp(rules), tuple(rule is not None for rule in rules))
 
     def def_jvp(self, *rules: Callable | None) -> None:
         """Forward-mode rules, one per argument (``None`` for non-differentiable ones):
@@ -197,7 +221,7 @@ class Primitive:
         >>> sin = Primitive("sin", math.sin)
         >>> sin.def_partials(lambda ans, x: math.cos(x))
         >>> sin.rules["vjp"](2.0, sin(0.0), (0.0,), {}, (True,))
-        [2.0]
+        (2.0,)
         """
         self.partials = partials
         # Primitive's own def_vjp/def_jvp: the scaling hooks below already fit shapes
