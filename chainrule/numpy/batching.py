@@ -20,11 +20,11 @@ from typing import Any, Callable
 
 import numpy as np
 
-from ..core.batching import register_batch_tools
+from ..core.batching import loop_over_batch, register_batch_tools
 from .wrap import align_for_broadcasting, elementwise_batch, logical_ndim, shape_of
 
 __all__ = ["align_for_broadcasting", "batch_axis_param", "batch_size", "elementwise_batch",
-           "logical_ndim", "member_axes", "member_axis", "with_batch_axis"]
+           "logical_ndim", "member_axes", "member_axis", "stacked_batch", "with_batch_axis"]
 
 
 def batch_size(args: Any, batched: Any) -> int:
@@ -87,3 +87,22 @@ def _broadcast_over_batch(value: Any, size: int) -> Any:
 
 
 register_batch_tools(stack=np.stack, broadcast=_broadcast_over_batch)
+
+
+# -- linear algebra (products, solve, decompositions, eigen, least_squares, linalg) --------
+
+
+def stacked_batch(primitive: Any) -> Callable:
+    """The rule of a primitive that NumPy already applies to each matrix of a stack
+    (``inv``, ``det``, ``eigh``, ``svd``, ...): a batch of stacks is one bigger stack,
+    so the primitive runs once on it. Only its first argument may be batched (the
+    others, options like ``rcond``, broadcast against the stack's leading axes); a
+    batched option falls back to one call per batch member."""
+
+    def rule(args: list, batched: list, **params: Any) -> Any:
+        if any(batched[1:]):
+            return loop_over_batch(primitive, list(args), list(batched), params,
+                                   batch_size(args, batched))
+        return primitive(*args, **params)
+
+    return rule
