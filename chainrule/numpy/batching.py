@@ -20,11 +20,13 @@ from typing import Any, Callable
 
 import numpy as np
 
-from ..core.batching import loop_over_batch, register_batch_tools
+from ..core.batching import is_batched, loop_over_batch, register_batch_tools
 from .wrap import align_for_broadcasting, elementwise_batch, logical_ndim, shape_of
 
 __all__ = ["align_for_broadcasting", "batch_axis_param", "batch_size", "elementwise_batch",
-           "logical_ndim", "member_axes", "member_axis", "stacked_batch", "with_batch_axis"]
+           "is_batched", "loop_over_batch",
+           "logical_ndim", "member_axes", "member_axis", "shared_matrix_solve", "stacked_batch",
+           "with_batch_axis"]
 
 
 def batch_size(args: Any, batched: Any) -> int:
@@ -106,3 +108,16 @@ def stacked_batch(primitive: Any) -> Callable:
         return primitive(*args, **params)
 
     return rule
+
+
+def shared_matrix_solve(solve: Callable, a: Any, b: Any, vector: bool) -> Any:
+    """``solve(a, b)`` for one shared matrix ``a`` and a batch ``b`` of right-hand sides
+    (batch axis first; each member a vector when ``vector``, else a stack of matrices
+    ``(..., n, k)``): the members become columns of one ``(n, m)`` right-hand side, so
+    ``a`` is factorised once, and the solution is put back in the members' shape."""
+    if vector:  # (B, n) -> (n, B)
+        return np.swapaxes(solve(a, np.swapaxes(b, 0, 1)), 0, 1)
+    moved = np.moveaxis(b, -2, 0)  # (B, ..., n, k) -> (n, B, ..., k) -> (n, B * ... * k)
+    shape = shape_of(moved)
+    x = solve(a, np.reshape(moved, (shape[0], -1)))
+    return np.moveaxis(np.reshape(x, shape), 0, -2)

@@ -20,9 +20,8 @@ except ImportError:  # and as NumPy 1.x does
 
 from ..core import base_value
 from ..core.batching import is_batched
-from .batching import logical_ndim, stacked_batch
+from .batching import logical_ndim, shared_matrix_solve, stacked_batch
 from .elementwise import unbroadcast
-from .manipulation import moveaxis
 from .products import _array, _ones_after_batch, _reshape, _sum, _swap_last, matmul
 from .wrap import NUMPY_2, dtype_of, handles, primitive, shape_of
 
@@ -82,11 +81,7 @@ def _solve_batch(args, batched):
     a_ndim, b_ndim = logical_ndim(a, a_batched), logical_ndim(b, b_batched)
     vector = b_ndim == 1 if NUMPY_2 else b_ndim == a_ndim - 1
     if not a_batched and a_ndim == 2:
-        if vector:  # (B, n) -> columns (n, B)
-            return _swap_last(solve_p(a, _swap_last(b)))
-        moved = moveaxis(b, -2, 0)  # (B, ..., n, k) -> (n, B, ..., k) -> (n, B * ... * k)
-        x = solve_p(a, _reshape(moved, (shape_of(moved)[0], -1)))
-        return moveaxis(_reshape(x, shape_of(moved)), 0, -2)
+        return shared_matrix_solve(solve_p, a, b, vector)
     if vector:
         b, b_ndim = _col(b), b_ndim + 1
     ndim = max(a_ndim, b_ndim)

@@ -26,8 +26,10 @@ import scipy.integrate
 
 from .. import numpy as cnp
 from ..core import Tracer, base_value, jvp, vjp
+from ..numpy import batching as batch_tools
 from .matrix_functions import _PRIMITIVES, _primitive
-from .ode import _flat, _is_inexact, _with, _zeros_if_none, ivp_solver, odeint_solver, trajectory
+from .ode import (_flat, _is_inexact, _size, _with, _zeros_if_none, ivp_solver, odeint_solver,
+                  trajectory)
 
 try:  # SciPy's own result type for solve_ivp
     from scipy.integrate._ivp.ivp import OdeResult
@@ -36,6 +38,21 @@ except ImportError:  # pragma: no cover - older layouts
 
 _ODEINT_OPTIONS = ("rtol", "atol", "tcrit", "h0", "hmax", "hmin", "ixpr", "mxstep", "mxhnil",
                    "mxordn", "mxords", "printmessg")
+
+
+def _one_solve(name: str, *values: Any) -> None:
+    """Refuse vmap where SciPy's own solve of the plain values is part of the result."""
+    leaves = list(values)
+    while leaves:
+        value = leaves.pop()
+        if isinstance(value, (tuple, list)):
+            leaves.extend(value)
+        elif batch_tools.is_batched(value):
+            raise NotImplementedError(
+                f"chainrule.scipy.integrate.{name} under vmap: the solver's own steps and "
+                "statistics come from one plain solve, and differ between members of the "
+                "batch.\n  Use chainrule.scipy.integrate.odeint (without full_output), which "
+                "vmap runs member by member, or loop over the members and stack the results.")
 
 
 def _any_traced(*values: Any) -> bool:
@@ -80,6 +97,7 @@ def odeint(func: Callable, y0: Any, t: Any, args: tuple = (), Dfun: Any = None,
         rhs, jacobian = func, Dfun
     result = trajectory(rhs, y0, t, tuple(args), odeint_solver(options), jacobian)
     if full_output:
+        _one_solve("odeint(..., full_output=1)", y0, t, args)
         info = scipy.integrate.odeint(rhs, np.ravel(base_value(y0)), base_value(t), tuple(
             base_value(arg) for arg in args), Dfun=jacobian, full_output=True, **options)[1]
         return result, info
@@ -110,6 +128,7 @@ def solve_ivp(fun: Callable, t_span: Any, y0: Any, method: Any = "RK45", t_eval:
         return scipy.integrate.solve_ivp(fun, t_span, y0, method=method, t_eval=t_eval,
                                          dense_output=dense_output, events=events,
                                          vectorized=vectorized, args=args or None, **options)
+    _one_solve("solve_ivp", t_span, y0, t_eval, args)
     start, end = t_span
     plain = scipy.integrate.solve_ivp(
         fun, (base_value(start), base_value(end)), np.ravel(base_value(y0)), method=method,
@@ -167,7 +186,15 @@ def _quad_impl(a, b, *args, func, options):
 
 
 def _endpoint(func, x, args):
-    return func(x, *args) if np.isfinite(base_value(x)) else None
+    finite = np.isfinite(base_value(x))  # under vmap: one entry per member of the batch
+    if np.all(finite):
+        return func(x, *args)
+    if not np.any(finite):
+        return None  # an infinite limit does not move the integral
+    raise NotImplementedError(
+        "chainrule.scipy.integrate.quad under vmap with a limit that is finite for some "
+        "members of the batch and infinite for others has no derivative rule.\n  Batch the "
+        "finite and the infinite limits separately.")
 
 
 def _quad_jvp(tangents, ans, a, b, *args, func, options):
@@ -213,7 +240,7 @@ def _quad_vjp(g, ans, a, b, *args, func, options):
         flat = quad_p(a, b, *args, gv, func=integrand, options=options)[0]
         offset = 0
         for k in wanted:
-            size = int(np.size(base_value(args[k])))
+            size = _size(args[k])
             cotangents[k] = cnp.reshape(flat[offset:offset + size], np.shape(args[k]))
             offset += size
     return (*ends, *cotangents)

@@ -24,6 +24,7 @@ import scipy.linalg
 
 from .. import numpy as cnp
 from ..core import base_value
+from ..numpy import batching as batch_tools
 from .matrix_functions import _PRIMITIVES, _primitive, _swap_last
 from .matrix_functions import expm as expm
 from .matrix_functions import expm_frechet as expm_frechet
@@ -90,6 +91,23 @@ def _solve_triangular_jvp(tangents, ans, a, b, trans, lower, unit_diagonal):
 solve_triangular_p = _primitive("solve_triangular", _solve_triangular_impl)
 solve_triangular_p.def_vjp_joint(_solve_triangular_vjp)
 solve_triangular_p.def_jvp_joint(_solve_triangular_jvp)
+
+
+def _shared_matrix_batch(primitive: Any) -> Any:
+    """The batching rule of a solve whose matrix SciPy takes one at a time: a shared
+    matrix solves the members' right-hand sides as columns of one; a batch of matrices
+    loops over the members."""
+    def rule(args, batched, **params):
+        (a, b), (a_batched, b_batched) = args, batched
+        if a_batched:
+            return batch_tools.loop_over_batch(primitive, list(args), list(batched), params,
+                                   np.shape(a)[0])
+        return batch_tools.shared_matrix_solve(lambda a, b: primitive(a, b, **params), a, b,
+                                               batch_tools.logical_ndim(b, True) == 1)
+    return rule
+
+
+solve_triangular_p.def_batch(_shared_matrix_batch(solve_triangular_p))
 
 
 def solve_triangular(a: Any, b: Any, trans: Any = 0, lower: bool = False,
@@ -202,6 +220,15 @@ def _one_matrix(a: Any, name: str) -> None:
             f"np.stack([{name}(m)[0] for m in a]).")
 
 
+def _pivots_per_member(a: Any, name: str) -> None:
+    if batch_tools.is_batched(a):
+        raise NotImplementedError(
+            f"chainrule.scipy.linalg.{name} under vmap: the row pivots are integers each member "
+            f"of the batch chooses for itself, and the result is built from them.\n  Use "
+            f"np.linalg.solve / np.linalg.det (which batch), or call {name} in a loop and "
+            f"stack the results.")
+
+
 def _permutation_from_pivots(piv: np.ndarray) -> np.ndarray:
     """``perm`` with ``a[perm] = L U`` from LAPACK's row interchanges."""
     perm = np.arange(len(piv))
@@ -221,6 +248,7 @@ def lu_factor(a: Any, overwrite_a: bool = False, check_finite: bool = True) -> t
     """
     a = cnp.asarray(a)
     _one_matrix(a, "lu_factor")
+    _pivots_per_member(a, "lu_factor")
     piv = scipy.linalg.lu_factor(base_value(a))[1]
     return lu_unpivoted_p(a[_permutation_from_pivots(piv)]), piv
 
@@ -256,6 +284,7 @@ def lu(a: Any, permute_l: bool = False, overwrite_a: bool = False, check_finite:
     """
     a = cnp.asarray(a)
     _one_matrix(a, "lu")
+    _pivots_per_member(a, "lu")
     plain = base_value(a)
     p_matrix = scipy.linalg.lu(plain)[0]
     perm = np.argmax(p_matrix, axis=0)  # a[perm] = L U
@@ -296,6 +325,7 @@ def qr(a: Any, overwrite_a: bool = False, lwork: Any = None, mode: str = "full",
     a = cnp.asarray(a)
     extra: tuple = ()
     if pivoting:
+        _pivots_per_member(a, "qr(pivoting=True)")
         columns = scipy.linalg.qr(base_value(a), mode="r", pivoting=True)[1]
         a, extra = a[:, columns], (columns,)
     if mode == "r":
@@ -327,9 +357,19 @@ def eigh(a: Any, b: Any = None, *, lower: bool = True, eigvals_only: bool = Fals
         w, v = w[first:last + 1], v[:, first:last + 1]
     if eigvals_only:
         return w
-    reference = scipy.linalg.eigh(base_value(a), lower=lower, subset_by_index=subset_by_index)[1]
-    signs = np.where(np.sum(base_value(v) * reference, axis=0) < 0, -1.0, 1.0)
-    return w, v * signs.astype(cnp.result_type(v))
+    signs = eigh_signs_p(a, v, lower=lower, subset_by_index=subset_by_index)
+    return w, v * cnp.astype(signs, cnp.result_type(v))
+
+
+def _eigh_signs(a, v, lower, subset_by_index):
+    # the signs that turn NumPy's eigenvectors into SciPy's, read from SciPy's own eigh
+    reference = scipy.linalg.eigh(a, lower=lower, subset_by_index=subset_by_index)[1]
+    return np.where(np.sum(v * reference, axis=0) < 0, -1.0, 1.0)
+
+
+# without derivative; under vmap a loop over the members (SciPy's eigh takes one matrix)
+eigh_signs_p = _primitive("eigh_signs", _eigh_signs)
+eigh_signs_p.def_nondiff()
 
 
 def solve(a: Any, b: Any, lower: bool = False, overwrite_a: bool = False,
@@ -418,6 +458,7 @@ solve_banded_p = _primitive("solve_banded", lambda ab, b, below, above: scipy.li
     (below, above), ab, b))
 solve_banded_p.def_vjp_joint(_banded_vjp)
 solve_banded_p.def_jvp_joint(_banded_jvp)
+solve_banded_p.def_batch(_shared_matrix_batch(solve_banded_p))
 
 
 def solve_banded(l_and_u: tuple, ab: Any, b: Any, overwrite_ab: bool = False,

@@ -27,6 +27,7 @@ import scipy.linalg
 
 from .. import numpy as cnp
 from ..core import Primitive, Tracer, base_value
+from ..numpy import batching as batch_tools
 
 # the primitives of this file, for coverage_rows()
 _PRIMITIVES: list = []
@@ -87,6 +88,13 @@ sqrtm_p = _matrix_function("sqrtm", lambda a: scipy.linalg.sqrtm(a))
 fractional_matrix_power_p = _matrix_function(
     "fractional_matrix_power", lambda a, power: scipy.linalg.fractional_matrix_power(a, power))
 
+# Batched: expm has always taken a stack of matrices; SciPy 1.15 taught logm, sqrtm and
+# fractional_matrix_power to (before it they loop over the batch).
+STACKS_MATRIX_FUNCTIONS = np.lib.NumpyVersion(scipy.__version__) >= "1.15.0"
+for _prim in (expm_p,) + ((logm_p, sqrtm_p, fractional_matrix_power_p)
+                          if STACKS_MATRIX_FUNCTIONS else ()):
+    _prim.def_batch(batch_tools.stacked_batch(_prim))
+
 
 def expm(A: Any) -> Any:
     """``scipy.linalg.expm``; its derivative is the Fréchet derivative (see the module).
@@ -122,6 +130,11 @@ def logm(A: Any, disp: bool = True) -> Any:
     result = logm_p(cnp.asarray(A))
     if disp:
         return result
+    if batch_tools.is_batched(A):
+        raise NotImplementedError(
+            "chainrule.scipy.linalg.logm(A, disp=False) under vmap: the error estimate is "
+            "computed on one plain matrix.\n  Call logm(A) (disp=True) under vmap, and "
+            "estimate the error outside it.")
     plain, value = base_value(A), base_value(result)  # SciPy's estimate, without its
     error = (np.linalg.norm(scipy.linalg.expm(value) - plain, 1)  # deprecated disp=
              / np.linalg.norm(plain, 1))

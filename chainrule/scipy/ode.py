@@ -42,6 +42,11 @@ def _flat(x: Any) -> Any:
     return cnp.reshape(cnp.asarray(x), (-1,))
 
 
+def _size(x: Any) -> int:
+    """The number of entries of ``x`` (of one member, under vmap)."""
+    return int(np.prod(np.shape(x), dtype=int))
+
+
 def _is_inexact(x: Any) -> bool:
     try:
         return bool(np.issubdtype(np.result_type(base_value(x)), np.inexact))
@@ -140,7 +145,7 @@ def _slopes(func: Callable, ys: Any, t: Any, args: tuple) -> Any:
 
 def _trajectory_jvp(tangents, ans, y0, t, *args, func, solve, jacobian=None):
     ty0, tt, *targs = tangents
-    n = np.size(base_value(y0))
+    n = _size(y0)
     moving = tuple(k for k, tangent in enumerate(targs) if tangent is not None)
     start = cnp.zeros_like(_flat(y0)) if ty0 is None else _flat(ty0)
     if tt is not None:
@@ -155,12 +160,12 @@ def _trajectory_jvp(tangents, ans, y0, t, *args, func, solve, jacobian=None):
 
 
 def _trajectory_vjp(g, ans, y0, t, *args, func, solve, jacobian=None):
-    count, n = np.shape(t)[0], np.size(base_value(y0))
+    count, n = np.shape(t)[0], _size(y0)
     wanted = tuple(k for k, arg in enumerate(args) if _is_inexact(arg))
-    sizes = [int(np.size(base_value(args[k]))) for k in wanted]
+    sizes = [_size(args[k]) for k in wanted]
     dynamics = _adjoint_dynamics(func, wanted, n)
     adjoint = g[count - 1]
-    accumulated = np.zeros(sum(sizes), dtype=np.result_type(base_value(ans)))
+    accumulated = np.zeros(sum(sizes), dtype=cnp.result_type(ans))
     time_cotangents = [None] * count
     if count > 1:
         time_cotangents[-1] = cnp.sum(g[-1] * _flat(func(ans[-1], t[-1], *args)))

@@ -21,6 +21,7 @@ import scipy.linalg
 
 from .. import numpy as cnp
 from ..core import base_value
+from ..numpy import batching as batch_tools
 from .matrix_functions import _primitive, _swap_last
 
 
@@ -108,4 +109,9 @@ def schur(a: Any, output: str = "real", lwork: Any = None, overwrite_a: bool = F
     t, z = schur_p(a, sort=sort)
     if sort is None:
         return t, z
+    if batch_tools.is_batched(a):
+        raise NotImplementedError(
+            "chainrule.scipy.linalg.schur(a, sort=...) under vmap: sdim, the count of sorted "
+            "eigenvalues, is read from one plain matrix.\n  Call schur(a) without sort under "
+            "vmap, or loop over the matrices.")
     return t, z, scipy.linalg.schur(base_value(a), sort=sort)[2]
