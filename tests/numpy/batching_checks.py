@@ -27,7 +27,8 @@ def check_derivatives_of_vmap(function, args, rtol=1e-10, atol=1e-12):
     batch = np.stack([first * (1 + 0.05 * k) for k in range(3)])
 
     def total(x):
-        return np.sum(np.real(function(x, *rest)))
+        out = function(x, *rest)
+        return sum(np.sum(np.real(leaf)) for leaf in (out if isinstance(out, tuple) else (out,)))
 
     expected = np.stack([cr.grad(total)(member) for member in batch])
     through_vmap = cr.grad(lambda xs: np.sum(cr.vmap(total)(xs)))(batch)
