@@ -21,11 +21,13 @@ from typing import Any, Callable
 import numpy as np
 
 from ..core.batching import is_batched, loop_over_batch, register_batch_tools
+from ..core import Tracer
 from .wrap import align_for_broadcasting, elementwise_batch, logical_ndim, shape_of
 
 __all__ = ["align_for_broadcasting", "batch_axis_param", "batch_size", "elementwise_batch",
            "is_batched", "loop_over_batch",
-           "logical_ndim", "member_axes", "member_axis", "shared_matrix_solve", "stacked_batch",
+           "logical_ndim", "member_axes", "member_axis", "member_shape", "shared_matrix_solve",
+           "stacked_batch",
            "with_batch_axis"]
 
 
@@ -121,3 +123,13 @@ def shared_matrix_solve(solve: Callable, a: Any, b: Any, vector: bool) -> Any:
     shape = shape_of(moved)
     x = solve(a, np.reshape(moved, (shape[0], -1)))
     return np.moveaxis(np.reshape(x, shape), 0, -2)
+
+
+def member_shape(value: Any) -> tuple:
+    """``np.shape(value)``, for a tracer one batch member's shape (``np.shape`` of a
+    tracer answers its plain value's, batch axes included).
+
+    >>> member_shape([1.0, 2.0])
+    (2,)
+    """
+    return shape_of(value) if isinstance(value, Tracer) else np.shape(value)

@@ -36,6 +36,8 @@ try:  # SciPy's own result type for solve_ivp
 except ImportError:  # pragma: no cover - older layouts
     from scipy.optimize import OptimizeResult as OdeResult
 
+_shape = batch_tools.member_shape  # np.shape, of one member under vmap
+
 _ODEINT_OPTIONS = ("rtol", "atol", "tcrit", "h0", "hmax", "hmin", "ixpr", "mxstep", "mxhnil",
                    "mxordn", "mxords", "printmessg")
 
@@ -241,7 +243,7 @@ def _quad_vjp(g, ans, a, b, *args, func, options):
         offset = 0
         for k in wanted:
             size = _size(args[k])
-            cotangents[k] = cnp.reshape(flat[offset:offset + size], np.shape(args[k]))
+            cotangents[k] = cnp.reshape(flat[offset:offset + size], _shape(args[k]))
             offset += size
     return (*ends, *cotangents)
 
@@ -276,7 +278,7 @@ def quad(func: Callable, a: Any, b: Any, args: Any = (), full_output: int = 0,
 def _spacings(x: Any, axis: int) -> Any:
     """The spacings of the sample points ``x`` along ``axis``, moved last as ``y`` is."""
     x = cnp.asarray(x)
-    if len(np.shape(x)) != 1:
+    if len(_shape(x)) != 1:
         x = cnp.moveaxis(x, axis, -1)
     return x[..., 1:] - x[..., :-1]
 
@@ -295,7 +297,7 @@ def trapezoid(y: Any, x: Any = None, dx: float = 1.0, axis: int = -1) -> Any:
 def _basic_simpson(y: Any, stop: int, h: Any) -> Any:
     """Simpson's rule over the intervals ``0..stop`` (even count), spacings ``h``."""
     y0, y1, y2 = y[..., 0:stop:2], y[..., 1:stop + 1:2], y[..., 2:stop + 2:2]
-    if h is None or len(np.shape(h)) == 0:
+    if h is None or len(_shape(h)) == 0:
         step = 1.0 if h is None else h
         return cnp.sum(y0 + 4.0 * y1 + y2, axis=-1) * step / 3.0
     h0, h1 = h[..., 0:stop:2], h[..., 1:stop + 1:2]
@@ -314,15 +316,15 @@ def simpson(y: Any, x: Any = None, *, dx: float = 1.0, axis: int = -1) -> Any:
     2.6666666666666665
     """
     y = cnp.moveaxis(cnp.asarray(y), axis, -1)
-    samples = np.shape(y)[-1]
+    samples = _shape(y)[-1]
     h: Any = dx if x is None else _spacings(x, axis)
     if samples % 2 == 1:
         return _basic_simpson(y, samples - 2, h)
     if samples == 2:
-        last = h if len(np.shape(h)) == 0 else h[..., -1]
+        last = h if len(_shape(h)) == 0 else h[..., -1]
         return 0.5 * last * (y[..., -1] + y[..., -2])
     result = _basic_simpson(y, samples - 3, h)
-    h_first, h_last = (h, h) if len(np.shape(h)) == 0 else (h[..., -2], h[..., -1])
+    h_first, h_last = (h, h) if len(_shape(h)) == 0 else (h[..., -2], h[..., -1])
     alpha = (2 * h_last ** 2 + 3 * h_first * h_last) / (6 * (h_last + h_first))
     beta = (h_last ** 2 + 3.0 * h_first * h_last) / (6 * h_first)
     eta = h_last ** 3 / (6 * h_first * (h_first + h_last))

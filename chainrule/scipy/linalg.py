@@ -35,6 +35,7 @@ from .matrix_functions import solve_sylvester as solve_sylvester
 from .matrix_functions import sqrtm as sqrtm
 from .schur_decomposition import schur as schur
 
+_shape = batch_tools.member_shape  # np.shape, of one member under vmap
 inv = cnp.linalg.inv
 det = cnp.linalg.det
 
@@ -45,7 +46,7 @@ def _trans_code(trans: Any) -> int:
 
 def _triangle(x: Any, lower: bool, unit_diagonal: bool) -> Any:
     """The triangle of ``x`` a triangular solve reads (without the diagonal if unit)."""
-    n = np.shape(x)[-1]
+    n = _shape(x)[-1]
     offset = -1 if unit_diagonal else 0
     mask = np.tril(np.ones((n, n)), offset) if lower else np.triu(np.ones((n, n)), -offset)
     return x * mask.astype(cnp.result_type(x, 1.0))
@@ -53,7 +54,7 @@ def _triangle(x: Any, lower: bool, unit_diagonal: bool) -> Any:
 
 def _outer(left: Any, right: Any) -> Any:
     """``left right^T`` for vectors (n,) or matrices (n, k)."""
-    if len(np.shape(left)) == 1:
+    if len(_shape(left)) == 1:
         return cnp.outer(left, right)
     return cnp.matmul(left, _swap_last(right))
 
@@ -101,7 +102,7 @@ def _shared_matrix_batch(primitive: Any) -> Any:
         (a, b), (a_batched, b_batched) = args, batched
         if a_batched:
             return batch_tools.loop_over_batch(primitive, list(args), list(batched), params,
-                                   np.shape(a)[0])
+                                   _shape(a)[0])
         return batch_tools.shared_matrix_solve(lambda a, b: primitive(a, b, **params), a, b,
                                                batch_tools.logical_ndim(b, True) == 1)
     return rule
@@ -181,7 +182,7 @@ def _lu_unpivoted(b: np.ndarray) -> np.ndarray:
 
 
 def _unit_lower(packed: Any) -> Any:
-    n = np.shape(packed)[-1]
+    n = _shape(packed)[-1]
     return cnp.tril(packed, -1) + np.eye(n, dtype=cnp.result_type(packed))
 
 
@@ -213,9 +214,9 @@ lu_unpivoted_p.def_vjp(_lu_vjp)
 
 
 def _one_matrix(a: Any, name: str) -> None:
-    if len(np.shape(a)) != 2:
+    if len(_shape(a)) != 2:
         raise NotImplementedError(
-            f"chainrule.scipy.linalg.{name} takes one matrix (got shape {np.shape(a)}); a "
+            f"chainrule.scipy.linalg.{name} takes one matrix (got shape {_shape(a)}); a "
             f"batch has no rule yet.\n  Loop over the matrices and stack the results: "
             f"np.stack([{name}(m)[0] for m in a]).")
 
@@ -223,8 +224,8 @@ def _one_matrix(a: Any, name: str) -> None:
 def _pivots_per_member(a: Any, name: str) -> None:
     if batch_tools.is_batched(a):
         raise NotImplementedError(
-            f"chainrule.scipy.linalg.{name} under vmap: the row pivots are integers each member "
-            f"of the batch chooses for itself, and the result is built from them.\n  Use "
+            f"chainrule.scipy.linalg.{name} under vmap: the pivots are integers each member of "
+            f"the batch chooses for itself, and the result is built from them.\n  Use "
             f"np.linalg.solve / np.linalg.det (which batch), or call {name} in a loop and "
             f"stack the results.")
 
@@ -289,7 +290,7 @@ def lu(a: Any, permute_l: bool = False, overwrite_a: bool = False, check_finite:
     p_matrix = scipy.linalg.lu(plain)[0]
     perm = np.argmax(p_matrix, axis=0)  # a[perm] = L U
     permuted = a[perm]
-    m, n = np.shape(a)
+    m, n = _shape(a)
     k = min(m, n)
     packed = lu_unpivoted_p(permuted[:k, :k])
     lower, upper = _unit_lower(packed), cnp.triu(packed)
@@ -406,18 +407,18 @@ def _band_indices(n: int, below: int, above: int) -> tuple:
 
 def _banded_times(ab: Any, x: Any, below: int, above: int) -> Any:
     """``A x`` for the matrix whose band ``ab`` stores (``x`` of shape (n,) or (n, k))."""
-    n = np.shape(ab)[-1]
+    n = _shape(ab)[-1]
     band, columns, inside = _band_indices(n, below, above)
     entries = ab[band, columns] * inside.astype(cnp.result_type(ab))  # entries[i, k]
     gathered = x[columns]  # (n, width) or (n, width, k)
-    if len(np.shape(x)) == 1:
+    if len(_shape(x)) == 1:
         return cnp.sum(entries * gathered, axis=1)
     return cnp.sum(entries[:, :, None] * gathered, axis=1)
 
 
 def _transposed_band(ab: Any, below: int, above: int) -> Any:
     """The band storage of ``A^T``: ``abt[below + i - j, j] = A[j, i]``."""
-    n = np.shape(ab)[-1]
+    n = _shape(ab)[-1]
     k = np.arange(below + above + 1)[:, None]
     j = np.arange(n)[None, :]
     rows, columns = above + below - k, j + k - below  # A[j, i] = ab[above + j - i, i]
@@ -428,7 +429,7 @@ def _transposed_band(ab: Any, below: int, above: int) -> Any:
 
 def _band_of_outer(left: Any, right: Any, below: int, above: int) -> Any:
     """The band storage of ``left right^T`` (summed over columns for matrices)."""
-    n = np.shape(left)[0]
+    n = _shape(left)[0]
     k = np.arange(below + above + 1)[:, None]
     j = np.arange(n)[None, :]
     i = k - above + j
@@ -436,7 +437,7 @@ def _band_of_outer(left: Any, right: Any, below: int, above: int) -> Any:
     rows = np.clip(i, 0, n - 1)
     columns = np.broadcast_to(j, rows.shape)
     products = left[rows] * right[columns]
-    if len(np.shape(left)) > 1:
+    if len(_shape(left)) > 1:
         products = cnp.sum(products, axis=-1)
     return products * inside
 

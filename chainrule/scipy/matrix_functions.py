@@ -29,6 +29,8 @@ from .. import numpy as cnp
 from ..core import Primitive, Tracer, base_value
 from ..numpy import batching as batch_tools
 
+_shape = batch_tools.member_shape  # np.shape, of one member under vmap
+
 # the primitives of this file, for coverage_rows()
 _PRIMITIVES: list = []
 
@@ -47,7 +49,7 @@ def _swap_last(x: Any) -> Any:
 
 def _block(a: Any, e: Any) -> Any:
     """``[[a, e], [0, a]]`` over the last two axes."""
-    zeros = np.zeros(np.shape(a), np.result_type(cnp.result_type(a), cnp.result_type(e)))
+    zeros = np.zeros(_shape(a), np.result_type(cnp.result_type(a), cnp.result_type(e)))
     top = cnp.concatenate([a, e], axis=-1)
     bottom = cnp.concatenate([zeros, a], axis=-1)
     return cnp.concatenate([top, bottom], axis=-2)
@@ -64,7 +66,7 @@ def frechet(prim: Primitive, a: Any, e: Any, **params: Any) -> Any:
     >>> frechet(expm_p, np.zeros((1, 1)), np.ones((1, 1)))
     array([[1.]])
     """
-    corner = _corner(prim(_block(a, e), **params), np.shape(a)[-1])
+    corner = _corner(prim(_block(a, e), **params), _shape(a)[-1])
     if np.iscomplexobj(base_value(corner)) and not (
             np.iscomplexobj(base_value(a)) or np.iscomplexobj(base_value(e))):
         # the block matrix's eigenvalues repeat: SciPy may answer complex with a
@@ -113,7 +115,7 @@ def expm_frechet(A: Any, E: Any, method: Any = None, compute_expm: bool = True,
     >>> expm_frechet(np.zeros((1, 1)), np.ones((1, 1)), compute_expm=False)
     array([[1.]])
     """
-    n = np.shape(A)[-1]
+    n = _shape(A)[-1]
     big = expm_p(_block(cnp.asarray(A), cnp.asarray(E)))
     frechet_value = _corner(big, n)
     return (big[..., :n, :n], frechet_value) if compute_expm else frechet_value

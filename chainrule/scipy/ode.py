@@ -35,7 +35,10 @@ import scipy.integrate
 
 from .. import numpy as cnp
 from ..core import Tracer, base_value, jvp, vjp
+from ..numpy import batching as batch_tools
 from .matrix_functions import _primitive
+
+_shape = batch_tools.member_shape  # np.shape, of one member under vmap
 
 
 def _flat(x: Any) -> Any:
@@ -44,7 +47,7 @@ def _flat(x: Any) -> Any:
 
 def _size(x: Any) -> int:
     """The number of entries of ``x`` (of one member, under vmap)."""
-    return int(np.prod(np.shape(x), dtype=int))
+    return int(np.prod(_shape(x), dtype=int))
 
 
 def _is_inexact(x: Any) -> bool:
@@ -140,7 +143,7 @@ def _adjoint_dynamics(func: Callable, wanted: tuple, n: int) -> Callable:
 
 def _slopes(func: Callable, ys: Any, t: Any, args: tuple) -> Any:
     """``f(ys[i], t[i])`` for every row."""
-    return cnp.stack([_flat(func(ys[i], t[i], *args)) for i in range(np.shape(t)[0])])
+    return cnp.stack([_flat(func(ys[i], t[i], *args)) for i in range(_shape(t)[0])])
 
 
 def _trajectory_jvp(tangents, ans, y0, t, *args, func, solve, jacobian=None):
@@ -160,7 +163,7 @@ def _trajectory_jvp(tangents, ans, y0, t, *args, func, solve, jacobian=None):
 
 
 def _trajectory_vjp(g, ans, y0, t, *args, func, solve, jacobian=None):
-    count, n = np.shape(t)[0], _size(y0)
+    count, n = _shape(t)[0], _size(y0)
     wanted = tuple(k for k, arg in enumerate(args) if _is_inexact(arg))
     sizes = [_size(args[k]) for k in wanted]
     dynamics = _adjoint_dynamics(func, wanted, n)
@@ -184,9 +187,9 @@ def _trajectory_vjp(g, ans, y0, t, *args, func, solve, jacobian=None):
     arg_cotangents: list = [None] * len(args)
     offset = 0
     for k, size in zip(wanted, sizes):
-        arg_cotangents[k] = cnp.reshape(accumulated[offset:offset + size], np.shape(args[k]))
+        arg_cotangents[k] = cnp.reshape(accumulated[offset:offset + size], _shape(args[k]))
         offset += size
-    return (cnp.reshape(adjoint, np.shape(y0)), cnp.stack(time_cotangents), *arg_cotangents)
+    return (cnp.reshape(adjoint, _shape(y0)), cnp.stack(time_cotangents), *arg_cotangents)
 
 
 trajectory_p = _primitive("trajectory", _trajectory_impl, "scipy.integrate")

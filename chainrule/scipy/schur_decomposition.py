@@ -24,6 +24,8 @@ from ..core import base_value
 from ..numpy import batching as batch_tools
 from .matrix_functions import _primitive, _swap_last
 
+_shape = batch_tools.member_shape  # np.shape, of one member under vmap
+
 
 def _selections(n: int) -> tuple:
     """The strictly lower entries (i > j) as rows of a selection of ``vec(M)``, and the
@@ -39,7 +41,7 @@ def _selections(n: int) -> tuple:
 
 def _commutator_matrix(t: Any) -> Any:
     """``K`` with ``vec(T Omega - Omega T) = K vec(Omega)`` (row-major ``vec``)."""
-    eye = np.eye(np.shape(t)[-1])
+    eye = np.eye(_shape(t)[-1])
     return cnp.kron(t, eye) - cnp.kron(eye, _swap_last(t))
 
 
@@ -55,7 +57,7 @@ def _check_triangular(t: Any) -> None:
 def _schur_jvp(tangents, ans, a, sort):
     t, z = ans
     _check_triangular(t)
-    n = np.shape(a)[-1]
+    n = _shape(a)[-1]
     select, basis = _selections(n)
     x = cnp.matmul(_swap_last(z), cnp.matmul(tangents[0], z))
     system = cnp.matmul(select, cnp.matmul(_commutator_matrix(t), basis))
@@ -69,7 +71,7 @@ def _schur_vjp(g, ans, a, sort):
     t, z = ans
     _check_triangular(t)
     gt, gz = g
-    n = np.shape(a)[-1]
+    n = _shape(a)[-1]
     select, basis = _selections(n)
     gt = 0.0 * t if gt is None else cnp.triu(gt)
     h = cnp.matmul(_swap_last(_commutator_matrix(t)), cnp.reshape(gt, (n * n,)))
