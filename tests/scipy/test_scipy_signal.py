@@ -109,3 +109,20 @@ def test_plain_scipy_on_tracers_raises_naming_chainrule(name):
 def test_coverage_rows():
     assert [row[0] for row in css.coverage_rows()] == [
         f"scipy.signal.{name}" for name in sorted(css.__all__)]
+
+
+# -- batching: vmap against a loop over the batch ------------------------------------------
+
+@pytest.mark.parametrize("name", CONVOLUTIONS)
+@pytest.mark.parametrize("mode", ["full", "same", "valid"])
+@pytest.mark.parametrize("shapes", SHAPES[::2])
+def test_convolutions_batching(name, mode, shapes, rng):
+    in1, in2 = rng.normal(size=shapes[0]), rng.normal(size=shapes[1])
+    if mode == "valid" and len(shapes[0]) > 1:
+        in2 = in2[:, :3]
+    cr.check_vmap(lambda a, b: getattr(css, name)(a, b, mode), (in1, in2))
+
+
+@pytest.mark.parametrize("name", sorted(FILTERS))
+def test_filters_batching(name, rng):
+    cr.check_vmap(FILTERS[name][0], FILTERS[name][2](rng), rtol=1e-10, atol=1e-12)
