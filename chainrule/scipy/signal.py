@@ -84,9 +84,21 @@ def _convolution(name: str, function: Any, takes_axes: bool) -> Any:
             tangent = change if tangent is None else tangent + change
         return tangent
 
+    def batch(args, batched, mode, option):
+        # along the members' axes (SciPy's axes=), the batch axis one more ('same' keeps
+        # in1's shape, so a shared operand is repeated over the batch)
+        size = batch_tools.batch_size(args, batched)
+        in1, in2 = (batch_tools.with_batch_axis(value, flag, size)
+                    for value, flag in zip(args, batched))
+        ndim = len(_shape(args[0])) - (1 if batched[0] else 0)
+        axes = tuple(axis + 1 for axis in _conv_axes(ndim, option))
+        return prim(in1, in2, mode=mode, option=axes)
+
     prim = _primitive(name, impl, "scipy.signal")
     prim.def_vjp_joint(vjp)
     prim.def_jvp_joint(jvp)
+    if takes_axes:
+        prim.def_batch(batch)
     return prim
 
 
@@ -179,6 +191,17 @@ lfilter_p = _primitive("lfilter", lambda b, a, x: scipy.signal.lfilter(b, a, x, 
                        "scipy.signal")
 lfilter_p.def_vjp_joint(_lfilter_vjp)
 lfilter_p.def_jvp_joint(_lfilter_jvp)
+
+
+def _lfilter_batch(args, batched):
+    # one filter for the batch: SciPy filters every signal along the last axis at once
+    if batched[0] or batched[1]:
+        return batch_tools.loop_over_batch(lfilter_p, list(args), list(batched), {},
+                                           batch_tools.batch_size(args, batched))
+    return lfilter_p(*args)
+
+
+lfilter_p.def_batch(_lfilter_batch)
 
 
 def _padded(c: Any, length: int) -> Any:
