@@ -20,11 +20,15 @@ from typing import Any, Callable
 
 import numpy as np
 
-from ..core.batching import register_batch_tools
+from ..core.batching import is_batched, loop_over_batch, register_batch_tools
+from ..core import Tracer
 from .wrap import align_for_broadcasting, elementwise_batch, logical_ndim, shape_of
 
 __all__ = ["align_for_broadcasting", "batch_axis_param", "batch_size", "elementwise_batch",
-           "logical_ndim", "member_axes", "member_axis", "with_batch_axis"]
+           "is_batched", "loop_over_batch",
+           "logical_ndim", "member_axes", "member_axis", "member_shape", "shared_matrix_solve",
+           "stacked_batch",
+           "with_batch_axis"]
 
 
 def batch_size(args: Any, batched: Any) -> int:
@@ -87,3 +91,45 @@ def _broadcast_over_batch(value: Any, size: int) -> Any:
 
 
 register_batch_tools(stack=np.stack, broadcast=_broadcast_over_batch)
+
+
+# -- linear algebra (products, solve, decompositions, eigen, least_squares, linalg) --------
+
+
+def stacked_batch(primitive: Any) -> Callable:
+    """The rule of a primitive that NumPy already applies to each matrix of a stack
+    (``inv``, ``det``, ``eigh``, ``svd``, ...): a batch of stacks is one bigger stack,
+    so the primitive runs once on it. Only its first argument may be batched (the
+    others, options like ``rcond``, broadcast against the stack's leading axes); a
+    batched option falls back to one call per batch member."""
+
+    def rule(args: list, batched: list, **params: Any) -> Any:
+        if any(batched[1:]):
+            return loop_over_batch(primitive, list(args), list(batched), params,
+                                   batch_size(args, batched))
+        return primitive(*args, **params)
+
+    return rule
+
+
+def shared_matrix_solve(solve: Callable, a: Any, b: Any, vector: bool) -> Any:
+    """``solve(a, b)`` for one shared matrix ``a`` and a batch ``b`` of right-hand sides
+    (batch axis first; each member a vector when ``vector``, else a stack of matrices
+    ``(..., n, k)``): the members become columns of one ``(n, m)`` right-hand side, so
+    ``a`` is factorised once, and the solution is put back in the members' shape."""
+    if vector:  # (B, n) -> (n, B)
+        return np.swapaxes(solve(a, np.swapaxes(b, 0, 1)), 0, 1)
+    moved = np.moveaxis(b, -2, 0)  # (B, ..., n, k) -> (n, B, ..., k) -> (n, B * ... * k)
+    shape = shape_of(moved)
+    x = solve(a, np.reshape(moved, (shape[0], -1)))
+    return np.moveaxis(np.reshape(x, shape), 0, -2)
+
+
+def member_shape(value: Any) -> tuple:
+    """``np.shape(value)``, for a tracer one batch member's shape (``np.shape`` of a
+    tracer answers its plain value's, batch axes included).
+
+    >>> member_shape([1.0, 2.0])
+    (2,)
+    """
+    return shape_of(value) if isinstance(value, Tracer) else np.shape(value)

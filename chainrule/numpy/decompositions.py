@@ -21,8 +21,9 @@ try:  # NumPy's own result types, as NumPy 2 keeps them
 except ImportError:  # and as NumPy 1.x does
     from numpy.linalg.linalg import EighResult, SVDResult  # type: ignore[import-not-found, no-redef]
 
-from ..core import base_value
+from .batching import stacked_batch
 from .complex_numbers import conj, imag, real
+from .elementwise import astype
 from .joining import concatenate
 from .products import _reshape, _sum, _swap_last, einsum, matmul
 from .solve import solve_p
@@ -115,6 +116,7 @@ def _cholesky_jvp(t, ans, a):
 cholesky_p = primitive("linalg.cholesky", np.linalg.cholesky)
 cholesky_p.def_vjp(_conjugate_convention(_cholesky_vjp))
 cholesky_p.def_jvp(_cholesky_jvp)
+cholesky_p.def_batch(stacked_batch(cholesky_p))
 
 
 @handles(np.linalg.cholesky)
@@ -177,6 +179,7 @@ eigh_p = primitive("linalg.eigh", lambda a, UPLO: tuple(np.linalg.eigh(a, UPLO))
                    multiple_results=True)
 eigh_p.def_vjp_joint(_conjugate_convention(_eigh_vjp))
 eigh_p.def_jvp_joint(_eigh_jvp)
+eigh_p.def_batch(stacked_batch(eigh_p))
 
 
 @handles(np.linalg.eigh)
@@ -237,6 +240,7 @@ def _pinv_jvp(t, ans, a, rcond, rtol, hermitian):
 pinv_p = primitive("linalg.pinv", _pinv_impl)
 pinv_p.def_vjp(_conjugate_convention(_pinv_vjp))
 pinv_p.def_jvp(_pinv_jvp)
+pinv_p.def_batch(stacked_batch(pinv_p))
 
 
 @handles(np.linalg.pinv)
@@ -269,7 +273,7 @@ def _row(s):  # (..., k) -> (..., 1, k)
 
 
 def _inverse_or_zero(s):  # 1/s, and 0 where s is 0 (a phase that nothing fixes)
-    zero = (base_value(s) == 0).astype(dtype_of(s))
+    zero = astype(s == 0, dtype_of(s))  # traced (without derivative): each member's zeros
     return 1.0 / (s + zero) - zero
 
 
@@ -354,6 +358,7 @@ svd_p = primitive("linalg.svd", lambda a, full_matrices, hermitian: tuple(
     np.linalg.svd(a, full_matrices=full_matrices, hermitian=hermitian)), multiple_results=True)
 svd_p.def_vjp_joint(_conjugate_convention(_svd_vjp))
 svd_p.def_jvp_joint(_svd_jvp)
+svd_p.def_batch(stacked_batch(svd_p))
 
 
 def _svdvals_vjp(g, ans, a, hermitian):
@@ -370,6 +375,7 @@ svdvals_p = primitive("linalg.svdvals", lambda a, hermitian: np.linalg.svd(
     a, compute_uv=False, hermitian=hermitian))
 svdvals_p.def_vjp(_conjugate_convention(_svdvals_vjp))
 svdvals_p.def_jvp(_svdvals_jvp)
+svdvals_p.def_batch(stacked_batch(svdvals_p))
 
 
 @handles(np.linalg.svd)

@@ -35,6 +35,7 @@ try:  # NumPy's own result type, as NumPy 2 keeps it
 except ImportError:  # and as NumPy 1.x does
     from numpy.linalg.linalg import EigResult  # type: ignore[import-not-found, no-redef]
 
+from .batching import stacked_batch
 from .complex_numbers import real
 from .decompositions import _conj, _diag_embed, _diagonal, _is_complex
 from .products import _reshape, _sum, _swap_last, matmul
@@ -83,6 +84,7 @@ def _eig_vjp(g, ans, a):
 eig_p = primitive("linalg.eig", lambda a: tuple(np.linalg.eig(a)), multiple_results=True)
 eig_p.def_vjp_joint(_eig_vjp)
 eig_p.def_jvp_joint(_eig_jvp)
+eig_p.def_batch(stacked_batch(eig_p))
 
 
 @handles(np.linalg.eig)
@@ -115,6 +117,7 @@ def _eigvals_vjp(g, ans, a):
 eigvals_p = primitive("linalg.eigvals", lambda a: np.linalg.eig(a)[0])
 eigvals_p.def_vjp(_eigvals_vjp)
 eigvals_p.def_jvp(_eigvals_jvp)
+eigvals_p.def_batch(stacked_batch(eigvals_p))
 
 
 @handles(np.linalg.eigvals)

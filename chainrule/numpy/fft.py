@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 
 from ..core import Tracer
+from .batching import batch_axis_param
 from .complex_numbers import conjugate, real
 from .elementwise import astype
 from .manipulation import roll
@@ -113,6 +114,10 @@ def _irfft_transpose(g, ans, x, axis, n, norm):
 
 irfft_p = primitive("fft.irfft", lambda x, axis, n, norm: np.fft.irfft(x, n=n, axis=axis, norm=norm))
 irfft_p.def_linear(_irfft_transpose)
+
+# batched: NumPy transforms along the member's axis, one further along
+for _prim in (resize_p, fft_p, ifft_p, rfft_p, irfft_p):
+    _prim.def_batch(batch_axis_param(_prim))
 
 for _prim, _numpy_name in ((fft_p, "fft"), (ifft_p, "ifft"), (rfft_p, "rfft"), (irfft_p, "irfft")):
     _prim.written_doc = (f"numpy.fft.{_numpy_name} along one axis, linear with its transpose; "

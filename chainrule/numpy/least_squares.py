@@ -29,6 +29,9 @@ except ImportError:  # and as NumPy 1.x does
     from numpy.linalg.linalg import QRResult  # type: ignore[import-not-found, no-redef]
 
 from ..core import base_value
+from ..core.batching import is_batched
+from . import reductions
+from .batching import stacked_batch
 from .complex_numbers import conj, real
 from .decompositions import (
     _complement_cotangent,
@@ -47,7 +50,7 @@ from .decompositions import (
 from .elementwise import astype
 from .joining import concatenate
 from .manipulation import tril, triu
-from .products import _array, _sum, _swap_last, matmul
+from .products import _array, _matmul_batch, _sum, _swap_last, matmul
 from .solve import solve_p
 from .wrap import NUMPY_2, dtype_of, handles, primitive, shape_of
 
@@ -131,6 +134,7 @@ qr_p = primitive("linalg.qr", lambda a, complete: tuple(
     np.linalg.qr(a, mode="complete" if complete else "reduced")), multiple_results=True)
 qr_p.def_vjp_joint(_conjugate_convention(_qr_vjp))
 qr_p.def_jvp_joint(_qr_jvp)
+qr_p.def_batch(stacked_batch(qr_p))
 
 
 @handles(np.linalg.qr)
@@ -205,6 +209,16 @@ lstsq_p.def_vjp_joint(_lstsq_vjp)
 lstsq_p.def_jvp_joint(_lstsq_jvp)
 
 
+def _lstsq_batch(args, batched, rcond, ratio):
+    # NumPy's lstsq takes one matrix: the batch goes through the pseudo-inverse (which
+    # stacks) with lstsq's cutoff, times each member's b
+    (a, b), (a_batched, b_batched) = args, batched
+    return _matmul_batch([_lstsq_pinv(a, ratio), b], [a_batched, b_batched])
+
+
+lstsq_p.def_batch(_lstsq_batch)
+
+
 @handles(np.linalg.lstsq)
 def lstsq(a: Any, b: Any, rcond: Any = np._NoValue) -> tuple:
     """``np.linalg.lstsq``: ``(x, residuals, rank, s)``. The solution, the residuals
@@ -217,19 +231,39 @@ def lstsq(a: Any, b: Any, rcond: Any = np._NoValue) -> tuple:
     """
     a, b = _array(a), _array(b)
     given = () if rcond is np._NoValue else (rcond,)
-    plain_x, plain_residuals, rank, plain_s = np.linalg.lstsq(base_value(a), base_value(b),
-                                                               *given)
     if rcond is np._NoValue:
         rcond = None if NUMPY_2 else -1
-    x = lstsq_p(a, b, rcond=given[0] if given else np._NoValue,
-                ratio=_cutoff_ratio(rcond, a, b))
-    if shape_of(plain_residuals)[0] == 0:
-        residuals = plain_residuals
+    ratio = _cutoff_ratio(rcond, a, b)
+    x = lstsq_p(a, b, rcond=given[0] if given else np._NoValue, ratio=ratio)
+    s = svdvals_p(a, hermitian=False)
+    if is_batched(a) or is_batched(b):
+        rank, residuals_given, real_dtype = _batched_rank(a, b, s, ratio)
+    else:
+        _, plain_residuals, rank, plain_s = np.linalg.lstsq(base_value(a), base_value(b), *given)
+        residuals_given, real_dtype = shape_of(plain_residuals)[0] != 0, plain_s.dtype
+    if not residuals_given:
+        residuals = np.zeros(0, real_dtype)
     else:
         change = b - matmul(a, x)
         squares = real(change * conj(change)) if _is_complex(change) else change * change
         residuals = _sum(squares, 0) if len(shape_of(b)) == 2 else _sum(squares, 0, True)
-    s = svdvals_p(a, hermitian=False)
-    if dtype_of(s) != plain_s.dtype:
-        s = astype(s, plain_s.dtype)
+    if dtype_of(s) != real_dtype:
+        s = astype(s, real_dtype)
     return x, residuals, rank, s
+
+
+def _batched_rank(a, b, s, ratio):
+    """lstsq's rank of each member (traced, without derivative), whether NumPy gives the
+    residuals (full column rank and more rows than columns), and the singular values'
+    dtype. The residuals' shape depends on the rank, so it must be one for the batch."""
+    m, n = shape_of(a)[-2:]
+    largest = reductions.max(s, axis=-1, keepdims=True, initial=0.0)
+    rank = astype(reductions.sum(s > ratio * largest, axis=-1), np.int32)
+    full = base_value(rank) == n  # every member of the batch, plain
+    if m > n and np.any(full) and not np.all(full):
+        raise np.linalg.LinAlgError(
+            "np.linalg.lstsq under vmap: some members of the batch have full column rank and "
+            "some not, so NumPy's residuals would have different shapes. Compute them "
+            "yourself: x = np.linalg.lstsq(a, b)[0]; np.sum(np.abs(b - a @ x) ** 2, axis=0).")
+    real_dtype = np.finfo(np.result_type(dtype_of(a), dtype_of(b), np.float32)).dtype
+    return rank, bool(m > n and np.all(full)), real_dtype

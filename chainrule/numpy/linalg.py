@@ -17,7 +17,9 @@ from typing import Any
 import numpy as np
 
 from . import reductions
+from ..core.batching import is_batched
 from .arithmetic import absolute, sqrt, where
+from .batching import stacked_batch
 from .decompositions import svdvals_p
 from .decompositions import cholesky as cholesky
 from .decompositions import eigh as eigh
@@ -308,6 +310,7 @@ def _matrix_rank_impl(a, tol, hermitian, rtol):
 
 
 matrix_rank_p = nondiff("linalg.matrix_rank", _matrix_rank_impl)
+matrix_rank_p.def_batch(stacked_batch(matrix_rank_p))
 
 
 @handles(np.linalg.matrix_rank)
@@ -322,6 +325,7 @@ def matrix_rank(A: Any, tol: Any = None, hermitian: bool = False, *, rtol: Any =
 
 
 cond_value_p = nondiff("linalg.cond_value", lambda x, p: np.linalg.cond(x, p))
+cond_value_p.def_batch(stacked_batch(cond_value_p))
 
 
 @handles(np.linalg.cond)
@@ -336,8 +340,17 @@ def cond(x: Any, p: Any = None) -> Any:
     """
     x = _array(x)
     value = cond_value_p(x, p=p)  # nondiff: a recording sees it, and np.all is a guard there
-    if not all_entries(np.isfinite(value)):
+    finite = np.isfinite(value)
+    if is_batched(value):  # each member decides: singular ones keep NumPy's infinity
+        eye = np.eye(shape_of(x)[-1], dtype=dtype_of(x))
+        return where(finite, _cond(where(finite[..., None, None], x, eye), p), value)
+    if not np.all(finite):
         return value
+    return _cond(x, p)
+
+
+def _cond(x: Any, p: Any) -> Any:
+    """The condition number of invertible matrices, differentiably."""
     if p is None or p in (2, -2):
         s = svdvals_p(x, hermitian=False)  # descending
         largest, smallest = _reduce("max", s, -1, False), _reduce("min", s, -1, False)

@@ -21,9 +21,10 @@ from typing import Any
 import numpy as np
 
 from ..core import Tracer, base_value
+from ..core.batching import is_batched
 from .arithmetic import where
 from .complex_numbers import conj, real
-from .creation import asarray, ones_like
+from .creation import asarray
 from .decompositions import pinv, svd
 from .eigen import eigvals
 from .elementwise import astype
@@ -31,6 +32,7 @@ from .indexing import getitem, take
 from .joining import concatenate, stack
 from .manipulation import flip, reshape
 from .products import matmul, outer
+from .reductions import max as _max
 from .reductions import sum as _sum
 from .solve import inv
 from .wrap import dtype_of, handles, shape_of
@@ -77,7 +79,7 @@ def vander(x: Any, N: Any = None, increasing: Any = False) -> Any:
         raise ValueError("x must be a one-dimensional array or sequence.")
     N = shape_of(x)[0] if N is None else int(N)
     columns = []
-    power = ones_like(x)
+    power = np.ones(shape_of(x), dtype_of(x))  # the same for every member of a batch
     for _ in range(N):
         columns.append(power)
         power = power * x
@@ -171,6 +173,12 @@ def roots(p: Any) -> Any:
     p = asarray(p)
     if len(shape_of(p)) != 1:
         raise ValueError("Input must be a rank-1 array.")
+    if is_batched(p):
+        raise ValueError(
+            "np.roots under vmap: how many roots there are depends on the coefficients (their "
+            "leading and trailing zeros), so it can differ between members of the batch. Give "
+            "coefficients without leading zeros and take np.linalg.eigvals of the companion "
+            "matrix, which batches.")
     nonzero = np.nonzero(np.asarray(base_value(p)))[0]  # the data decides the degree
     if len(nonzero) == 0:
         return np.array([])
@@ -231,17 +239,21 @@ def polyfit(x: Any, y: Any, deg: int, rcond: Any = None, full: bool = False, w: 
     vector_y = len(shape_of(y)) == 1
     scaled = matmul(pinv(lhs, rcond=rcond), rhs)  # NumPy's lstsq: the same cutoff
     coefficients = scaled / (scale if vector_y else reshape(scale, (-1, 1)))
-    plain_s = np.linalg.svd(np.asarray(base_value(lhs)), compute_uv=False)
-    rank = int(np.sum(plain_s > rcond * plain_s.max()))
-    if rank != order and not full:
+    rank, every_full, any_full = _fit_rank(lhs, rcond, order)
+    if not every_full and not full:
         warnings.warn("Polyfit may be poorly conditioned", RankWarning,
                       stacklevel=2)
     if not (full or cov):
         return coefficients
     singular_values = svd(lhs, compute_uv=False)
     fitted = matmul(lhs, scaled)
-    if rank == order and shape_of(x)[0] > order:
+    if every_full and shape_of(x)[0] > order:
         residuals = reshape(_sum((fitted - rhs) ** 2, axis=0), (-1,))
+    elif any_full and shape_of(x)[0] > order:  # only under vmap: members disagree
+        raise np.linalg.LinAlgError(
+            "np.polyfit(..., full=True or cov=True) under vmap: some fits of the batch have "
+            "full rank and some not, so NumPy's residuals would have different shapes. "
+            "Compute them yourself: np.sum((np.polyval(c, x) - y) ** 2, axis=0).")
     else:
         residuals = np.array([])
     if full:
@@ -257,6 +269,19 @@ def polyfit(x: Any, y: Any, deg: int, rcond: Any = None, full: bool = False, w: 
     if vector_y:
         return coefficients, base * factor
     return coefficients, reshape(base, shape_of(base) + (1,)) * factor
+
+
+def _fit_rank(lhs, rcond, order):
+    """The rank of the scaled Vandermonde matrix as lstsq reads it (a plain int; under
+    vmap a traced one per member), whether every member has full rank, whether any has."""
+    if not is_batched(lhs):
+        plain_s = np.linalg.svd(np.asarray(base_value(lhs)), compute_uv=False)
+        rank = int(np.sum(plain_s > rcond * plain_s.max()))
+        return rank, rank == order, rank == order
+    s = svd(lhs, compute_uv=False)
+    rank = astype(_sum(s > rcond * _max(s, axis=-1, keepdims=True), axis=-1), np.int64)
+    full = base_value(rank) == order  # plain, one entry per member of the batch
+    return rank, bool(np.all(full)), bool(np.any(full))
 
 
 # -- convolution and correlation: a Toeplitz matrix gathered from one argument -----
@@ -347,22 +372,24 @@ def interp(x: Any, xp: Any, fp: Any, left: Any = None, right: Any = None,
         period = abs(period)
         x = x % period
         xp = xp % period
-        order = np.argsort(np.asarray(base_value(xp)), kind="stable")
+        order = np.argsort(xp, kind="stable")
         xp, fp = take(xp, order), take(fp, order)
         xp = concatenate([reshape(getitem(xp, -1), (1,)) - period, xp,
                           reshape(getitem(xp, 0), (1,)) + period])
         fp = concatenate([getitem(fp, slice(-1, None)), fp, getitem(fp, slice(0, 1))])
         left = right = None
-    plain_x, plain_xp = np.asarray(base_value(x)), np.asarray(base_value(xp))
-    count = plain_xp.shape[0]
+    # the neighbours are found by traced (derivative-free) searches: under vmap each
+    # member finds its own
+    count = shape_of(xp)[0]
+    first, last = getitem(xp, 0), getitem(xp, -1)
     if count == 1:
         inside = getitem(fp, 0) + 0.0 * x
     else:
-        i = np.clip(np.searchsorted(plain_xp, plain_x, side="right") - 1, 0, count - 2)
+        i = np.clip(np.searchsorted(xp, x, side="right") - 1, 0, count - 2)
         x0, x1, f0, f1 = take(xp, i), take(xp, i + 1), take(fp, i), take(fp, i + 1)
         inside = f0 + (f1 - f0) * ((x - x0) / (x1 - x0))
-        inside = where(plain_x == plain_xp[-1], getitem(fp, -1), inside)
+        inside = where(x == last, getitem(fp, -1), inside)
     below = getitem(fp, 0) if left is None else left
     above = getitem(fp, -1) if right is None else right
-    result = where(plain_x < plain_xp[0], below, where(plain_x > plain_xp[-1], above, inside))
+    result = where(x < first, below, where(x > last, above, inside))
     return result if shape_of(result) or isinstance(result, Tracer) else result[()]

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from . import reductions
+from .batching import logical_ndim
 from .elementwise import astype, unbroadcast
 from .manipulation import expand_dims, moveaxis, reshape, swapaxes, transpose
 from .wrap import UFUNCS, array_of, dtype_of, handles, primitive, shape_of, since_numpy
@@ -71,6 +72,49 @@ matmul = primitive("matmul", np.matmul)
 matmul.def_vjp(_matmul_vjp_x, _matmul_vjp_y)
 matmul.def_jvp(lambda t, ans, x, y: matmul(t, y), lambda t, ans, x, y: matmul(x, t))
 UFUNCS[np.matmul] = matmul
+
+
+def _matmul_batch(args, batched):
+    """One matmul on the whole batch: a member's 1-D operand becomes a matrix (its
+    extra axis dropped after), a batched operand's stacking axes gain ones after the
+    batch axis so they line up with the other operand's (NumPy aligns from the right)."""
+    (x, y), (x_batched, y_batched) = args, batched
+    x_ndim, y_ndim = logical_ndim(x, x_batched), logical_ndim(y, y_batched)
+    if x_ndim == 0 or y_ndim == 0:
+        raise ValueError("matmul: a scalar operand has no matrix axes; multiply with * instead")
+    # the hot paths of Jacobians and Hessians: a basis of vectors times one matrix
+    if x_batched and not y_batched and x_ndim == 1 and y_ndim == 2:
+        return matmul(x, y)  # (B, k) @ (k, m)
+    if y_batched and not x_batched and y_ndim == 1 and x_ndim == 2:
+        return matmul(y, _swap_last(x))  # (n, k) @ (B, k)  ==  (B, k) @ (k, n)
+    if x_ndim == y_ndim == 1 and x_batched != y_batched:
+        return matmul(x, y) if x_batched else matmul(y, x)  # (B, k) @ (k,)
+    if (x_ndim == 1 and not x_batched) or (y_ndim == 1 and not y_batched):
+        return matmul(x, y)  # an unbatched vector broadcasts against a stack of matrices
+    x_vector, y_vector = x_ndim == 1, y_ndim == 1
+    if x_vector:
+        x, x_ndim = expand_dims(x, -2), 2
+    if y_vector:
+        y, y_ndim = expand_dims(y, -1), 2
+    ndim = max(x_ndim, y_ndim)
+    x, y = (_ones_after_batch(v, flag, ndim) for v, flag in ((x, x_batched), (y, y_batched)))
+    result = matmul(x, y)
+    if x_vector or y_vector:
+        shape = shape_of(result)
+        result = _reshape(result, shape[:-2] + shape[-2:][x_vector:2 - y_vector])
+    return result
+
+
+def _ones_after_batch(value, flag, ndim):
+    """A batched ``value`` with ones after the batch axis, to ``ndim`` member axes."""
+    missing = ndim - logical_ndim(value, flag)
+    if not flag or not missing:
+        return value
+    shape = shape_of(value)
+    return _reshape(value, shape[:1] + (1,) * missing + shape[1:])
+
+
+matmul.def_batch(_matmul_batch)
 matmul.written_doc = """numpy.matmul (the ``@`` operator), differentiable in both modes.
 
 >>> cr.grad(lambda x: (np.eye(2) * 3.0 @ x).sum())(np.ones(2))
@@ -138,6 +182,29 @@ tensordot_p = primitive("tensordot", lambda a, b, axes: np.tensordot(a, b, axes)
 tensordot_p.def_vjp(_tensordot_vjp_a, _tensordot_vjp_b)
 tensordot_p.def_jvp(lambda t, ans, a, b, axes: tensordot_p(t, b, axes=axes),
                     lambda t, ans, a, b, axes: tensordot_p(a, t, axes=axes))
+
+
+def _tensordot_batch(args, batched, axes):
+    (a, b), (a_batched, b_batched) = args, batched
+    a_axes, b_axes = axes
+    if a_batched and b_batched:  # the batch axis is shared, not summed: an einsum
+        letters = iter(_LETTERS)
+        a_term = [next(letters) for _ in range(logical_ndim(a, True))]
+        b_term = [next(letters) for _ in range(logical_ndim(b, True))]
+        for i, j in zip(a_axes, b_axes):
+            b_term[j] = a_term[i]
+        output = ([c for k, c in enumerate(a_term) if k not in a_axes]
+                  + [c for k, c in enumerate(b_term) if k not in b_axes])
+        batch = next(letters)
+        return einsum_p(a, b, optimize=None, subscripts=f"{batch}{''.join(a_term)},{batch}"
+                        f"{''.join(b_term)}->{batch}{''.join(output)}")
+    if a_batched:  # a's free axes come first, the batch axis among them
+        return tensordot_p(a, b, axes=(tuple(k + 1 for k in a_axes), b_axes))
+    result = tensordot_p(a, b, axes=(a_axes, tuple(k + 1 for k in b_axes)))
+    return moveaxis(result, len(shape_of(a)) - len(a_axes), 0)
+
+
+tensordot_p.def_batch(_tensordot_batch)
 
 
 @handles(np.tensordot, since_numpy(np.linalg, "tensordot"))
@@ -357,6 +424,21 @@ def _einsum_jvp(i):
 einsum_p = primitive("einsum", _einsum_impl)
 einsum_p.def_vjp(*(_einsum_vjp(i) for i in range(_MAX_OPERANDS)))
 einsum_p.def_jvp(*(_einsum_jvp(i) for i in range(_MAX_OPERANDS)))
+
+
+def _einsum_batch(operands, batched, subscripts, optimize):
+    """A new letter for the batch axis, in front of the batched operands' terms and the output."""
+    letter = next((c for c in _LETTERS if c not in subscripts), None)
+    if letter is None:
+        raise ValueError("einsum under vmap needs a letter the subscripts do not use, for the "
+                         "batch axis; all 52 are taken. Split the contraction into two einsums.")
+    inputs, output = subscripts.split("->")
+    terms = [letter + term if flag else term for term, flag in zip(inputs.split(","), batched)]
+    return einsum_p(*operands, optimize=optimize,
+                    subscripts=",".join(terms) + "->" + letter + output)
+
+
+einsum_p.def_batch(_einsum_batch)
 
 
 @handles(np.einsum)

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from .creation import asarray
+from .elementwise import astype
 from .indexing import getitem
 from .manipulation import reshape
 from .wrap import dtype_of, shape_of
@@ -35,7 +36,7 @@ def _prepared(x, c, tensor: bool):
     if not shape_of(c):
         c = reshape(c, (1,))
     if not np.issubdtype(dtype_of(c), np.inexact):
-        c = np.asarray(c, dtype=np.double)
+        c = astype(c, np.double)  # integer coefficients (traced under vmap too)
     x = asarray(x) if isinstance(x, (list, tuple)) else x
     if tensor and shape_of(x) and not np.isscalar(x):
         c = reshape(c, shape_of(c) + (1,) * len(shape_of(x)))

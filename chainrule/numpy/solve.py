@@ -19,8 +19,10 @@ except ImportError:  # and as NumPy 1.x does
     from numpy.linalg.linalg import SlogdetResult  # type: ignore[import-not-found, no-redef]
 
 from ..core import base_value
+from ..core.batching import is_batched
+from .batching import logical_ndim, shared_matrix_solve, stacked_batch
 from .elementwise import unbroadcast
-from .products import _array, _reshape, _sum, _swap_last, matmul
+from .products import _array, _ones_after_batch, _reshape, _sum, _swap_last, matmul
 from .wrap import NUMPY_2, dtype_of, handles, primitive, shape_of
 
 
@@ -70,6 +72,29 @@ solve_p.def_vjp_joint(_solve_vjp)
 solve_p.def_jvp_joint(_solve_jvp)
 
 
+def _solve_batch(args, batched):
+    """One solve for the batch. One shared matrix: the members' right-hand sides are
+    columns of one ``b``, so ``a`` is factorised once. Otherwise a stack of systems,
+    ``b`` in matrix form (a member's vector becomes a column) with as many axes as
+    ``a`` (so NumPy 1.x and 2 read it alike) and the batch axes lined up."""
+    (a, b), (a_batched, b_batched) = args, batched
+    a_ndim, b_ndim = logical_ndim(a, a_batched), logical_ndim(b, b_batched)
+    vector = b_ndim == 1 if NUMPY_2 else b_ndim == a_ndim - 1
+    if not a_batched and a_ndim == 2:
+        return shared_matrix_solve(solve_p, a, b, vector)
+    if vector:
+        b, b_ndim = _col(b), b_ndim + 1
+    ndim = max(a_ndim, b_ndim)
+    a, b = (_ones_after_batch(v, flag, ndim) if flag else _reshape(
+        v, (1,) * (ndim + 1 - len(shape_of(v))) + shape_of(v))
+        for v, flag in ((a, a_batched), (b, b_batched)))
+    x = solve_p(a, b)
+    return _uncol(x) if vector else x
+
+
+solve_p.def_batch(_solve_batch)
+
+
 @handles(np.linalg.solve)
 def solve(a, b):
     """``np.linalg.solve``: ``x`` with ``a @ x == b``; ``b`` is a vector when 1-D (in
@@ -85,6 +110,7 @@ def solve(a, b):
 inv_p = primitive("linalg.inv", np.linalg.inv)
 inv_p.def_vjp(lambda g, ans, a: -matmul(_swap_last(ans), matmul(g, _swap_last(ans))))
 inv_p.def_jvp(lambda t, ans, a: -matmul(ans, matmul(t, ans)))
+inv_p.def_batch(stacked_batch(inv_p))
 
 
 @handles(np.linalg.inv)
@@ -160,10 +186,12 @@ _WELL_CONDITIONED = 1e7
 cofactor_p = primitive("linalg.cofactor", _cofactor_impl)
 cofactor_p.def_vjp(lambda g, ans, a: _cofactor_change(g, a))
 cofactor_p.def_jvp(lambda t, ans, a: _cofactor_change(t, a))
+cofactor_p.def_batch(stacked_batch(cofactor_p))
 
 det_p = primitive("linalg.det", np.linalg.det)
 det_p.def_vjp(lambda g, ans, a: _expand2(g) * cofactor_p(a))
 det_p.def_jvp(lambda t, ans, a: _sum(cofactor_p(a) * t, (-2, -1)))
+det_p.def_batch(stacked_batch(det_p))
 
 
 @handles(np.linalg.det)
@@ -205,6 +233,7 @@ slogdet_p = primitive("linalg.slogdet", lambda a: tuple(np.linalg.slogdet(a)),
                       multiple_results=True)
 slogdet_p.def_vjp_joint(_slogdet_vjp)
 slogdet_p.def_jvp_joint(_slogdet_jvp)
+slogdet_p.def_batch(stacked_batch(slogdet_p))
 
 
 def _real(x):  # log|det| is real: only the real part of a complex tangent counts
@@ -222,4 +251,5 @@ def slogdet(a):
     (-1.0, 0.693147)
     """
     sign, logabsdet = slogdet_p(a)
-    return SlogdetResult(base_value(sign), logabsdet)
+    # under vmap each member has its sign: it stays a batched value (still without derivative)
+    return SlogdetResult(sign if is_batched(sign) else base_value(sign), logabsdet)

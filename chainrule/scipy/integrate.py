@@ -26,16 +26,35 @@ import scipy.integrate
 
 from .. import numpy as cnp
 from ..core import Tracer, base_value, jvp, vjp
+from ..numpy import batching as batch_tools
 from .matrix_functions import _PRIMITIVES, _primitive
-from .ode import _flat, _is_inexact, _with, _zeros_if_none, ivp_solver, odeint_solver, trajectory
+from .ode import (_flat, _is_inexact, _size, _with, _zeros_if_none, ivp_solver, odeint_solver,
+                  trajectory)
 
 try:  # SciPy's own result type for solve_ivp
     from scipy.integrate._ivp.ivp import OdeResult
 except ImportError:  # pragma: no cover - older layouts
     from scipy.optimize import OptimizeResult as OdeResult
 
+_shape = batch_tools.member_shape  # np.shape, of one member under vmap
+
 _ODEINT_OPTIONS = ("rtol", "atol", "tcrit", "h0", "hmax", "hmin", "ixpr", "mxstep", "mxhnil",
                    "mxordn", "mxords", "printmessg")
+
+
+def _one_solve(name: str, *values: Any) -> None:
+    """Refuse vmap where SciPy's own solve of the plain values is part of the result."""
+    leaves = list(values)
+    while leaves:
+        value = leaves.pop()
+        if isinstance(value, (tuple, list)):
+            leaves.extend(value)
+        elif batch_tools.is_batched(value):
+            raise NotImplementedError(
+                f"chainrule.scipy.integrate.{name} under vmap: the solver's own steps and "
+                "statistics come from one plain solve, and differ between members of the "
+                "batch.\n  Use chainrule.scipy.integrate.odeint (without full_output), which "
+                "vmap runs member by member, or loop over the members and stack the results.")
 
 
 def _any_traced(*values: Any) -> bool:
@@ -80,6 +99,7 @@ def odeint(func: Callable, y0: Any, t: Any, args: tuple = (), Dfun: Any = None,
         rhs, jacobian = func, Dfun
     result = trajectory(rhs, y0, t, tuple(args), odeint_solver(options), jacobian)
     if full_output:
+        _one_solve("odeint(..., full_output=1)", y0, t, args)
         info = scipy.integrate.odeint(rhs, np.ravel(base_value(y0)), base_value(t), tuple(
             base_value(arg) for arg in args), Dfun=jacobian, full_output=True, **options)[1]
         return result, info
@@ -110,6 +130,7 @@ def solve_ivp(fun: Callable, t_span: Any, y0: Any, method: Any = "RK45", t_eval:
         return scipy.integrate.solve_ivp(fun, t_span, y0, method=method, t_eval=t_eval,
                                          dense_output=dense_output, events=events,
                                          vectorized=vectorized, args=args or None, **options)
+    _one_solve("solve_ivp", t_span, y0, t_eval, args)
     start, end = t_span
     plain = scipy.integrate.solve_ivp(
         fun, (base_value(start), base_value(end)), np.ravel(base_value(y0)), method=method,
@@ -167,7 +188,15 @@ def _quad_impl(a, b, *args, func, options):
 
 
 def _endpoint(func, x, args):
-    return func(x, *args) if np.isfinite(base_value(x)) else None
+    finite = np.isfinite(base_value(x))  # under vmap: one entry per member of the batch
+    if np.all(finite):
+        return func(x, *args)
+    if not np.any(finite):
+        return None  # an infinite limit does not move the integral
+    raise NotImplementedError(
+        "chainrule.scipy.integrate.quad under vmap with a limit that is finite for some "
+        "members of the batch and infinite for others has no derivative rule.\n  Batch the "
+        "finite and the infinite limits separately.")
 
 
 def _quad_jvp(tangents, ans, a, b, *args, func, options):
@@ -213,8 +242,8 @@ def _quad_vjp(g, ans, a, b, *args, func, options):
         flat = quad_p(a, b, *args, gv, func=integrand, options=options)[0]
         offset = 0
         for k in wanted:
-            size = int(np.size(base_value(args[k])))
-            cotangents[k] = cnp.reshape(flat[offset:offset + size], np.shape(args[k]))
+            size = _size(args[k])
+            cotangents[k] = cnp.reshape(flat[offset:offset + size], _shape(args[k]))
             offset += size
     return (*ends, *cotangents)
 
@@ -249,7 +278,7 @@ def quad(func: Callable, a: Any, b: Any, args: Any = (), full_output: int = 0,
 def _spacings(x: Any, axis: int) -> Any:
     """The spacings of the sample points ``x`` along ``axis``, moved last as ``y`` is."""
     x = cnp.asarray(x)
-    if len(np.shape(x)) != 1:
+    if len(_shape(x)) != 1:
         x = cnp.moveaxis(x, axis, -1)
     return x[..., 1:] - x[..., :-1]
 
@@ -268,7 +297,7 @@ def trapezoid(y: Any, x: Any = None, dx: float = 1.0, axis: int = -1) -> Any:
 def _basic_simpson(y: Any, stop: int, h: Any) -> Any:
     """Simpson's rule over the intervals ``0..stop`` (even count), spacings ``h``."""
     y0, y1, y2 = y[..., 0:stop:2], y[..., 1:stop + 1:2], y[..., 2:stop + 2:2]
-    if h is None or len(np.shape(h)) == 0:
+    if h is None or len(_shape(h)) == 0:
         step = 1.0 if h is None else h
         return cnp.sum(y0 + 4.0 * y1 + y2, axis=-1) * step / 3.0
     h0, h1 = h[..., 0:stop:2], h[..., 1:stop + 1:2]
@@ -287,15 +316,15 @@ def simpson(y: Any, x: Any = None, *, dx: float = 1.0, axis: int = -1) -> Any:
     2.6666666666666665
     """
     y = cnp.moveaxis(cnp.asarray(y), axis, -1)
-    samples = np.shape(y)[-1]
+    samples = _shape(y)[-1]
     h: Any = dx if x is None else _spacings(x, axis)
     if samples % 2 == 1:
         return _basic_simpson(y, samples - 2, h)
     if samples == 2:
-        last = h if len(np.shape(h)) == 0 else h[..., -1]
+        last = h if len(_shape(h)) == 0 else h[..., -1]
         return 0.5 * last * (y[..., -1] + y[..., -2])
     result = _basic_simpson(y, samples - 3, h)
-    h_first, h_last = (h, h) if len(np.shape(h)) == 0 else (h[..., -2], h[..., -1])
+    h_first, h_last = (h, h) if len(_shape(h)) == 0 else (h[..., -2], h[..., -1])
     alpha = (2 * h_last ** 2 + 3 * h_first * h_last) / (6 * (h_last + h_first))
     beta = (h_last ** 2 + 3.0 * h_first * h_last) / (6 * h_first)
     eta = h_last ** 3 / (6 * h_first * (h_first + h_last))

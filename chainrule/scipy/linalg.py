@@ -24,6 +24,7 @@ import scipy.linalg
 
 from .. import numpy as cnp
 from ..core import base_value
+from ..numpy import batching as batch_tools
 from .matrix_functions import _PRIMITIVES, _primitive, _swap_last
 from .matrix_functions import expm as expm
 from .matrix_functions import expm_frechet as expm_frechet
@@ -34,6 +35,7 @@ from .matrix_functions import solve_sylvester as solve_sylvester
 from .matrix_functions import sqrtm as sqrtm
 from .schur_decomposition import schur as schur
 
+_shape = batch_tools.member_shape  # np.shape, of one member under vmap
 inv = cnp.linalg.inv
 det = cnp.linalg.det
 
@@ -44,7 +46,7 @@ def _trans_code(trans: Any) -> int:
 
 def _triangle(x: Any, lower: bool, unit_diagonal: bool) -> Any:
     """The triangle of ``x`` a triangular solve reads (without the diagonal if unit)."""
-    n = np.shape(x)[-1]
+    n = _shape(x)[-1]
     offset = -1 if unit_diagonal else 0
     mask = np.tril(np.ones((n, n)), offset) if lower else np.triu(np.ones((n, n)), -offset)
     return x * mask.astype(cnp.result_type(x, 1.0))
@@ -52,7 +54,7 @@ def _triangle(x: Any, lower: bool, unit_diagonal: bool) -> Any:
 
 def _outer(left: Any, right: Any) -> Any:
     """``left right^T`` for vectors (n,) or matrices (n, k)."""
-    if len(np.shape(left)) == 1:
+    if len(_shape(left)) == 1:
         return cnp.outer(left, right)
     return cnp.matmul(left, _swap_last(right))
 
@@ -90,6 +92,23 @@ def _solve_triangular_jvp(tangents, ans, a, b, trans, lower, unit_diagonal):
 solve_triangular_p = _primitive("solve_triangular", _solve_triangular_impl)
 solve_triangular_p.def_vjp_joint(_solve_triangular_vjp)
 solve_triangular_p.def_jvp_joint(_solve_triangular_jvp)
+
+
+def _shared_matrix_batch(primitive: Any) -> Any:
+    """The batching rule of a solve whose matrix SciPy takes one at a time: a shared
+    matrix solves the members' right-hand sides as columns of one; a batch of matrices
+    loops over the members."""
+    def rule(args, batched, **params):
+        (a, b), (a_batched, b_batched) = args, batched
+        if a_batched:
+            return batch_tools.loop_over_batch(primitive, list(args), list(batched), params,
+                                   _shape(a)[0])
+        return batch_tools.shared_matrix_solve(lambda a, b: primitive(a, b, **params), a, b,
+                                               batch_tools.logical_ndim(b, True) == 1)
+    return rule
+
+
+solve_triangular_p.def_batch(_shared_matrix_batch(solve_triangular_p))
 
 
 def solve_triangular(a: Any, b: Any, trans: Any = 0, lower: bool = False,
@@ -163,7 +182,7 @@ def _lu_unpivoted(b: np.ndarray) -> np.ndarray:
 
 
 def _unit_lower(packed: Any) -> Any:
-    n = np.shape(packed)[-1]
+    n = _shape(packed)[-1]
     return cnp.tril(packed, -1) + np.eye(n, dtype=cnp.result_type(packed))
 
 
@@ -195,11 +214,20 @@ lu_unpivoted_p.def_vjp(_lu_vjp)
 
 
 def _one_matrix(a: Any, name: str) -> None:
-    if len(np.shape(a)) != 2:
+    if len(_shape(a)) != 2:
         raise NotImplementedError(
-            f"chainrule.scipy.linalg.{name} takes one matrix (got shape {np.shape(a)}); a "
+            f"chainrule.scipy.linalg.{name} takes one matrix (got shape {_shape(a)}); a "
             f"batch has no rule yet.\n  Loop over the matrices and stack the results: "
             f"np.stack([{name}(m)[0] for m in a]).")
+
+
+def _pivots_per_member(a: Any, name: str) -> None:
+    if batch_tools.is_batched(a):
+        raise NotImplementedError(
+            f"chainrule.scipy.linalg.{name} under vmap: the pivots are integers each member of "
+            f"the batch chooses for itself, and the result is built from them.\n  Use "
+            f"np.linalg.solve / np.linalg.det (which batch), or call {name} in a loop and "
+            f"stack the results.")
 
 
 def _permutation_from_pivots(piv: np.ndarray) -> np.ndarray:
@@ -221,6 +249,7 @@ def lu_factor(a: Any, overwrite_a: bool = False, check_finite: bool = True) -> t
     """
     a = cnp.asarray(a)
     _one_matrix(a, "lu_factor")
+    _pivots_per_member(a, "lu_factor")
     piv = scipy.linalg.lu_factor(base_value(a))[1]
     return lu_unpivoted_p(a[_permutation_from_pivots(piv)]), piv
 
@@ -256,11 +285,12 @@ def lu(a: Any, permute_l: bool = False, overwrite_a: bool = False, check_finite:
     """
     a = cnp.asarray(a)
     _one_matrix(a, "lu")
+    _pivots_per_member(a, "lu")
     plain = base_value(a)
     p_matrix = scipy.linalg.lu(plain)[0]
     perm = np.argmax(p_matrix, axis=0)  # a[perm] = L U
     permuted = a[perm]
-    m, n = np.shape(a)
+    m, n = _shape(a)
     k = min(m, n)
     packed = lu_unpivoted_p(permuted[:k, :k])
     lower, upper = _unit_lower(packed), cnp.triu(packed)
@@ -296,6 +326,7 @@ def qr(a: Any, overwrite_a: bool = False, lwork: Any = None, mode: str = "full",
     a = cnp.asarray(a)
     extra: tuple = ()
     if pivoting:
+        _pivots_per_member(a, "qr(pivoting=True)")
         columns = scipy.linalg.qr(base_value(a), mode="r", pivoting=True)[1]
         a, extra = a[:, columns], (columns,)
     if mode == "r":
@@ -327,9 +358,19 @@ def eigh(a: Any, b: Any = None, *, lower: bool = True, eigvals_only: bool = Fals
         w, v = w[first:last + 1], v[:, first:last + 1]
     if eigvals_only:
         return w
-    reference = scipy.linalg.eigh(base_value(a), lower=lower, subset_by_index=subset_by_index)[1]
-    signs = np.where(np.sum(base_value(v) * reference, axis=0) < 0, -1.0, 1.0)
-    return w, v * signs.astype(cnp.result_type(v))
+    signs = eigh_signs_p(a, v, lower=lower, subset_by_index=subset_by_index)
+    return w, v * cnp.astype(signs, cnp.result_type(v))
+
+
+def _eigh_signs(a, v, lower, subset_by_index):
+    # the signs that turn NumPy's eigenvectors into SciPy's, read from SciPy's own eigh
+    reference = scipy.linalg.eigh(a, lower=lower, subset_by_index=subset_by_index)[1]
+    return np.where(np.sum(v * reference, axis=0) < 0, -1.0, 1.0)
+
+
+# without derivative; under vmap a loop over the members (SciPy's eigh takes one matrix)
+eigh_signs_p = _primitive("eigh_signs", _eigh_signs)
+eigh_signs_p.def_nondiff()
 
 
 def solve(a: Any, b: Any, lower: bool = False, overwrite_a: bool = False,
@@ -366,18 +407,18 @@ def _band_indices(n: int, below: int, above: int) -> tuple:
 
 def _banded_times(ab: Any, x: Any, below: int, above: int) -> Any:
     """``A x`` for the matrix whose band ``ab`` stores (``x`` of shape (n,) or (n, k))."""
-    n = np.shape(ab)[-1]
+    n = _shape(ab)[-1]
     band, columns, inside = _band_indices(n, below, above)
     entries = ab[band, columns] * inside.astype(cnp.result_type(ab))  # entries[i, k]
     gathered = x[columns]  # (n, width) or (n, width, k)
-    if len(np.shape(x)) == 1:
+    if len(_shape(x)) == 1:
         return cnp.sum(entries * gathered, axis=1)
     return cnp.sum(entries[:, :, None] * gathered, axis=1)
 
 
 def _transposed_band(ab: Any, below: int, above: int) -> Any:
     """The band storage of ``A^T``: ``abt[below + i - j, j] = A[j, i]``."""
-    n = np.shape(ab)[-1]
+    n = _shape(ab)[-1]
     k = np.arange(below + above + 1)[:, None]
     j = np.arange(n)[None, :]
     rows, columns = above + below - k, j + k - below  # A[j, i] = ab[above + j - i, i]
@@ -388,7 +429,7 @@ def _transposed_band(ab: Any, below: int, above: int) -> Any:
 
 def _band_of_outer(left: Any, right: Any, below: int, above: int) -> Any:
     """The band storage of ``left right^T`` (summed over columns for matrices)."""
-    n = np.shape(left)[0]
+    n = _shape(left)[0]
     k = np.arange(below + above + 1)[:, None]
     j = np.arange(n)[None, :]
     i = k - above + j
@@ -396,7 +437,7 @@ def _band_of_outer(left: Any, right: Any, below: int, above: int) -> Any:
     rows = np.clip(i, 0, n - 1)
     columns = np.broadcast_to(j, rows.shape)
     products = left[rows] * right[columns]
-    if len(np.shape(left)) > 1:
+    if len(_shape(left)) > 1:
         products = cnp.sum(products, axis=-1)
     return products * inside
 
@@ -418,6 +459,7 @@ solve_banded_p = _primitive("solve_banded", lambda ab, b, below, above: scipy.li
     (below, above), ab, b))
 solve_banded_p.def_vjp_joint(_banded_vjp)
 solve_banded_p.def_jvp_joint(_banded_jvp)
+solve_banded_p.def_batch(_shared_matrix_batch(solve_banded_p))
 
 
 def solve_banded(l_and_u: tuple, ab: Any, b: Any, overwrite_ab: bool = False,

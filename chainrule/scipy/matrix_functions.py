@@ -27,6 +27,9 @@ import scipy.linalg
 
 from .. import numpy as cnp
 from ..core import Primitive, Tracer, base_value
+from ..numpy import batching as batch_tools
+
+_shape = batch_tools.member_shape  # np.shape, of one member under vmap
 
 # the primitives of this file, for coverage_rows()
 _PRIMITIVES: list = []
@@ -46,7 +49,7 @@ def _swap_last(x: Any) -> Any:
 
 def _block(a: Any, e: Any) -> Any:
     """``[[a, e], [0, a]]`` over the last two axes."""
-    zeros = np.zeros(np.shape(a), np.result_type(cnp.result_type(a), cnp.result_type(e)))
+    zeros = np.zeros(_shape(a), np.result_type(cnp.result_type(a), cnp.result_type(e)))
     top = cnp.concatenate([a, e], axis=-1)
     bottom = cnp.concatenate([zeros, a], axis=-1)
     return cnp.concatenate([top, bottom], axis=-2)
@@ -63,7 +66,7 @@ def frechet(prim: Primitive, a: Any, e: Any, **params: Any) -> Any:
     >>> frechet(expm_p, np.zeros((1, 1)), np.ones((1, 1)))
     array([[1.]])
     """
-    corner = _corner(prim(_block(a, e), **params), np.shape(a)[-1])
+    corner = _corner(prim(_block(a, e), **params), _shape(a)[-1])
     if np.iscomplexobj(base_value(corner)) and not (
             np.iscomplexobj(base_value(a)) or np.iscomplexobj(base_value(e))):
         # the block matrix's eigenvalues repeat: SciPy may answer complex with a
@@ -87,6 +90,13 @@ sqrtm_p = _matrix_function("sqrtm", lambda a: scipy.linalg.sqrtm(a))
 fractional_matrix_power_p = _matrix_function(
     "fractional_matrix_power", lambda a, power: scipy.linalg.fractional_matrix_power(a, power))
 
+# Batched: expm has always taken a stack of matrices; SciPy 1.15 taught logm, sqrtm and
+# fractional_matrix_power to (before it they loop over the batch).
+STACKS_MATRIX_FUNCTIONS = np.lib.NumpyVersion(scipy.__version__) >= "1.15.0"
+for _prim in (expm_p,) + ((logm_p, sqrtm_p, fractional_matrix_power_p)
+                          if STACKS_MATRIX_FUNCTIONS else ()):
+    _prim.def_batch(batch_tools.stacked_batch(_prim))
+
 
 def expm(A: Any) -> Any:
     """``scipy.linalg.expm``; its derivative is the Fréchet derivative (see the module).
@@ -105,7 +115,7 @@ def expm_frechet(A: Any, E: Any, method: Any = None, compute_expm: bool = True,
     >>> expm_frechet(np.zeros((1, 1)), np.ones((1, 1)), compute_expm=False)
     array([[1.]])
     """
-    n = np.shape(A)[-1]
+    n = _shape(A)[-1]
     big = expm_p(_block(cnp.asarray(A), cnp.asarray(E)))
     frechet_value = _corner(big, n)
     return (big[..., :n, :n], frechet_value) if compute_expm else frechet_value
@@ -122,6 +132,11 @@ def logm(A: Any, disp: bool = True) -> Any:
     result = logm_p(cnp.asarray(A))
     if disp:
         return result
+    if batch_tools.is_batched(A):
+        raise NotImplementedError(
+            "chainrule.scipy.linalg.logm(A, disp=False) under vmap: the error estimate is "
+            "computed on one plain matrix.\n  Call logm(A) (disp=True) under vmap, and "
+            "estimate the error outside it.")
     plain, value = base_value(A), base_value(result)  # SciPy's estimate, without its
     error = (np.linalg.norm(scipy.linalg.expm(value) - plain, 1)  # deprecated disp=
              / np.linalg.norm(plain, 1))

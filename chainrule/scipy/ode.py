@@ -35,11 +35,19 @@ import scipy.integrate
 
 from .. import numpy as cnp
 from ..core import Tracer, base_value, jvp, vjp
+from ..numpy import batching as batch_tools
 from .matrix_functions import _primitive
+
+_shape = batch_tools.member_shape  # np.shape, of one member under vmap
 
 
 def _flat(x: Any) -> Any:
     return cnp.reshape(cnp.asarray(x), (-1,))
+
+
+def _size(x: Any) -> int:
+    """The number of entries of ``x`` (of one member, under vmap)."""
+    return int(np.prod(_shape(x), dtype=int))
 
 
 def _is_inexact(x: Any) -> bool:
@@ -135,12 +143,12 @@ def _adjoint_dynamics(func: Callable, wanted: tuple, n: int) -> Callable:
 
 def _slopes(func: Callable, ys: Any, t: Any, args: tuple) -> Any:
     """``f(ys[i], t[i])`` for every row."""
-    return cnp.stack([_flat(func(ys[i], t[i], *args)) for i in range(np.shape(t)[0])])
+    return cnp.stack([_flat(func(ys[i], t[i], *args)) for i in range(_shape(t)[0])])
 
 
 def _trajectory_jvp(tangents, ans, y0, t, *args, func, solve, jacobian=None):
     ty0, tt, *targs = tangents
-    n = np.size(base_value(y0))
+    n = _size(y0)
     moving = tuple(k for k, tangent in enumerate(targs) if tangent is not None)
     start = cnp.zeros_like(_flat(y0)) if ty0 is None else _flat(ty0)
     if tt is not None:
@@ -155,12 +163,12 @@ def _trajectory_jvp(tangents, ans, y0, t, *args, func, solve, jacobian=None):
 
 
 def _trajectory_vjp(g, ans, y0, t, *args, func, solve, jacobian=None):
-    count, n = np.shape(t)[0], np.size(base_value(y0))
+    count, n = _shape(t)[0], _size(y0)
     wanted = tuple(k for k, arg in enumerate(args) if _is_inexact(arg))
-    sizes = [int(np.size(base_value(args[k]))) for k in wanted]
+    sizes = [_size(args[k]) for k in wanted]
     dynamics = _adjoint_dynamics(func, wanted, n)
     adjoint = g[count - 1]
-    accumulated = np.zeros(sum(sizes), dtype=np.result_type(base_value(ans)))
+    accumulated = np.zeros(sum(sizes), dtype=cnp.result_type(ans))
     time_cotangents = [None] * count
     if count > 1:
         time_cotangents[-1] = cnp.sum(g[-1] * _flat(func(ans[-1], t[-1], *args)))
@@ -179,9 +187,9 @@ def _trajectory_vjp(g, ans, y0, t, *args, func, solve, jacobian=None):
     arg_cotangents: list = [None] * len(args)
     offset = 0
     for k, size in zip(wanted, sizes):
-        arg_cotangents[k] = cnp.reshape(accumulated[offset:offset + size], np.shape(args[k]))
+        arg_cotangents[k] = cnp.reshape(accumulated[offset:offset + size], _shape(args[k]))
         offset += size
-    return (cnp.reshape(adjoint, np.shape(y0)), cnp.stack(time_cotangents), *arg_cotangents)
+    return (cnp.reshape(adjoint, _shape(y0)), cnp.stack(time_cotangents), *arg_cotangents)
 
 
 trajectory_p = _primitive("trajectory", _trajectory_impl, "scipy.integrate")

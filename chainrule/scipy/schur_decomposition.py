@@ -21,7 +21,10 @@ import scipy.linalg
 
 from .. import numpy as cnp
 from ..core import base_value
+from ..numpy import batching as batch_tools
 from .matrix_functions import _primitive, _swap_last
+
+_shape = batch_tools.member_shape  # np.shape, of one member under vmap
 
 
 def _selections(n: int) -> tuple:
@@ -38,7 +41,7 @@ def _selections(n: int) -> tuple:
 
 def _commutator_matrix(t: Any) -> Any:
     """``K`` with ``vec(T Omega - Omega T) = K vec(Omega)`` (row-major ``vec``)."""
-    eye = np.eye(np.shape(t)[-1])
+    eye = np.eye(_shape(t)[-1])
     return cnp.kron(t, eye) - cnp.kron(eye, _swap_last(t))
 
 
@@ -54,7 +57,7 @@ def _check_triangular(t: Any) -> None:
 def _schur_jvp(tangents, ans, a, sort):
     t, z = ans
     _check_triangular(t)
-    n = np.shape(a)[-1]
+    n = _shape(a)[-1]
     select, basis = _selections(n)
     x = cnp.matmul(_swap_last(z), cnp.matmul(tangents[0], z))
     system = cnp.matmul(select, cnp.matmul(_commutator_matrix(t), basis))
@@ -68,7 +71,7 @@ def _schur_vjp(g, ans, a, sort):
     t, z = ans
     _check_triangular(t)
     gt, gz = g
-    n = np.shape(a)[-1]
+    n = _shape(a)[-1]
     select, basis = _selections(n)
     gt = 0.0 * t if gt is None else cnp.triu(gt)
     h = cnp.matmul(_swap_last(_commutator_matrix(t)), cnp.reshape(gt, (n * n,)))
@@ -108,4 +111,9 @@ def schur(a: Any, output: str = "real", lwork: Any = None, overwrite_a: bool = F
     t, z = schur_p(a, sort=sort)
     if sort is None:
         return t, z
+    if batch_tools.is_batched(a):
+        raise NotImplementedError(
+            "chainrule.scipy.linalg.schur(a, sort=...) under vmap: sdim, the count of sorted "
+            "eigenvalues, is read from one plain matrix.\n  Call schur(a) without sort under "
+            "vmap, or loop over the matrices.")
     return t, z, scipy.linalg.schur(base_value(a), sort=sort)[2]

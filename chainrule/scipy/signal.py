@@ -27,7 +27,11 @@ import scipy.signal
 
 from .. import numpy as cnp
 from ..core import base_value
+from ..numpy import batching as batch_tools
 from .matrix_functions import _PRIMITIVES, _primitive
+
+_shape = batch_tools.member_shape  # np.shape, of one member under vmap
+
 
 # -- convolutions ------------------------------------------------------------------------
 
@@ -35,13 +39,13 @@ from .matrix_functions import _PRIMITIVES, _primitive
 def _conv_axes(ndim: int, axes: Any) -> tuple:
     if axes is None:
         return tuple(range(ndim))
-    axes = (axes,) if np.ndim(axes) == 0 else tuple(axes)
+    axes = (axes,) if len(_shape(axes)) == 0 else tuple(axes)
     return tuple(sorted(int(axis) % ndim for axis in axes))
 
 
 def _sum_to(x: Any, shape: tuple) -> Any:
     """Sum the axes that broadcasting stretched from ``shape``."""
-    stretched = tuple(k for k, (have, want) in enumerate(zip(np.shape(x), shape))
+    stretched = tuple(k for k, (have, want) in enumerate(zip(_shape(x), shape))
                       if want == 1 and have != 1)
     return cnp.sum(x, axis=stretched, keepdims=True) if stretched else x
 
@@ -53,14 +57,14 @@ def _convolution(name: str, function: Any, takes_axes: bool) -> Any:
         return function(in1, in2, mode=mode, **{"axes" if takes_axes else "method": option})
 
     def full_cotangent(g, in1, in2, option):
-        ndim = len(np.shape(g))
+        ndim = len(_shape(g))
         axes = _conv_axes(ndim, option if takes_axes else None)
         widths = []
         for axis in range(ndim):
             if axis in axes:
-                full = np.shape(in1)[axis] + np.shape(in2)[axis] - 1
-                start = (full - np.shape(g)[axis]) // 2
-                widths.append((start, full - start - np.shape(g)[axis]))
+                full = _shape(in1)[axis] + _shape(in2)[axis] - 1
+                start = (full - _shape(g)[axis]) // 2
+                widths.append((start, full - start - _shape(g)[axis]))
             else:
                 widths.append((0, 0))
         return cnp.pad(g, widths), axes
@@ -70,7 +74,7 @@ def _convolution(name: str, function: Any, takes_axes: bool) -> Any:
         rule_option = option if takes_axes else "auto"
         g1 = prim(full, cnp.flip(in2, axes), mode="valid", option=rule_option)
         g2 = prim(full, cnp.flip(in1, axes), mode="valid", option=rule_option)
-        return _sum_to(g1, np.shape(in1)), _sum_to(g2, np.shape(in2))
+        return _sum_to(g1, _shape(in1)), _sum_to(g2, _shape(in2))
 
     def jvp(tangents, ans, in1, in2, mode, option):
         t1, t2 = tangents
@@ -80,9 +84,21 @@ def _convolution(name: str, function: Any, takes_axes: bool) -> Any:
             tangent = change if tangent is None else tangent + change
         return tangent
 
+    def batch(args, batched, mode, option):
+        # along the members' axes (SciPy's axes=), the batch axis one more ('same' keeps
+        # in1's shape, so a shared operand is repeated over the batch)
+        size = batch_tools.batch_size(args, batched)
+        in1, in2 = (batch_tools.with_batch_axis(value, flag, size)
+                    for value, flag in zip(args, batched))
+        ndim = len(_shape(args[0])) - (1 if batched[0] else 0)
+        axes = tuple(axis + 1 for axis in _conv_axes(ndim, option))
+        return prim(in1, in2, mode=mode, option=axes)
+
     prim = _primitive(name, impl, "scipy.signal")
     prim.def_vjp_joint(vjp)
     prim.def_jvp_joint(jvp)
+    if takes_axes:
+        prim.def_batch(batch)
     return prim
 
 
@@ -93,7 +109,7 @@ oaconvolve_p = _convolution("oaconvolve", scipy.signal.oaconvolve, takes_axes=Tr
 
 def _flipped_conj(x: Any, axes: Any = None) -> Any:
     x = cnp.asarray(x)
-    flipped = cnp.flip(x, _conv_axes(len(np.shape(x)), axes))
+    flipped = cnp.flip(x, _conv_axes(len(_shape(x)), axes))
     return cnp.conj(flipped) if np.iscomplexobj(base_value(x)) else flipped
 
 
@@ -138,7 +154,7 @@ def oaconvolve(in1: Any, in2: Any, mode: str = "full", axes: Any = None) -> Any:
 
 def _lags(g: Any, signal: Any, count: int) -> Any:
     """``sum_n g[..., n] signal[..., n - k]`` for ``k = 0 .. count-1`` (0 past the end)."""
-    length = np.shape(g)[-1]
+    length = _shape(g)[-1]
     lags = []
     for k in range(count):
         if k < length:
@@ -151,8 +167,8 @@ def _lags(g: Any, signal: Any, count: int) -> Any:
 def _lfilter_vjp(g, ans, b, a, x):
     ones = np.ones(1, dtype=cnp.result_type(a))
     g_x = cnp.flip(lfilter_p(b, a, cnp.flip(g, -1)), -1)
-    g_b = _lags(g, lfilter_p(ones, a, x), np.shape(b)[0])
-    g_a = -_lags(g, lfilter_p(ones, a, ans), np.shape(a)[0])
+    g_b = _lags(g, lfilter_p(ones, a, x), _shape(b)[0])
+    g_a = -_lags(g, lfilter_p(ones, a, ans), _shape(a)[0])
     return g_b, g_a, g_x
 
 
@@ -177,13 +193,24 @@ lfilter_p.def_vjp_joint(_lfilter_vjp)
 lfilter_p.def_jvp_joint(_lfilter_jvp)
 
 
+def _lfilter_batch(args, batched):
+    # one filter for the batch: SciPy filters every signal along the last axis at once
+    if batched[0] or batched[1]:
+        return batch_tools.loop_over_batch(lfilter_p, list(args), list(batched), {},
+                                           batch_tools.batch_size(args, batched))
+    return lfilter_p(*args)
+
+
+lfilter_p.def_batch(_lfilter_batch)
+
+
 def _padded(c: Any, length: int) -> Any:
-    return cnp.pad(c, [(0, length - np.shape(c)[0])])
+    return cnp.pad(c, [(0, length - _shape(c)[0])])
 
 
 def _final_state(b: Any, a: Any, x: Any, y: Any, order: int) -> Any:
     """``zf[i] = sum_{j > i} b_j x[N+i-j] - a_j y[N+i-j]`` (b, a normalised by a[0])."""
-    length = np.shape(x)[-1]
+    length = _shape(x)[-1]
     if length < order:
         raise NotImplementedError(
             f"chainrule.scipy.signal.lfilter's final state for a signal shorter ({length}) than "
@@ -211,9 +238,9 @@ def lfilter(b: Any, a: Any, x: Any, axis: int = -1, zi: Any = None) -> Any:
     y = lfilter_p(b, a, x)
     if zi is None:
         return cnp.moveaxis(y, -1, axis)
-    order = max(np.shape(a)[0], np.shape(b)[0]) - 1
+    order = max(_shape(a)[0], _shape(b)[0]) - 1
     zi = cnp.moveaxis(cnp.asarray(zi), axis, -1)
-    impulse = np.zeros(np.shape(x)[-1], dtype=cnp.result_type(x))
+    impulse = np.zeros(_shape(x)[-1], dtype=cnp.result_type(x))
     impulse[0] = 1.0
     # the zero-input response of the initial state, zi(q) / a(q) in SciPy's scaling:
     # response[j] is that of the state e_j, and it is linear in zi
@@ -235,7 +262,7 @@ def sosfilt(sos: Any, x: Any, axis: int = -1, zi: Any = None) -> Any:
     sos = cnp.asarray(sos)
     y = cnp.asarray(x)
     finals = []
-    for section in range(np.shape(sos)[0]):
+    for section in range(_shape(sos)[0]):
         b, a = sos[section, :3], sos[section, 3:]
         if zi is None:
             y = lfilter(b, a, y, axis=axis)

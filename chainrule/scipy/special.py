@@ -25,15 +25,16 @@ import numpy as np
 import scipy.special as sc
 
 from ..core import base_value
+from ..core.batching import is_batched
 from ..numpy import abs as absolute  # noqa: A004
-from ..numpy import exp, log, log1p, sign, sinc, squeeze, sum, where  # noqa: A004
+from ..numpy import amax, exp, isfinite, log, log1p, sign, sinc, squeeze, sum, where  # noqa: A004
 from ..numpy.wrap import all_entries, shape_of
 from .special_bessel import (i0, i0e, i1, i1e, iv, ive, j0, j1, jn, jv, k0, k0e, k1, k1e, kv,
                              kve, y0, y1, yn, yv)
 from .special_gamma import (beta, betainc, betaln, digamma, gamma, gammainc, gammaincc,
                             gammaln, gammasgn, loggamma, multigammaln, polygamma, psi, rgamma,
                             zeta)
-from .wrap import SpecialFunction, covers, covers_primitive, special_ufunc
+from .wrap import SpecialFunction, covers, covers_primitive, decision_value, special_ufunc
 
 __all__ = [
     "beta", "betainc", "betaln", "cosdg", "digamma", "entr", "erf", "erfc", "erfcinv", "erfcx",
@@ -122,7 +123,7 @@ EXPREL_SLOPE_COEFFICIENTS = tuple(k / math.factorial(k + 1) for k in range(1, 22
 
 
 def _exprel_slope(ans: Any, x: Any) -> Any:
-    near_zero = np.abs(base_value(x)) < EXPREL_SERIES_BELOW
+    near_zero = np.abs(decision_value(x)) < EXPREL_SERIES_BELOW  # each member's, under vmap
     small = where(near_zero, x, 0.0)
     series = 0.0 * small
     for coefficient in reversed(EXPREL_SLOPE_COEFFICIENTS):  # Horner's scheme
@@ -141,6 +142,9 @@ exprel.def_partials(_exprel_slope)
 
 def _plain_max(a: Any, axis: Any) -> Any:
     # the shift that keeps exp from overflowing: a constant (the result does not depend on it)
+    if is_batched(a):  # each member's maximum: traced, its derivative cancels in the result
+        shift = amax(a, axis=axis, keepdims=True)
+        return where(isfinite(shift), shift, 0.0)
     shift = np.amax(base_value(a), axis=axis, keepdims=True)
     return np.where(np.isfinite(shift), shift, 0.0).astype(np.result_type(base_value(a), 1.0))
 

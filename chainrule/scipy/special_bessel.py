@@ -21,9 +21,10 @@ import numpy as np
 import scipy.special as sc
 
 from ..core import base_value
-from ..numpy import sign
-from .wrap import (SpecialFunction, covers_primitive, float_dtype, not_differentiable_in,
-                   special_ufunc)
+from ..core.batching import is_batched
+from ..numpy import astype, sign
+from .wrap import (SpecialFunction, covers_primitive, decision_value, float_dtype,
+                   not_differentiable_in, special_ufunc)
 
 HOME = "chainrule.scipy.special"
 ORDER = "the order v"
@@ -35,6 +36,8 @@ def shifted(order: Any, shift: float, like: Any) -> Any:
     >>> shifted(2, -1, np.float32(1.0))
     array(1., dtype=float32)
     """
+    if is_batched(order):  # each member has its order: a batched value, without derivative
+        return astype(order + shift, float_dtype(like))
     return np.asarray(base_value(order) + shift, dtype=float_dtype(like))
 
 
@@ -109,12 +112,12 @@ kve.def_partials(None, lambda ans, v, x: ans - 0.5 * (kve(shifted(v, -1, ans), x
 # jn is SciPy's other name for jv (the same ufunc); yn takes an integer order
 jn = jv if sc.jn is sc.jv else special_ufunc("jn", sc.jn)
 if jn is not jv:
-    jn.def_partials(None, lambda ans, n, x: 0.5 * (jn(base_value(n) - 1, x)
-                                                   - jn(base_value(n) + 1, x)))
+    jn.def_partials(None, lambda ans, n, x: 0.5 * (jn(decision_value(n) - 1, x)
+                                                   - jn(decision_value(n) + 1, x)))
 
 yn = special_ufunc("yn", sc.yn)
-yn.def_partials(None, lambda ans, n, x: 0.5 * (yn(base_value(n) - 1, x)
-                                               - yn(base_value(n) + 1, x)))
+yn.def_partials(None, lambda ans, n, x: 0.5 * (yn(decision_value(n) - 1, x)
+                                               - yn(decision_value(n) + 1, x)))
 
 for _prim in {jv, yv, iv, ive, kv, kve, jn, yn}:
     not_differentiable_in(_prim, 0, ORDER)

@@ -26,8 +26,8 @@ import scipy.special._ufuncs as sc_ufuncs
 from ..core import base_value, jvp
 from ..numpy import exp, log, log1p, sum, where  # noqa: A004
 from ..numpy.wrap import shape_of
-from .wrap import (SpecialFunction, covers, covers_primitive, float_dtype, not_differentiable_in,
-                   special_nondiff, special_ufunc)
+from .wrap import (SpecialFunction, covers, covers_primitive, decision_value, float_dtype,
+                   not_differentiable_in, special_nondiff, special_ufunc)
 
 HOME = "chainrule.scipy.special"
 LOG_PI = math.log(math.pi)
@@ -59,7 +59,7 @@ def _polygamma_impl(n: Any, x: Any) -> Any:
 
 
 polygamma_p: SpecialFunction = special_ufunc("polygamma", sc.polygamma, impl=_polygamma_impl)
-polygamma_p.def_partials(None, lambda ans, n, x: polygamma_p(base_value(n) + 1, x))
+polygamma_p.def_partials(None, lambda ans, n, x: polygamma_p(decision_value(n) + 1, x))
 not_differentiable_in(polygamma_p, 0, "the order n")
 
 
@@ -69,7 +69,7 @@ def polygamma(n: Any, x: Any) -> Any:
     >>> float(cr.grad(lambda x: polygamma(1, x))(1.0))   # polygamma(2, 1) = -2 zeta(3)
     -2.404113806319188
     """
-    return polygamma_p(base_value(n), x)
+    return polygamma_p(decision_value(n), x)
 
 
 def multigammaln(a: Any, d: int) -> Any:
@@ -210,7 +210,7 @@ def _beta_series_slopes(p: Any, q: Any, y: Any) -> tuple:
 
 def _betainc_slopes_in_shapes(a: Any, b: Any, x: Any) -> tuple:
     # For x > 1/2 the series runs on the mirror image I_x(a, b) = 1 - I_{1-x}(b, a).
-    mirrored = base_value(x) > 0.5
+    mirrored = decision_value(x) > 0.5  # traced under vmap: each member mirrors its own
     p, q = where(mirrored, b, a), where(mirrored, a, b)
     slope_p, slope_q = _beta_series_slopes(p, q, where(mirrored, 1.0 - x, x))
     return where(mirrored, -slope_q, slope_p), where(mirrored, -slope_p, slope_q)

@@ -27,15 +27,14 @@ from typing import Any
 
 import numpy as np
 
-from ..core import base_value
 from ..numpy import abs as absolute  # noqa: A004
-from ..numpy import arctan, clip, exp, expm1, log, log1p
+from ..numpy import arctan, asarray, clip, exp, expm1, log, log1p
 from ..numpy.wrap import all_entries
 from .special import (betainc, betaln, digamma, expit, gammainc, gammaincc, gammaln, log_expit,
                       log_ndtr, ndtr, xlog1py, xlogy)
 from .stats_discrete import bernoulli, binom, geom, nbinom, poisson
 from .stats_multivariate import dirichlet, multivariate_normal
-from .wrap import Distribution, covers, masked
+from .wrap import Distribution, covers, decision_value, masked
 
 __all__ = ["bernoulli", "beta", "binom", "cauchy", "chi2", "dirichlet", "expon", "gamma", "geom",
            "laplace", "logistic", "lognorm", "multivariate_normal", "nbinom", "norm", "poisson",
@@ -68,10 +67,10 @@ class ContinuousDistribution(Distribution):
     def _standardized(self, method: str, x: Any, args: tuple, kwds: dict) -> tuple:
         *shapes, loc, scale = self.arguments(method, args, kwds)
         z = (x - loc) / scale
-        z_value = base_value(z)
-        plain = [base_value(shape) for shape in shapes]
+        z_value = decision_value(z)
+        plain = [decision_value(shape) for shape in shapes]
         low, high = self._support(*plain)
-        valid = np.asarray(self._valid(*plain)) & (np.asarray(base_value(scale)) > 0)
+        valid = asarray(self._valid(*plain)) & (asarray(decision_value(scale)) > 0)
         return z, z_value, shapes, scale, low, high, valid
 
     def _on_support(self, z: Any, z_value: Any, low: Any, high: Any) -> tuple:
@@ -188,7 +187,8 @@ class StudentT(ContinuousDistribution):
 
     def _cdf(self, z, df):
         tail = self._tail(z, df)
-        return masked(1.0 - tail, base_value(z) > 0, 0.0) + masked(tail, base_value(z) <= 0, 0.0)
+        positive = decision_value(z) > 0
+        return masked(1.0 - tail, positive, 0.0) + masked(tail, ~positive, 0.0)
 
     def _sf(self, z, df):
         return self._cdf(-z, df)
@@ -314,7 +314,7 @@ class Laplace(ContinuousDistribution):
         return -absolute(z) - LOG_2
 
     def _cdf(self, z):
-        positive = base_value(z) > 0
+        positive = decision_value(z) > 0
         return masked(1.0 - 0.5 * exp(-z), positive, 0.0) + masked(0.5 * exp(z), ~positive, 0.0)
 
     def _sf(self, z):

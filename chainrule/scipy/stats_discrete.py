@@ -19,10 +19,10 @@ from typing import Any
 
 import numpy as np
 
-from ..core import base_value
-from ..numpy import exp, expm1, log, log1p
+from ..core.batching import is_batched
+from ..numpy import astype, exp, expm1, log, log1p
 from .special import (betainc, entr, gammainc, gammaincc, gammaln, xlog1py, xlogy)
-from .wrap import Distribution, covers, masked
+from .wrap import Distribution, covers, decision_value, masked
 
 HOME = "chainrule.scipy.stats"
 METHODS = ("pmf", "logpmf", "cdf", "logcdf", "sf", "logsf")
@@ -53,8 +53,9 @@ class DiscreteDistribution(Distribution):
 
     def _counts(self, method: str, k: Any, args: tuple, kwds: dict) -> tuple:
         *shapes, loc = self.arguments(method, args, kwds)
-        k = np.asarray(base_value(k) - base_value(loc), dtype=float)[()]
-        low, high = self._support(*(base_value(shape) for shape in shapes))
+        k = decision_value(k) - decision_value(loc)
+        k = astype(k, np.float64) if is_batched(k) else np.asarray(k, dtype=float)[()]
+        low, high = self._support(*(decision_value(shape) for shape in shapes))
         return k, shapes, low, high
 
     def logpmf(self, k: Any, *args: Any, **kwds: Any) -> Any:

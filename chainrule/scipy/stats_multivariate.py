@@ -18,7 +18,6 @@ from typing import Any
 
 import numpy as np
 
-from ..core import base_value
 from ..numpy import concatenate, exp, linalg, reshape, squeeze, sum, swapaxes  # noqa: A004
 from ..numpy.wrap import shape_of
 from .special import digamma, gammaln, xlogy
@@ -104,7 +103,7 @@ class MultivariateNormal:
         log_det = linalg.slogdet(cov)[1]
         result = -0.5 * (size * LOG_2PI + log_det + distance)
         result = reshape(result, shape_of(points)[:-1])
-        return squeeze(result) if np.ndim(base_value(result)) else result
+        return squeeze(result) if shape_of(result) else result
 
     def pdf(self, x: Any, mean: Any = None, cov: Any = 1.0) -> Any:
         """The density at each point of ``x``."""

@@ -26,7 +26,8 @@ from typing import Any, Callable
 
 import numpy as np
 
-from ..core import Primitive
+from ..core import Primitive, base_value
+from ..core.batching import is_batched
 from ..numpy import where
 from ..numpy.elementwise import Elementwise
 from ..numpy.ufunc_methods import UFUNC_METHODS, method_table
@@ -208,9 +209,20 @@ def masked(value: Any, keep: Any, fill: float) -> Any:
     >>> masked(np.array([1.0, 2.0]), np.array([True, False]), -np.inf)
     array([  1., -inf])
     """
-    if np.all(keep):
+    if not is_batched(keep) and np.all(keep):
         return value
     return where(keep, value, fill)
+
+
+def decision_value(x: Any) -> Any:
+    """``x`` for decisions without derivative (masks, supports, an order): its plain
+    value, or under vmap the batched value itself, whose comparisons are traced (still
+    without derivative), so that each member of the batch decides for itself.
+
+    >>> decision_value(2.0)
+    2.0
+    """
+    return x if is_batched(x) else base_value(x)
 
 
 class Distribution:

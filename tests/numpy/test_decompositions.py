@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 
 import chainrule as cr
+from batching_checks import check_derivatives_of_vmap, refuse_loops_over
 from chainrule.numpy import linalg as clinalg
 
 
@@ -332,3 +333,44 @@ def test_complex_eigh_differentiates_the_hermitian_matrix_of_its_triangle(UPLO, 
                        modes=("fwd", "rev"), order=2)
         cr.check_grads(lambda m: np.abs(np.linalg.eigh(m, UPLO)[1]) ** 2, (m,),
                        modes=("fwd", "rev"), order=2)
+
+# -- batching: vmap of each row against a loop over the batch ------------------------------
+
+BATCH_ROWS = [pytest.param(function, matrices, shape, marks=marks)
+              for (function, matrices, shapes), marks in (
+                  (case.values, case.marks) if hasattr(case, "values") else (case, ())
+                  for case in CASES)
+              for shape in shapes]
+
+
+@pytest.mark.parametrize("function, matrices, shape", BATCH_ROWS)
+def test_batching(function, matrices, shape, rng):
+    # a stack of matrices is rounded like each matrix alone, but LAPACK may block differently
+    tolerance = 1e-4 if matrices in ("float32", "complex64") else 1e-10
+    cr.check_vmap(function, (MATRICES[matrices](rng, shape),), rtol=tolerance, atol=tolerance)
+
+
+DECOMPOSITION_PRIMITIVES = {"numpy.linalg." + name for name in (
+    "cholesky", "eigh", "eig", "eigvals", "svd", "svdvals", "pinv", "qr")}
+
+
+@pytest.mark.parametrize("function, matrices", [
+    (lambda x: np.linalg.cholesky(symmetric(x)), "spd"),
+    (lambda x: np.linalg.eigh(symmetric(x)).eigenvalues, "general"),
+    (gauge_free_eig, "general"), (np.linalg.eigvals, "general"), (gauge_free_svd, "general"),
+    (lambda x: np.linalg.svd(x, compute_uv=False), "general"), (np.linalg.pinv, "general"),
+    (lambda x: tuple(np.linalg.qr(x)), "general"),
+], ids=["cholesky", "eigh", "eig", "eigvals", "svd", "svdvals", "pinv", "qr"])
+def test_decompositions_run_once_on_the_batch(function, matrices, rng, monkeypatch):
+    refuse_loops_over(monkeypatch, DECOMPOSITION_PRIMITIVES)
+    cr.check_vmap(function, (MATRICES[matrices](rng, (3, 3)),), rtol=1e-10, atol=1e-10)
+
+
+@pytest.mark.parametrize("function, matrices", [
+    (lambda x: np.linalg.eigh(symmetric(x)).eigenvalues, "general"),
+    (gauge_free_svd, "general"),
+    (lambda x: np.linalg.cholesky(symmetric(x)), "spd"),
+    (lambda x: np.linalg.qr(x)[1], "general"),
+], ids=["eigh", "svd", "cholesky", "qr"])
+def test_derivatives_of_vmap_and_vmap_of_derivatives(function, matrices, rng):
+    check_derivatives_of_vmap(function, (MATRICES[matrices](rng, (3, 3)),))

@@ -10,6 +10,7 @@ import pytest
 
 import chainrule as cr
 import chainrule.numpy as cnp
+from batching_checks import check_derivatives_of_vmap, refuse_loops_over
 from chainrule.numpy.wrap import NUMPY_2
 
 MODES = ("fwd", "rev")
@@ -177,3 +178,29 @@ def test_out_writes_into_a_traced_array(rng):
 
     x = rng.standard_normal(4)
     cr.check_grads(f, (x,), modes=MODES, order=1)
+
+
+# -- batching: vmap against a loop over the batch, the transforms' axes shifted past it ----
+
+FFT_PRIMITIVES = {"numpy.fft." + name for name in ("fft", "ifft", "rfft", "irfft", "resize")}
+
+
+@pytest.mark.parametrize("function, takes_complex", ONE_AXIS, ids=lambda v: getattr(v, "__name__", ""))
+@pytest.mark.parametrize("axis, n", [(-1, None), (0, 4), (-2, 7), (1, 3)])
+def test_one_axis_batching(function, takes_complex, axis, n, rng, monkeypatch):
+    refuse_loops_over(monkeypatch, FFT_PRIMITIVES)
+    x = draw(rng, (5, 4, 2), takes_complex)
+    cr.check_vmap(lambda x: function(x, n=n, axis=axis, norm="ortho"), (x,))
+
+
+@pytest.mark.parametrize("function, s, axes", CASES,
+                         ids=[f"{f.__name__}-{s}-{axes}" for f, s, axes in CASES])
+def test_several_axes_batching(function, s, axes, rng, monkeypatch):
+    refuse_loops_over(monkeypatch, FFT_PRIMITIVES)
+    x = draw(rng, (3, 4, 5), function not in REAL_INPUT)
+    cr.check_vmap(lambda x: function(x, s=s, axes=axes), (x,))
+
+
+def test_derivatives_of_vmap_and_vmap_of_derivatives(rng):
+    check_derivatives_of_vmap(lambda x: np.abs(np.fft.rfft(x, n=8)) ** 2 + np.fft.irfft(
+        np.fft.fft(x), n=5).sum(), (rng.standard_normal(6),))

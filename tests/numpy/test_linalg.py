@@ -9,6 +9,7 @@ import pytest
 
 import chainrule as cr
 import chainrule.numpy as cnp
+from batching_checks import check_derivatives_of_vmap, refuse_loops_over
 from chainrule.numpy import linalg as clinalg
 
 NUMPY_2 = np.lib.NumpyVersion(np.__version__) >= "2.0.0"
@@ -441,3 +442,101 @@ def test_cnp_linalg_spelling_matches_numpys(name, call, rng):
     a = well_conditioned(rng, (3, 3))
     np.testing.assert_allclose(cr.grad(lambda m: call(np.linalg, m))(a),
                                cr.grad(lambda m: call(cnp.linalg, m))(a), rtol=1e-12)
+
+
+# -- batching: vmap of each row against a loop over the batch ------------------------------
+
+def _rows(cases):
+    """(case, pytest marks) for rows that may be pytest.param-wrapped."""
+    return [(case.values, case.marks) if hasattr(case, "values") else (case, ()) for case in cases]
+
+
+@pytest.mark.parametrize("a_shape, b_shape", SOLVE_SHAPES)
+def test_solve_batching(a_shape, b_shape, rng):
+    cr.check_vmap(np.linalg.solve, (well_conditioned(rng, a_shape), rng.standard_normal(b_shape)))
+
+
+@pytest.mark.parametrize("function, shape", [
+    pytest.param(function, shape, marks=marks)
+    for (function, shapes), marks in _rows(UNARY_CASES) for shape in shapes])
+def test_unary_batching(function, shape, rng):
+    cr.check_vmap(function, (well_conditioned(rng, shape) / shape[-1],))
+
+
+@pytest.mark.parametrize("kwargs, shape", [(kwargs, shape) for kwargs, shapes in NORM_CASES
+                                           for shape in shapes])
+def test_norm_batching(kwargs, shape, rng):
+    cr.check_vmap(lambda v: np.linalg.norm(v, **kwargs), (rng.standard_normal(shape),))
+
+
+@pytest.mark.parametrize("a_shape, b_shape, complex_, rcond", LSTSQ_CASES)
+def test_lstsq_batching(a_shape, b_shape, complex_, rcond, rng):
+    make = complex_matrix if complex_ else (lambda rng, shape: rng.standard_normal(shape))
+    cr.check_vmap(lambda m, v: lstsq_outputs(m, v, rcond), (make(rng, a_shape),
+                                                            make(rng, b_shape)), rtol=1e-10)
+
+
+@pytest.mark.parametrize("call", [
+    lambda a: np.linalg.cond(a),
+    lambda a: np.linalg.cond(a, 1),
+    lambda a: np.linalg.matrix_rank(a).astype(float),
+    lambda a: np.linalg.multi_dot([a, a.T, a]),
+    lambda a: np.linalg.tensorinv(a.reshape(2, 2, 4), ind=2),
+    lambda a: np.linalg.tensorsolve(a.reshape(4, 2, 2), np.ones(4)),
+], ids=["cond", "cond 1", "matrix_rank", "multi_dot", "tensorinv", "tensorsolve"])
+def test_compositions_batching(call, rng):
+    cr.check_vmap(call, (well_conditioned(rng, (4, 4)),))
+
+
+def test_cond_under_vmap_keeps_numpys_infinity_for_singular_members(rng):
+    batch = np.stack([well_conditioned(rng, (3, 3)), np.ones((3, 3))])
+    for p in (None, 1, "fro"):
+        got = cr.vmap(lambda a: np.linalg.cond(a, p))(batch)
+        assert np.isfinite(got[0]) and got[0] == pytest.approx(np.linalg.cond(batch[0], p))
+        assert got[1] > 1e15  # NumPy's answer for a singular matrix: inf or huge
+    grads = cr.vmap(cr.grad(lambda a: np.linalg.cond(a, "fro")))(batch)
+    np.testing.assert_allclose(grads[0], cr.grad(lambda a: np.linalg.cond(a, "fro"))(batch[0]))
+    np.testing.assert_array_equal(grads[1], np.zeros((3, 3)))
+
+
+LINALG_PRIMITIVES = {"numpy.linalg." + name for name in (
+    "solve", "inv", "det", "slogdet", "cofactor", "cholesky", "eigh", "eig", "eigvals", "svd",
+    "svdvals", "pinv", "qr", "lstsq", "matrix_rank", "cond_value")} | {"numpy.matmul"}
+
+
+@pytest.mark.parametrize("call, b_shape", [
+    (np.linalg.solve, (3,)), (np.linalg.solve, (3, 2)), (np.linalg.solve, (2, 3, 1)),
+    (lambda a, b: np.linalg.lstsq(a, b, rcond=None)[0], (3,)),
+    (lambda a, b: np.linalg.inv(a) @ b, (3,)),
+    (lambda a, b: np.linalg.det(a) * b, (3,)),
+    (lambda a, b: np.linalg.slogdet(a)[1] * b, (3,)),
+    (lambda a, b: np.linalg.pinv(a) @ b, (3,)),
+    (lambda a, b: np.linalg.svd(a, compute_uv=False) * b, (3,)),
+    (lambda a, b: np.linalg.eigvalsh(a + a.T) * b, (3,)),
+    (lambda a, b: np.linalg.cholesky(a @ a.T) @ b, (3,)),
+    (lambda a, b: np.linalg.qr(a)[1] @ b, (3,)),
+    (lambda a, b: np.abs(np.linalg.eigvals(a)) * b, (3,)),
+    (lambda a, b: np.linalg.matrix_rank(a) * b, (3,)),
+], ids=["solve vector", "solve matrix", "solve stack", "lstsq", "inv", "det", "slogdet",
+        "pinv", "svd", "eigh", "cholesky", "qr", "eigvals", "matrix_rank"])
+def test_linalg_runs_once_on_the_batch(call, b_shape, rng, monkeypatch):
+    refuse_loops_over(monkeypatch, LINALG_PRIMITIVES)
+    cr.check_vmap(call, (well_conditioned(rng, (3, 3)), rng.standard_normal(b_shape)),
+                  rtol=1e-10)
+
+
+def test_slogdet_sign_under_vmap_is_each_members(rng):
+    batch = np.stack([well_conditioned(rng, (3, 3)) * sign for sign in (1.0, -1.0)])
+    signs = cr.vmap(lambda a: np.linalg.slogdet(a)[0])(batch)
+    np.testing.assert_array_equal(signs, np.linalg.slogdet(batch)[0])
+
+
+@pytest.mark.parametrize("function, shapes", [
+    (lambda a, b: np.linalg.solve(a, b), [(3, 3), (3,)]),
+    (lambda a, b: np.linalg.slogdet(a)[1] + np.linalg.inv(a).sum(), [(3, 3), ()]),
+    (lambda a, b: np.linalg.det(a), [(3, 3), ()]),
+    (lambda a, b: np.linalg.norm(a @ b), [(3, 3), (3,)]),
+], ids=["solve", "slogdet and inv", "det", "norm"])
+def test_derivatives_of_vmap_and_vmap_of_derivatives(function, shapes, rng):
+    check_derivatives_of_vmap(function, (well_conditioned(rng, shapes[0]),
+                                         rng.standard_normal(shapes[1])))

@@ -3,6 +3,8 @@
 ``np.`` on tracers and through ``chainrule.numpy``; derivatives match finite
 differences in both modes to second order, in every argument at once."""
 
+import warnings
+
 import numpy as np
 
 # NumPy 2 moved it into np.exceptions
@@ -169,3 +171,33 @@ def test_poly_of_a_matrix_is_its_characteristic_polynomial(rng):
     a = rng.standard_normal((3, 3))
     np.testing.assert_allclose(cnp.poly(a), np.poly(a), rtol=1e-12)
     cr.check_grads(np.poly, (a,), modes=("fwd", "rev"), order=2)
+
+
+# -- batching: vmap of each row against a loop over the batch ------------------------------
+
+@pytest.mark.parametrize("name, inputs, call", CASES, ids=[case[0] for case in CASES])
+def test_batching(name, inputs, call, rng):
+    # through chainrule.numpy: NumPy dispatches np.polyint and np.interp on their first
+    # arguments only, so a traced k or left alone would reach NumPy's own function
+    args = tuple(_inputs(rng)[key] for key in inputs)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RankWarning)
+        cr.check_vmap(lambda *a: call(cnp, *a), args, rtol=1e-9, atol=1e-11)
+
+
+def test_roots_under_vmap_say_what_to_write():
+    with pytest.raises(ValueError, match="eigvals of the companion"):
+        cr.vmap(np.roots)(np.array([[1.0, -3.0, 2.0], [1.0, 0.0, -1.0]]))
+
+
+def test_interp_under_vmap_finds_each_members_neighbours():
+    points = np.array([[-1.0, 0.5, 3.0], [2.0, 4.0, 5.0]])
+    np.testing.assert_allclose(cr.vmap(lambda x: np.interp(x, XP, XP ** 2))(points),
+                               [np.interp(row, XP, XP ** 2) for row in points])
+
+
+@pytest.mark.parametrize("ours, theirs", SERIES, ids=[s[1].__name__ for s in SERIES])
+def test_series_batching(ours, theirs, rng):
+    x, c = rng.uniform(-1, 1, 4), rng.standard_normal(5)
+    cr.check_vmap(lambda x, c: ours(x, c), (x, c))
+    cr.check_vmap(lambda x, c: ours(x, c, tensor=False), (x[:2], rng.standard_normal((3, 2))))

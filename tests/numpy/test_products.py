@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 import chainrule as cr
+from batching_checks import check_derivatives_of_vmap, refuse_loops_over
 from chainrule.numpy import products as cprod
 
 # NumPy 2 deprecates cross products of 2-vectors; chainrule still matches them
@@ -241,3 +242,64 @@ def test_complex_operands(function, rng):
     b = rng.standard_normal(3) + 1j * rng.standard_normal(3)
     np.testing.assert_allclose(cr.vjp(function, a, b)[0], function(a, b), rtol=1e-13)
     cr.check_grads(function, (a, b), modes=("fwd", "rev"), order=2)
+
+
+# -- batching: vmap of each row against a loop over the batch ------------------------------
+
+BATCH_ROWS = [pytest.param(function, kwargs, shapes,
+                           id=f"{case_id((function, kwargs, 0))}{shapes}")
+              for function, kwargs, pairs in (case.values[0] if hasattr(case, "values") else case
+                                              for case in CASES)
+              if function is not None  # where this NumPy lacks it (NumPy 2 added it)
+              for shapes in pairs]
+
+
+@pytest.mark.parametrize("function, kwargs, shapes", BATCH_ROWS)
+def test_batching(function, kwargs, shapes, rng):
+    cr.check_vmap(applied(function, kwargs), operands(rng, shapes))
+
+
+@pytest.mark.parametrize("subscripts, shapes", EINSUM_CASES)
+def test_einsum_batching(subscripts, shapes, rng):
+    cr.check_vmap(lambda *xs: np.einsum(subscripts, *xs), operands(rng, shapes))
+
+
+PRODUCT_PRIMITIVES = {"numpy.matmul", "numpy.tensordot", "numpy.einsum"}
+
+
+@pytest.mark.parametrize("call, shapes", [
+    (np.matmul, [(3, 4), (4,)]),
+    (np.matmul, [(4,), (4, 3)]),
+    (np.matmul, [(2, 3, 4), (2, 4, 5)]),
+    (lambda a, b: np.tensordot(a, b, 1), [(2, 3), (3, 4)]),
+    (lambda a, b: np.einsum("ij,jk->ik", a, b), [(2, 3), (3, 4)]),
+], ids=["matmul matrix-vector", "matmul vector-matrix", "matmul stacks", "tensordot", "einsum"])
+def test_products_run_once_on_the_batch(call, shapes, rng, monkeypatch):
+    refuse_loops_over(monkeypatch, PRODUCT_PRIMITIVES)
+    cr.check_vmap(call, operands(rng, shapes))
+
+
+@pytest.mark.parametrize("batched_shape, matrix_first", [((5, 4), True), ((5, 4), False),
+                                                         ((5, 2, 4), False)])
+def test_a_batch_times_a_shared_matrix_is_one_matmul(batched_shape, matrix_first, rng,
+                                                     monkeypatch):
+    # the basis of tangents of jacobian / hessian: one np.matmul for the whole batch
+    calls = []
+    impl = cprod.matmul.impl
+    monkeypatch.setattr(cprod.matmul, "impl", lambda a, b: calls.append(1) or impl(a, b))
+    matrix, batch = rng.standard_normal((4, 4)), rng.standard_normal(batched_shape)
+    product = (lambda x: matrix @ x) if matrix_first else (lambda x: x @ matrix)
+    result = cr.vmap(product)(batch)
+    assert len(calls) == 1
+    np.testing.assert_allclose(result, np.stack([product(x) for x in batch]), rtol=1e-13)
+
+
+@pytest.mark.parametrize("function, shapes", [
+    (lambda x, a: np.tanh(a @ x) + np.sin(x) * x, [(4,), (4, 4)]),
+    (lambda x, a: x @ a @ x, [(3,), (3, 3)]),
+    (lambda x, a: np.einsum("ij,jk->ik", x, a), [(2, 3), (3, 2)]),
+    (lambda x, a: np.tensordot(x, a, axes=([0], [1])), [(3, 2), (4, 3)]),
+    (lambda x, a: np.cross(x, a), [(3,), (3,)]),
+], ids=["tanh(A x) + sin(x) x", "quadratic form", "einsum", "tensordot", "cross"])
+def test_derivatives_of_vmap_and_vmap_of_derivatives(function, shapes, rng):
+    check_derivatives_of_vmap(function, operands(rng, shapes))

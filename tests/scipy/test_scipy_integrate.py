@@ -244,3 +244,31 @@ def test_coverage_rows():
     assert {name for name, _, _ in csi.coverage_rows()} == {
         "scipy.integrate.odeint", "scipy.integrate.quad", "scipy.integrate.simpson",
         "scipy.integrate.solve_ivp", "scipy.integrate.trapezoid"}
+
+
+# -- batching: the solvers have no batched form in SciPy, so vmap runs them member by member
+
+@pytest.mark.parametrize("name", sorted(QUADS))
+def test_quad_batching(name):
+    integrand, (a, b, p) = QUADS[name]
+    cr.check_vmap(lambda a, p: csi.quad(integrand, a, b, args=(p,))[0], (a, p), rtol=1e-9)
+
+
+def test_quad_derivatives_under_vmap():
+    integrand, (a, b, k) = QUADS["finite limits"]
+    ks = np.array([0.3, 0.5, 0.9])
+    slope = cr.vmap(cr.grad(lambda k: csi.quad(integrand, a, b, args=(k,))[0]))(ks)
+    np.testing.assert_allclose(
+        slope, [cr.grad(lambda k: csi.quad(integrand, a, b, args=(k,))[0])(k) for k in ks])
+
+
+def test_odeint_batching():
+    t = np.linspace(0.0, 1.0, 3)
+    cr.check_vmap(lambda y0, k: csi.odeint(forced_oscillator, y0, t, args=(k,), **TIGHT),
+                  (np.array([1.0, 0.0]), 0.7), rtol=1e-6, atol=1e-8)
+
+
+def test_solve_ivp_under_vmap_says_what_to_write():
+    with pytest.raises(NotImplementedError, match="odeint"):
+        cr.vmap(lambda y0: csi.solve_ivp(lambda t, y: -y, (0.0, 1.0), y0, t_eval=[1.0]).y)(
+            np.ones((2, 1)))

@@ -9,6 +9,7 @@ import pytest
 import scipy.linalg
 
 import chainrule as cr
+import chainrule.core.batching as engine_batching
 import chainrule.scipy.linalg as csl
 
 
@@ -252,3 +253,43 @@ def test_files_import_downward_at_module_level(stem):
                 f"{stem}.py:{node.lineno} imports .{node.module}, not earlier in {ORDER}")
         if isinstance(node, ast.ImportFrom) and node.level == 2:
             assert node.module in (None, "numpy", "core"), f"{stem}.py imports ..{node.module}"
+
+
+# -- batching: vmap against a loop over the batch --------------------------------------------
+
+PIVOTED = {"lu_factor", "lu_solve", "lu_solve trans", "lu wide", "lu tall permute_l",
+           "qr economic pivoting"}
+
+
+@pytest.mark.parametrize("name", sorted(set(CASES) - PIVOTED))
+def test_batching(name, rng):
+    ours, _, make = CASES[name]
+    cr.check_vmap(ours, make(rng), rtol=1e-10, atol=1e-10)
+
+
+@pytest.mark.parametrize("name", sorted(PIVOTED))
+def test_pivoted_factorisations_under_vmap_say_what_to_write(name, rng):
+    ours, _, make = CASES[name]
+    args = make(rng)
+    with pytest.raises(NotImplementedError, match="loop"):
+        cr.vmap(ours, in_axes=(0,) + (None,) * (len(args) - 1))(np.stack([args[0]] * 2), *args[1:])
+
+
+@pytest.mark.parametrize("name", ["expm", "logm", "sqrtm", "fractional_matrix_power",
+                                  "solve_triangular lower", "solve_triangular upper trans unit",
+                                  "solve_banded", "solve_banded matrix rhs"])
+def test_runs_once_on_the_batch(name, rng, monkeypatch):
+    # the matrix functions on a batch of matrices; the solves: one shared matrix, a batch
+    # of right-hand sides, solved as the columns of one
+    loop = engine_batching.loop_over_batch
+
+    def guarded(primitive, *args, **kwargs):
+        assert not primitive.name.startswith("scipy."), f"{primitive.name} looped over the batch"
+        return loop(primitive, *args, **kwargs)
+
+    monkeypatch.setattr(engine_batching, "loop_over_batch", guarded)
+    ours, _, make = CASES[name]
+    args = make(rng)
+    batch = np.stack([args[-1] * (1 + 0.1 * k) for k in range(3)])
+    got = cr.vmap(ours, in_axes=(None,) * (len(args) - 1) + (0,))(*args[:-1], batch)
+    np.testing.assert_allclose(got, [ours(*args[:-1], member) for member in batch], rtol=1e-10)

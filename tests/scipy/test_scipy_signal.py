@@ -6,6 +6,7 @@ import pytest
 import scipy.signal
 
 import chainrule as cr
+import chainrule.core.batching as engine_batching
 import chainrule.scipy.signal as css
 
 CONVOLUTIONS = ["convolve", "correlate", "fftconvolve", "oaconvolve"]
@@ -109,3 +110,38 @@ def test_plain_scipy_on_tracers_raises_naming_chainrule(name):
 def test_coverage_rows():
     assert [row[0] for row in css.coverage_rows()] == [
         f"scipy.signal.{name}" for name in sorted(css.__all__)]
+
+
+# -- batching: vmap against a loop over the batch ------------------------------------------
+
+@pytest.mark.parametrize("name", CONVOLUTIONS)
+@pytest.mark.parametrize("mode", ["full", "same", "valid"])
+@pytest.mark.parametrize("shapes", SHAPES[::2])
+def test_convolutions_batching(name, mode, shapes, rng):
+    in1, in2 = rng.normal(size=shapes[0]), rng.normal(size=shapes[1])
+    if mode == "valid" and len(shapes[0]) > 1:
+        in2 = in2[:, :3]
+    cr.check_vmap(lambda a, b: getattr(css, name)(a, b, mode), (in1, in2))
+
+
+@pytest.mark.parametrize("name", sorted(FILTERS))
+def test_filters_batching(name, rng):
+    cr.check_vmap(FILTERS[name][0], FILTERS[name][2](rng), rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("call", [
+    lambda x: css.fftconvolve(x, np.array([1.0, -2.0, 0.5]), "same"),
+    lambda x: css.oaconvolve(np.array([1.0, 0.5]), x, "full"),
+    lambda x: css.lfilter([0.5, 0.2], [1.0, -0.3], x),
+], ids=["fftconvolve", "oaconvolve", "lfilter"])
+def test_shared_kernels_run_once_on_the_batch(call, rng, monkeypatch):
+    loop = engine_batching.loop_over_batch
+
+    def guarded(primitive, *args, **kwargs):
+        assert not primitive.name.startswith("scipy."), f"{primitive.name} looped over the batch"
+        return loop(primitive, *args, **kwargs)
+
+    monkeypatch.setattr(engine_batching, "loop_over_batch", guarded)
+    batch = rng.normal(size=(3, 6))
+    np.testing.assert_allclose(cr.vmap(call)(batch), [call(x) for x in batch], rtol=1e-12,
+                               atol=1e-12)

@@ -306,3 +306,45 @@ def test_ufunc_methods_of_scipy_ufuncs_reach_chainrule(rng):
     np.testing.assert_array_equal(special.xlogy(x[:, None], y), sc.xlogy.outer(x, y))
     np.testing.assert_allclose(cr.grad(lambda x: np.sum(sc.xlogy.outer(x, y)))(x),
                                np.full(3, np.sum(np.log(y))), rtol=1e-14)
+
+
+# -- batching: vmap against a loop over the batch ------------------------------------------
+
+@pytest.mark.parametrize("name, domain", UNARY, ids=UNARY_IDS)
+def test_unary_batching(name, domain, rng):
+    cr.check_vmap(getattr(special, name), (sample(rng, domain, (4,)),))
+
+
+@pytest.mark.parametrize("name, domains, argnums", MULTI, ids=MULTI_IDS)
+def test_multi_batching(name, domains, argnums, rng):
+    # every argument batched too: the order of a Bessel function, the shapes of betainc
+    cr.check_vmap(getattr(special, name), tuple(sample(rng, domain, (3,)) for domain in domains))
+
+
+@pytest.mark.parametrize("call", [
+    lambda x: special.logsumexp(x, axis=-1),
+    lambda x: special.softmax(x, axis=0),
+    lambda x: special.log_softmax(x),
+    lambda x: special.polygamma(2, np.abs(x) + 1.0),
+    lambda x: special.exprel(x),
+], ids=["logsumexp", "softmax", "log_softmax", "polygamma", "exprel"])
+def test_functions_batching(call, rng):
+    cr.check_vmap(call, (rng.uniform(-1.0, 1.0, (2, 3)),))
+
+
+@pytest.mark.parametrize("name, argnum, domains", [
+    ("betainc", 2, [(0.5, 4.0), (0.5, 4.0), (0.05, 0.95)]),   # the mirrored branch per member
+    ("betainc", 0, [(0.5, 4.0), (0.5, 4.0), (0.05, 0.95)]),
+    ("jv", 1, [(0.0, 2.5), (0.5, 6.0)]),                      # the order batched too
+    ("exprel", 0, [(-1.0, 1.0)]),                             # the series near 0, per member
+], ids=["betainc in x", "betainc in a", "jv", "exprel"])
+def test_derivatives_under_vmap_are_each_members(name, argnum, domains, rng):
+    fn = getattr(special, name)
+    batch = [np.array([sample(rng, domain, ()) for _ in range(3)]) for domain in domains]
+    if name == "exprel":
+        batch[0] = np.array([0.2, 0.9, -0.7])  # near zero and not
+    if name == "betainc":
+        batch[2] = np.array([0.2, 0.8, 0.6])   # both sides of the mirror at 1/2
+    slope = cr.vmap(cr.grad(fn, argnums=argnum))(*batch)
+    expected = [cr.grad(fn, argnums=argnum)(*member) for member in zip(*batch)]
+    np.testing.assert_allclose(slope, expected, rtol=1e-12)

@@ -221,3 +221,26 @@ def test_parameters_broadcast_against_x(name, shape_domains, z_domain, rng):
                                theirs.logpdf(x, *shapes, loc, scale), rtol=1e-12)
     cr.check_grads(lambda x, *parameters: ours.cdf(x, *parameters), (x, *shapes, loc, scale),
                    modes=MODES, order=1)
+
+
+# -- batching: vmap against a loop over the batch, each member on its own support ----------
+
+@pytest.mark.parametrize("name, shape_domains, z_domain", CONTINUOUS, ids=IDS)
+@pytest.mark.parametrize("method", ["logpdf", "cdf", "sf"])
+def test_batching(name, shape_domains, z_domain, method, rng):
+    x, shapes, loc, scale = draw(rng, shape_domains, z_domain, (3,))
+    cr.check_vmap(getattr(getattr(stats, name), method), (x, *shapes, loc, scale))
+
+
+@pytest.mark.parametrize("name, shapes, counts, argnums", DISCRETE, ids=[c[0] for c in DISCRETE])
+@pytest.mark.parametrize("method", ["logpmf", "cdf"])
+def test_discrete_batching(name, shapes, counts, argnums, method):
+    cr.check_vmap(getattr(getattr(stats, name), method),
+                  (np.array(counts, float), *(np.asarray(value) for value in shapes)))
+
+
+def test_members_off_the_support_under_vmap_are_scipys():
+    x = np.array([[-0.5, 0.5], [0.5, 1.5]])  # the first member has a point below 0
+    np.testing.assert_allclose(cr.vmap(lambda x: stats.expon.logpdf(x))(x),
+                               scipy_stats.expon.logpdf(x))
+    np.testing.assert_allclose(cr.vmap(lambda x: stats.t.cdf(x, 3.0))(x), scipy_stats.t.cdf(x, 3.0))
