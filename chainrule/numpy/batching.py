@@ -20,15 +20,11 @@ from typing import Any, Callable
 
 import numpy as np
 
-from ..core.batching import is_batched, loop_over_batch, register_batch_tools
-from ..core import Tracer
+from ..core.batching import register_batch_tools
 from .wrap import align_for_broadcasting, elementwise_batch, logical_ndim, shape_of
 
 __all__ = ["align_for_broadcasting", "batch_axis_param", "batch_size", "elementwise_batch",
-           "is_batched", "loop_over_batch",
-           "logical_ndim", "member_axes", "member_axis", "member_shape", "shared_matrix_solve",
-           "stacked_batch",
-           "with_batch_axis"]
+           "logical_ndim", "member_axes", "member_axis", "with_batch_axis"]
 
 
 def batch_size(args: Any, batched: Any) -> int:
@@ -93,7 +89,14 @@ def _broadcast_over_batch(value: Any, size: int) -> Any:
 register_batch_tools(stack=np.stack, broadcast=_broadcast_over_batch)
 
 
-# -- linear algebra (products, solve, decompositions, eigen, least_squares, linalg) --------
+# -- linear algebra (products, solve, decompositions, eigen, least_squares, linalg; and the
+# SciPy layer, which reaches these as chainrule.numpy.batching) ---------------------------
+
+from ..core import Tracer  # noqa: E402  (here, to keep this area's block in one place)
+from ..core.batching import is_batched, loop_over_batch  # noqa: E402, F401  (re-exported)
+
+__all__ += ["is_batched", "loop_over_batch", "member_shape", "shared_matrix_solve",
+            "stacked_batch"]
 
 
 def stacked_batch(primitive: Any) -> Callable:

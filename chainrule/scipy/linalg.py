@@ -25,7 +25,7 @@ import scipy.linalg
 from .. import numpy as cnp
 from ..core import base_value
 from ..numpy import batching as batch_tools
-from .matrix_functions import _PRIMITIVES, _primitive, _swap_last
+from .matrix_functions import STACKS_MATRIX_FUNCTIONS, _PRIMITIVES, _primitive, _swap_last
 from .matrix_functions import expm as expm
 from .matrix_functions import expm_frechet as expm_frechet
 from .matrix_functions import fractional_matrix_power as fractional_matrix_power
@@ -95,16 +95,21 @@ solve_triangular_p.def_jvp_joint(_solve_triangular_jvp)
 
 
 def _shared_matrix_batch(primitive: Any) -> Any:
-    """The batching rule of a solve whose matrix SciPy takes one at a time: a shared
-    matrix solves the members' right-hand sides as columns of one; a batch of matrices
-    loops over the members."""
+    """The batching rule of a triangular or banded solve: a shared matrix solves the
+    members' right-hand sides as the columns of one; a batch of matrices is one stacked
+    solve (SciPy 1.15+; before, a loop over the members), ``b`` as a stack of columns."""
     def rule(args, batched, **params):
         (a, b), (a_batched, b_batched) = args, batched
-        if a_batched:
+        vector = batch_tools.logical_ndim(b, b_batched) == 1
+        if not a_batched:
+            return batch_tools.shared_matrix_solve(lambda a, b: primitive(a, b, **params), a,
+                                                   b, vector)
+        if not STACKS_MATRIX_FUNCTIONS:
             return batch_tools.loop_over_batch(primitive, list(args), list(batched), params,
-                                   _shape(a)[0])
-        return batch_tools.shared_matrix_solve(lambda a, b: primitive(a, b, **params), a, b,
-                                               batch_tools.logical_ndim(b, True) == 1)
+                                               _shape(a)[0])
+        b = batch_tools.with_batch_axis(b, b_batched, _shape(a)[0])
+        x = primitive(a, cnp.expand_dims(b, -1) if vector else b, **params)
+        return cnp.reshape(x, _shape(x)[:-1]) if vector else x
     return rule
 
 

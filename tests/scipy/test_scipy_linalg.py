@@ -11,6 +11,7 @@ import scipy.linalg
 import chainrule as cr
 import chainrule.core.batching as engine_batching
 import chainrule.scipy.linalg as csl
+from chainrule.scipy.matrix_functions import STACKS_MATRIX_FUNCTIONS
 
 
 def near_identity(rng, n=3, dtype=np.float64):
@@ -293,3 +294,8 @@ def test_runs_once_on_the_batch(name, rng, monkeypatch):
     batch = np.stack([args[-1] * (1 + 0.1 * k) for k in range(3)])
     got = cr.vmap(ours, in_axes=(None,) * (len(args) - 1) + (0,))(*args[:-1], batch)
     np.testing.assert_allclose(got, [ours(*args[:-1], member) for member in batch], rtol=1e-10)
+    if len(args) == 2 and STACKS_MATRIX_FUNCTIONS:  # a batch of matrices too: one stacked solve
+        matrices = np.stack([args[0] * (1 + 0.1 * k) for k in range(3)])
+        np.testing.assert_allclose(cr.vmap(ours)(matrices, batch),
+                                   [ours(*members) for members in zip(matrices, batch)],
+                                   rtol=1e-10)
