@@ -86,6 +86,8 @@ class NumericTracer(Tracer):
 
     # -- where the derivative would be lost --------------------------------------
     def __array__(self, dtype=None, copy=None):
+        if is_batched(self):
+            raise batched_conversion_error()
         if dtype is not None and np.dtype(dtype).kind in "biu":
             return np.asarray(self.value, dtype)  # np.int64(t): integers carry no derivative
         raise TypeError(
@@ -411,6 +413,16 @@ def batched_decision_error(convert: Any) -> TypeError:
         "  Write the choice as data: np.where(condition, a, b) (or np.select, "
         "np.clip, np.maximum) instead of an if, a fixed count instead of int(x), "
         "or call the function on each member without vmap.")
+
+
+def batched_conversion_error() -> TypeError:
+    """The error for a batched value that NumPy turns into a plain array."""
+    return TypeError(
+        "chainrule cannot turn a batched value into a plain NumPy array under vmap "
+        "(np.asarray(t); a plain array indexed with it, a[i] or np.take(a, i); t written "
+        "into a plain array, out[k] = t): each batch member has its own value.\n"
+        "  Index a plain array with chainrule.numpy.take(a, i, axis=...), which takes a "
+        "batched index; create an array to fill from a traced one: out = np.zeros(n, like=t).")
 
 
 def observed(tracer: Tracer, convert: Any) -> Any:
