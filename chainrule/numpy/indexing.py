@@ -7,13 +7,17 @@ gradient, as they should (``x[[0, 0]]`` uses ``x[0]`` twice).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ..core import Tracer, base_value, zeros_like
 from ..core import batching as engine_batching
+from ..core.batching import is_batched
 from .batching import batch_size, logical_ndim, with_batch_axis
+from .arithmetic import where
 from .complex_numbers import real
-from .elementwise import unbroadcast
+from .elementwise import astype, unbroadcast
 from .manipulation import reshape
 from .wrap import dtype_of, handles, nondiff, primitive, shape_of
 
@@ -124,10 +128,33 @@ def _set_traced_jvp(tangents, ans, x, value, *arrays, layout):
 
 
 def _set_traced_vjp(g, ans, x, value, *arrays, layout):
+    cleared = set_traced_p(g, 0.0, *arrays, layout=layout)
+    masked = _masked_cotangent(g, x, value, layout, arrays)
+    if masked is not None:
+        return (cleared, masked, *(None for _ in arrays))
     selected = gather_p(g, *arrays, layout=layout) * winners_p(*arrays, layout=layout,
                                                                shape=shape_of(x))
-    return (set_traced_p(g, 0.0, *arrays, layout=layout), unbroadcast(selected, shape_of(value)),
-            *(None for _ in arrays))
+    return (cleared, unbroadcast(selected, shape_of(value)), *(None for _ in arrays))
+
+
+def _masked_cotangent(g, x, value, layout, arrays):
+    """For ``x[mask] = value`` with a batched mask (each member has its own, and the number
+    of entries it chooses may differ) and a value not one per chosen entry: the value's
+    cotangent as a masked sum, which keeps the batch rectangular. None otherwise."""
+    if len(arrays) != 1 or len(layout[0]) != 1:
+        return None
+    mask = arrays[0]
+    if dtype_of(mask) != np.bool_ or not is_batched(mask):
+        return None
+    mask_shape, value_shape = shape_of(mask), shape_of(value)
+    after = shape_of(x)[len(mask_shape):]
+    extra = len(value_shape) - len(after)
+    if extra > 0 and math.prod(value_shape[:extra]) != 1:
+        return None
+    chosen = reshape(mask, mask_shape + (1,) * len(after))
+    total = np.sum(where(chosen, g, 0.0), axis=tuple(range(len(mask_shape))))
+    total = unbroadcast(total, value_shape[max(extra, 0):])
+    return reshape(total, value_shape) if extra > 0 else total
 
 
 # which positions of x[index] a write with repeated indices keeps (see _winners)
@@ -277,8 +304,9 @@ def _index_parts(index, flags, size):
                     "x[mask] under vmap with a mask that selects a different number of "
                     f"entries in each batch member ({', '.join(map(str, counts[:6]))}, ...): "
                     "the result would have a different shape in each.\n  Keep the shape: "
-                    "np.where(mask, x, 0) (or a fill value), or np.sum(np.where(mask, x, 0)) "
-                    "for a masked sum.")
+                    "np.where(mask, x, 0) (or a fill value), np.sum(np.where(mask, x, 0)) "
+                    "for a masked sum, x = np.where(mask, x * 3.0, x) for x[mask] *= 3.0 "
+                    "(x[mask] = value works as it is).")
             positions = np.nonzero(mask)[1:]
             parts.extend(p.reshape(size, int(counts[0])) for p in positions)
             part_flags.extend([True] * len(positions))
@@ -431,9 +459,37 @@ def _scatter_batch(args, batched, layout, shape, dtype):
     return _scattered(g, bindex, perm, (size,) + tuple(shape), dtype)
 
 
+def _masked_write(x, mask, value, value_flag):
+    """``x[mask] = value`` with a mask of each member's own (its count may differ between
+    members): ``np.where``, for a value that does not depend on the count (one value, or
+    one for each of the axes after the mask's)."""
+    size, mask_shape = shape_of(mask)[0], shape_of(mask)[1:]
+    after = shape_of(x)[1 + len(mask_shape):]
+    value_shape = shape_of(value)[1:] if value_flag else shape_of(value)
+    if len(value_shape) > len(after):
+        if math.prod(value_shape[:len(value_shape) - len(after)]) != 1:
+            return None  # one value per chosen entry: the count matters
+        value = np.reshape(value, ((size,) if value_flag else ()) + value_shape[-len(after):]
+                           if after else ((size,) if value_flag else ()))
+        value_shape = value_shape[len(value_shape) - len(after):]
+    if value_flag:
+        value = np.reshape(value, (size,) + (1,) * (len(mask_shape) + len(after)
+                                                    - len(value_shape)) + value_shape)
+    chosen = np.reshape(mask, (size,) + mask_shape + (1,) * len(after))
+    written = where(chosen, value, x)
+    return written if dtype_of(written) == dtype_of(x) else astype(written, dtype_of(x))
+
+
 def _set_batch(args, batched, index, flags, primitive, params):
     size = batch_size(args, batched)
     x = with_batch_axis(args[0], batched[0], size)
+    parts = index if isinstance(index, tuple) else (index,)
+    part_flags = flags if isinstance(index, tuple) else (flags,)
+    if (len(parts) == 1 and part_flags[0] and _is_array(parts[0])
+            and dtype_of(parts[0]) == np.bool_ and len(shape_of(parts[0])) > 1):
+        written = _masked_write(x, parts[0], args[1], batched[1])
+        if written is not None:
+            return written
     try:
         bindex, value = _batched_selection(index, flags, size, x, batched[1], args[1])
     except _NeedsLoop:
