@@ -8,6 +8,9 @@ that applies it. Both decorators work inside every transformation:
 - ``custom_jvp`` in forward mode calls the rule; in reverse mode its tangent
   map, which is linear, is transposed by tracing it in reverse mode, so one
   JVP rule serves both modes.
+- Under ``vmap`` the body runs once on the batch; where a derivative is taken
+  outside the vmap (``grad(vmap(f))``) the rules are vmapped too, so the rule,
+  not the body, is differentiated there as well as in ``vmap(grad(f))``.
 
 Higher derivatives differentiate the rules themselves, so they are right to
 the extent the rules are written with differentiable operations.

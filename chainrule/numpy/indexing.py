@@ -3,6 +3,11 @@
 Both are linear, so each declares its transpose once and gets forward mode
 from linearity. Repeated indices in advanced indexing accumulate in the
 gradient, as they should (``x[[0, 0]]`` uses ``x[0]`` twice).
+
+Under ``vmap`` each runs once on the batch, the index shared by the batch or
+batched itself (an index array computed from the batched value); a boolean
+mask of each member's own works where the result's shape does not depend on
+it (``x[mask] = v``), and raises naming ``np.where`` where it would.
 """
 
 from __future__ import annotations
@@ -407,56 +412,50 @@ def _batched_selection(index, flags, size, x, value_flag, value):
     return bindex, value if perm is None else np.transpose(value, _inverse(perm))
 
 
-def _getitem_batch(args, batched, index):
-    x = args[0]
-    try:
-        bindex, perm = batched_index(index, _index_flags(index), shape_of(x)[0],
-                                     logical_ndim(x, True))
-    except _NeedsLoop:
-        return engine_batching.loop_over_batch(getitem_p, args, batched, {"index": index}, shape_of(x)[0])
-    return _rearranged(getitem_p(x, index=bindex), perm)
+def _rule(primitive, body):
+    """The batching rule of ``primitive``: ``body(args, batched, size, **params)``, or a loop
+    over the batch for an index it does not batch."""
+
+    def rule(args, batched, **params):
+        size = batch_size(args, batched)
+        try:
+            return body(args, batched, size, **params)
+        except _NeedsLoop:
+            return engine_batching.loop_over_batch(primitive, args, batched, params, size)
+
+    return rule
 
 
-def _gather_batch(args, batched, layout):
-    size = batch_size(args, batched)
+def _getitem_batch(args, batched, size, index):
+    bindex, perm = batched_index(index, _index_flags(index), size, logical_ndim(args[0], True))
+    return _rearranged(getitem_p(args[0], index=bindex), perm)
+
+
+def _gather_batch(args, batched, size, layout):
     x = with_batch_axis(args[0], batched[0], size)
     index, flags = _traced_parts(layout, args[1:], batched[1:])
-    try:
-        bindex, perm = batched_index(index, flags, size, logical_ndim(x, True))
-    except _NeedsLoop:
-        return engine_batching.loop_over_batch(gather_p, args, batched, {"layout": layout}, size)
+    bindex, perm = batched_index(index, flags, size, logical_ndim(x, True))
     return _rearranged(getitem(x, bindex), perm)
 
 
-def _scattered(g, bindex, perm, shape, dtype):
-    """``g``, laid out as the batch of ``x[index]``, added into zeros of the batch's shape."""
+def _scattered(g, index, flags, size, shape, dtype):
+    """``g``, the batch of ``x[index]``, added into zeros of the batch of ``x``'s shape."""
+    bindex, perm = batched_index(index, flags, size, len(shape))
     g = g if perm is None else np.transpose(g, _inverse(perm))
     layout, arrays = _split_index(_plain_index(bindex))
     if arrays:
-        return scatter_p(g, *arrays, layout=layout, shape=shape, dtype=dtype)
-    return scatter_add_p(g, index=layout, shape=shape, dtype=dtype)
+        return scatter_p(g, *arrays, layout=layout, shape=(size,) + tuple(shape), dtype=dtype)
+    return scatter_add_p(g, index=layout, shape=(size,) + tuple(shape), dtype=dtype)
 
 
-def _scatter_add_batch(args, batched, index, shape, dtype):
-    size = shape_of(args[0])[0]
-    try:
-        bindex, perm = batched_index(index, _index_flags(index), size, len(shape))
-    except _NeedsLoop:
-        return engine_batching.loop_over_batch(scatter_add_p, args, batched,
-                               {"index": index, "shape": shape, "dtype": dtype}, size)
-    return _scattered(args[0], bindex, perm, (size,) + tuple(shape), dtype)
+def _scatter_add_batch(args, batched, size, index, shape, dtype):
+    return _scattered(args[0], index, _index_flags(index), size, shape, dtype)
 
 
-def _scatter_batch(args, batched, layout, shape, dtype):
-    size = batch_size(args, batched)
-    g = with_batch_axis(args[0], batched[0], size)
+def _scatter_batch(args, batched, size, layout, shape, dtype):
     index, flags = _traced_parts(layout, args[1:], batched[1:])
-    try:
-        bindex, perm = batched_index(index, flags, size, len(shape))
-    except _NeedsLoop:
-        return engine_batching.loop_over_batch(scatter_p, args, batched,
-                               {"layout": layout, "shape": shape, "dtype": dtype}, size)
-    return _scattered(g, bindex, perm, (size,) + tuple(shape), dtype)
+    return _scattered(with_batch_axis(args[0], batched[0], size), index, flags, size, shape,
+                      dtype)
 
 
 def _masked_write(x, mask, value, value_flag):
@@ -480,8 +479,7 @@ def _masked_write(x, mask, value, value_flag):
     return written if dtype_of(written) == dtype_of(x) else astype(written, dtype_of(x))
 
 
-def _set_batch(args, batched, index, flags, primitive, params):
-    size = batch_size(args, batched)
+def _set_batch(args, batched, size, index, flags):
     x = with_batch_axis(args[0], batched[0], size)
     parts = index if isinstance(index, tuple) else (index,)
     part_flags = flags if isinstance(index, tuple) else (flags,)
@@ -490,40 +488,28 @@ def _set_batch(args, batched, index, flags, primitive, params):
         written = _masked_write(x, parts[0], args[1], batched[1])
         if written is not None:
             return written
-    try:
-        bindex, value = _batched_selection(index, flags, size, x, batched[1], args[1])
-    except _NeedsLoop:
-        return engine_batching.loop_over_batch(primitive, args, batched, params, size)
+    bindex, value = _batched_selection(index, flags, size, x, batched[1], args[1])
     return setitem(x, bindex, value)
 
 
-def _setitem_batch(args, batched, index):
-    return _set_batch(args, batched, index, _index_flags(index), setitem_p, {"index": index})
+def _setitem_batch(args, batched, size, index):
+    return _set_batch(args, batched, size, index, _index_flags(index))
 
 
-def _set_traced_batch(args, batched, layout):
-    index, flags = _traced_parts(layout, args[2:], batched[2:])
-    return _set_batch(args, batched, index, flags, set_traced_p, {"layout": layout})
+def _set_traced_batch(args, batched, size, layout):
+    return _set_batch(args, batched, size, *_traced_parts(layout, args[2:], batched[2:]))
 
 
-def _winners_batch(args, batched, layout, shape):
-    size = batch_size(args, batched)
-    index, flags = _traced_parts(layout, args, batched)
-    try:
-        bindex, perm = batched_index(index, flags, size, len(shape))
-    except _NeedsLoop:
-        return engine_batching.loop_over_batch(winners_p, args, batched, {"layout": layout, "shape": shape},
-                               size)
+def _winners_batch(args, batched, size, layout, shape):
+    bindex, perm = batched_index(*_traced_parts(layout, args, batched), size, len(shape))
     layout, arrays = _split_index(_plain_index(bindex))
     winners = (winners_p(*arrays, layout=layout, shape=(size,) + tuple(shape)) if arrays
                else _winners((size,) + tuple(shape), layout))
     return _rearranged(winners, perm)
 
 
-getitem_p.def_batch(_getitem_batch)
-gather_p.def_batch(_gather_batch)
-scatter_add_p.def_batch(_scatter_add_batch)
-scatter_p.def_batch(_scatter_batch)
-setitem_p.def_batch(_setitem_batch)
-set_traced_p.def_batch(_set_traced_batch)
-winners_p.def_batch(_winners_batch)
+for _primitive, _body in ((getitem_p, _getitem_batch), (gather_p, _gather_batch),
+                          (scatter_add_p, _scatter_add_batch), (scatter_p, _scatter_batch),
+                          (setitem_p, _setitem_batch), (set_traced_p, _set_traced_batch),
+                          (winners_p, _winners_batch)):
+    _primitive.def_batch(_rule(_primitive, _body))

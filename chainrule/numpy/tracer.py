@@ -82,6 +82,8 @@ class NumericTracer(Tracer):
         return f"Traced<{self.dtype}{list(self.shape)}>({self.value!r}, {self.level})"
 
     def __format__(self, spec: str) -> str:
+        if is_batched(self) and spec:
+            raise batched_decision_error(format)
         return format(self.value, spec)
 
     # -- where the derivative would be lost --------------------------------------
@@ -243,6 +245,8 @@ class NumericTracer(Tracer):
 
     def __round__(self, ndigits=None):
         # Python's round(): as NumPy's scalars (an int), piecewise constant, no derivative
+        if is_batched(self):
+            raise batched_decision_error(round)
         return round(self.value, ndigits)
 
     @property

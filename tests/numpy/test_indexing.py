@@ -297,3 +297,11 @@ def test_a_plain_array_indexed_with_a_batched_index_names_take():
         cr.vmap(lambda x: table[np.argmax(x)])(xs)
     np.testing.assert_array_equal(cr.vmap(lambda x: cnp.take(table, np.argmax(x)))(xs),
                                   [10.0, 0.0])
+
+
+@pytest.mark.parametrize("index", [True, (Ellipsis, False), (0, True)], ids=repr)
+def test_boolean_scalars_in_an_index_are_batched_by_a_loop(index, rng):
+    # x[True] adds an axis of length one (False: of length zero); rare, so the batch is looped
+    x = rng.standard_normal((3, 2))
+    cr.check_vmap(_get(index, repr(index)), (x,))
+    cr.check_vmap(_set(index, repr(index)), (x, 2.0))

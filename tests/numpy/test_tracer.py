@@ -289,9 +289,12 @@ def test_len_iteration_and_attributes_of_a_batched_value_are_a_members():
     (lambda t: float(t[0, 0]), r"float\(\) of a batched value"),
     (lambda t: t[0, 0].item(), r"float\(\) of a batched value"),
     (lambda t: list(range(np.argmax(t))), r"index\(\) of a batched value"),
+    (lambda t: round(t[0, 0]), r"round\(\) of a batched value"),
+    (lambda t: f"{t[0, 0]:.3f}", r"format\(\) of a batched value"),
     (lambda t: np.asarray(t), r"batched value into a plain NumPy array"),
     (lambda t: np.take(np.arange(6.0), np.argmax(t)), r"chainrule.numpy.take"),
-], ids=["if", "float", "item", "range", "np.asarray", "np.take of a plain array"])
+], ids=["if", "float", "item", "range", "round", "format", "np.asarray",
+        "np.take of a plain array"])
 def test_python_and_plain_numpy_on_batched_values_raise_saying_what_works(spelling, match):
     with pytest.raises(TypeError, match=match):
         cr.vmap(spelling)(np.stack([X, -X]))
