@@ -411,9 +411,12 @@ class LiftedArrayTracer(ArrayTracer):
 def batched_decision_error(convert: Any) -> TypeError:
     """The error for Python control flow (or a number) taken from a batched value."""
     name = getattr(convert, "__name__", str(convert))
+    written = ("  (NumPy also asks for float() when a batched value is written into a plain "
+               "array, out[i] = t: create that array from a traced one, "
+               "out = np.zeros(n, like=t).)\n" if name in ("float", "complex") else "")
     return TypeError(
         f"{name}() of a batched value under vmap: each batch member may decide "
-        "differently, and Python takes one branch for the whole batch.\n"
+        "differently, and Python takes one branch for the whole batch.\n" + written +
         "  Write the choice as data: np.where(condition, a, b) (or np.select, "
         "np.clip, np.maximum) instead of an if, a fixed count instead of int(x), "
         "or call the function on each member without vmap.")

@@ -376,6 +376,31 @@ def test_a_batched_value_written_into_a_plain_array_raises_naming_like():
     np.testing.assert_array_equal(cr.vmap(fixed)(np.ones((2, 2))), [[1, 1, 0], [1, 1, 0]])
 
 
+def test_an_entry_of_a_plain_array_written_with_a_batched_value_names_like():
+    def write(x):
+        y = np.zeros(3)
+        y[0] = x[1]
+        return y
+
+    with pytest.raises(ValueError) as raised:  # NumPy's error, raised from chainrule's
+        cr.vmap(write)(np.ones((2, 2)))
+    assert "like=" in str(raised.value.__cause__)
+
+
+def test_an_outer_array_made_batched_inside_the_vmap_is_differentiated():
+    xs = np.array([[1.0, 2.0], [3.0, 4.0]])
+
+    def member(w, x):
+        y = w * 1.0  # traced by the grad, shared by the batch
+        y += x  # from here on batched
+        y[0] *= x[1]
+        return np.sum(y ** 2)
+
+    total = lambda w: np.sum(cr.vmap(member, in_axes=(None, 0))(w, xs))
+    w = np.array([0.5, -1.0])
+    np.testing.assert_allclose(cr.grad(total)(w), sum(cr.grad(member)(w, x) for x in xs))
+
+
 def test_an_outer_array_written_with_a_batched_value_cannot_be_used_after_the_vmap():
     def f(w):
         y = w * 1.0
