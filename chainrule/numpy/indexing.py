@@ -300,7 +300,7 @@ def _index_parts(index, flags, size):
         if _is_array(part) and dtype_of(part) == np.bool_:
             if not flag:
                 parts.extend(np.nonzero(part))
-                part_flags.extend([False] * np.ndim(part))
+                part_flags.extend([False] * len(shape_of(part)))
                 continue
             mask = np.asarray(base_value(part))  # a mask has no derivative to lose
             counts = np.count_nonzero(mask.reshape(size, -1), axis=1)

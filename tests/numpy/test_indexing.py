@@ -305,3 +305,14 @@ def test_boolean_scalars_in_an_index_are_batched_by_a_loop(index, rng):
     x = rng.standard_normal((3, 2))
     cr.check_vmap(_get(index, repr(index)), (x,))
     cr.check_vmap(_set(index, repr(index)), (x, 2.0))
+
+
+@pytest.mark.parametrize("what, index, shapes", BATCHED_CASES, ids=BATCHED_IDS)
+def test_batching_in_forward_mode(what, index, shapes, rng):
+    xs = rng.standard_normal((3,) + shapes[0])
+    tangents = rng.standard_normal((3,) + shapes[0])
+    f = lambda x: np.sin(x)[index] * 2.0
+    want = [cr.jvp(f, (x,), (t,))[1] for x, t in zip(xs, tangents)]
+    np.testing.assert_allclose(cr.jvp(cr.vmap(f), (xs,), (tangents,))[1], want, rtol=1e-13)
+    np.testing.assert_allclose(cr.vmap(lambda x, t: cr.jvp(f, (x,), (t,))[1])(xs, tangents),
+                               want, rtol=1e-13)
