@@ -117,8 +117,13 @@ def _batch_of(leaves: list, level: Any) -> tuple[list, tuple] | None:
     return values, axes
 
 
-def _on_leaves(function: Callable, in_tree: Any) -> Callable:
-    return lambda *leaves: function(*unflatten(in_tree, leaves))
+def _on_leaves(function: Callable, in_tree: Any, name: str = "") -> Callable:
+    """``function`` taking the leaves of its arguments (``name``: what messages call it)."""
+    def on_leaves(*leaves: Any) -> Any:
+        return function(*unflatten(in_tree, leaves))
+
+    on_leaves.__name__ = on_leaves.__qualname__ = name or name_of(function)
+    return on_leaves
 
 
 def _batched_results(output: Any, level: Any) -> Any:
@@ -208,8 +213,8 @@ class custom_vjp:
         batch shares is summed over the batch."""
         fwd, bwd = self._rules()
         name = name_of(self)
-        batched = custom_vjp(vmap(_on_leaves(self.function, in_tree), in_axes=axes))
-        batched.__name__ = batched.__qualname__ = f"vmap({name})"
+        batched = custom_vjp(vmap(_on_leaves(self.function, in_tree, f"vmap({name})"),
+                                  in_axes=axes))
 
         def batched_fwd(*leaves: Any) -> Any:
             return vmap(_on_leaves(fwd, in_tree), in_axes=axes)(*leaves)
@@ -282,8 +287,8 @@ class custom_jvp:
         """This function of the whole batch (``axes``: 0 or None per input leaf), taking
         the input leaves: body and rule vmapped (a tangent is batched as its primal)."""
         rule = self._checked_rule()
-        batched = custom_jvp(vmap(_on_leaves(self.function, in_tree), in_axes=axes))
-        batched.__name__ = batched.__qualname__ = f"vmap({name_of(self)})"
+        batched = custom_jvp(vmap(_on_leaves(self.function, in_tree, f"vmap({name_of(self)})"),
+                                  in_axes=axes))
 
         def member_rule(primals: tuple, tangents: tuple) -> Any:
             return rule(unflatten(in_tree, primals), unflatten(in_tree, tangents))
