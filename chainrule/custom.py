@@ -8,6 +8,9 @@ that applies it. Both decorators work inside every transformation:
 - ``custom_jvp`` in forward mode calls the rule; in reverse mode its tangent
   map, which is linear, is transposed by tracing it in reverse mode, so one
   JVP rule serves both modes.
+- Under ``vmap`` the body runs once on the batch; where a derivative is taken
+  outside the vmap (``grad(vmap(f))``) the rules are vmapped too, so the rule,
+  not the body, is differentiated there as well as in ``vmap(grad(f))``.
 
 Higher derivatives differentiate the rules themselves, so they are right to
 the extent the rules are written with differentiable operations.
@@ -18,9 +21,13 @@ from __future__ import annotations
 import functools
 from typing import Any, Callable
 
+import numpy as np
+
 from . import core
 from .arguments import describe_tree, name_of
+from .batching import vmap
 from .core import Primitive, ReverseLevel, Tracer, flatten, unflatten
+from .core.batching import BatchLevel
 from .core.primitive import tape_only
 from .core.vspace import zeros_like
 from .numpy.wrap import shape_of
@@ -91,6 +98,51 @@ def _check_rule_tangent(output: Any, tangent_out: Any, name: str) -> list:
     return tangent_leaves
 
 
+# -- under vmap ---------------------------------------------------------------------------
+# A custom function called on batched values runs once on the batch. Where a transformation
+# below the vmap differentiates its inputs (grad(vmap(f))), the rule must reach that level:
+# the call becomes a call of a custom function of the whole batch, whose body and rules are
+# the vmapped originals, on the values carrying the batch axis. With nothing below, the
+# body simply runs batched.
+
+
+def _batch_of(leaves: list, level: Any) -> tuple[list, tuple] | None:
+    """(the values under the batch level, per leaf 0 or None for unbatched), or None when
+    no level below the vmap traces any of them."""
+    axes = tuple(0 if isinstance(leaf, Tracer) and leaf.level is level else None
+                 for leaf in leaves)
+    values = [leaf.primal if axis == 0 else leaf for leaf, axis in zip(leaves, axes)]
+    if not any(isinstance(value, Tracer) for value in values):
+        return None
+    return values, axes
+
+
+def _on_leaves(function: Callable, in_tree: Any, name: str = "") -> Callable:
+    """``function`` taking the leaves of its arguments (``name``: what messages call it)."""
+    def on_leaves(*leaves: Any) -> Any:
+        return function(*unflatten(in_tree, leaves))
+
+    on_leaves.__name__ = on_leaves.__qualname__ = name or name_of(function)
+    return on_leaves
+
+
+def _batched_results(output: Any, level: Any) -> Any:
+    leaves, tree = flatten(output)
+    return unflatten(tree, [core.new_tracer(leaf, level) for leaf in leaves])
+
+
+def _cotangent_leaves(cotangents: Any, in_tree: Any, name: str) -> list:
+    """One entry per input leaf from ``bwd``'s tuple of per-argument cotangents."""
+    count = len(in_tree.children)
+    if not isinstance(cotangents, (tuple, list)) or len(cotangents) != count:
+        raise TypeError(f"the bwd rule of {name} must return a tuple with one cotangent per "
+                        f"argument ({count}); for one argument, return (g,), not g.")
+    leaves: list = []
+    for entry, subtree in zip(cotangents, in_tree.children):
+        leaves.extend([None] * subtree.num_leaves if entry is None else flatten(entry)[0])
+    return leaves
+
+
 def _pair(result: Any, what: str) -> tuple:
     if not (isinstance(result, (tuple, list)) and len(result) == 2):
         got = (f"a {type(result).__name__} of {len(result)}"
@@ -123,12 +175,14 @@ class custom_vjp:
     def __call__(self, *args: Any) -> Any:
         leaves, in_tree = flatten(args)
         level = core.top_level(leaves)
+        if isinstance(level, BatchLevel):
+            batch = _batch_of(leaves, level)
+            if batch is not None:
+                return _batched_results(self._of_the_batch(in_tree, batch[1])(*batch[0]),
+                                        level)
         if level is None or not isinstance(level, ReverseLevel):
             return self.function(*args)
-        fwd, bwd = self.fwd, self.bwd
-        if fwd is None or bwd is None:
-            raise NotImplementedError(f"{name_of(self.function)} is a custom_vjp function without "
-                                      "rules: call its defvjp(fwd, bwd) first")
+        fwd, bwd = self._rules()
         primals, parents = _unwrap(leaves, level)
         output, residuals = _pair(fwd(*unflatten(in_tree, primals)),
                                   f"the fwd rule of {name_of(self)} must return a pair "
@@ -146,6 +200,32 @@ class custom_vjp:
         results = level.record(custom_call, tuple(primals), tuple(out_leaves),
                                {"rule": rule}, tuple(parents))
         return unflatten(out_tree, results)
+
+    def _rules(self) -> tuple:
+        if self.fwd is None or self.bwd is None:
+            raise NotImplementedError(f"{name_of(self.function)} is a custom_vjp function without "
+                                      "rules: call its defvjp(fwd, bwd) first")
+        return self.fwd, self.bwd
+
+    def _of_the_batch(self, in_tree: Any, axes: tuple) -> "custom_vjp":
+        """This function of the whole batch (``axes``: 0 or None per input leaf), taking
+        the input leaves: body, ``fwd`` and ``bwd`` vmapped; the cotangent of an input the
+        batch shares is summed over the batch."""
+        fwd, bwd = self._rules()
+        name = name_of(self)
+        batched = custom_vjp(vmap(_on_leaves(self.function, in_tree, f"vmap({name})"),
+                                  in_axes=axes))
+
+        def batched_fwd(*leaves: Any) -> Any:
+            return vmap(_on_leaves(fwd, in_tree), in_axes=axes)(*leaves)
+
+        def batched_bwd(residuals: Any, g: Any) -> tuple:
+            cotangents = _cotangent_leaves(vmap(bwd)(residuals, g), in_tree, name)
+            return tuple(cotangent if cotangent is None or axis == 0 else np.sum(cotangent, axis=0)
+                         for cotangent, axis in zip(cotangents, axes))
+
+        batched.defvjp(batched_fwd, batched_bwd)
+        return batched
 
 
 class custom_jvp:
@@ -176,12 +256,14 @@ class custom_jvp:
     def __call__(self, *args: Any) -> Any:
         leaves, in_tree = flatten(args)
         level = core.top_level(leaves)
+        if isinstance(level, BatchLevel):
+            batch = _batch_of(leaves, level)
+            if batch is None:
+                return self.function(*args)  # nothing below the vmap differentiates
+            return _batched_results(self._of_the_batch(in_tree, batch[1])(*batch[0]), level)
         if level is None:
             return self.function(*args)
-        rule = self.rule
-        if rule is None:
-            raise NotImplementedError(f"{name_of(self.function)} is a custom_jvp function without "
-                                      "a rule: call its defjvp(rule) first")
+        rule = self._checked_rule()
         primals, derivs = _unwrap(leaves, level)
         if all(d is None for d in derivs):
             return self.function(*unflatten(in_tree, primals))
@@ -194,6 +276,26 @@ class custom_jvp:
         tangent_leaves = _check_rule_tangent(output, tangent_out, name_of(self))
         return unflatten(out_tree, [core.new_tracer(o, level, t)
                                     for o, t in zip(out_leaves, tangent_leaves)])
+
+    def _checked_rule(self) -> Callable:
+        if self.rule is None:
+            raise NotImplementedError(f"{name_of(self.function)} is a custom_jvp function without "
+                                      "a rule: call its defjvp(rule) first")
+        return self.rule
+
+    def _of_the_batch(self, in_tree: Any, axes: tuple) -> "custom_jvp":
+        """This function of the whole batch (``axes``: 0 or None per input leaf), taking
+        the input leaves: body and rule vmapped (a tangent is batched as its primal)."""
+        rule = self._checked_rule()
+        batched = custom_jvp(vmap(_on_leaves(self.function, in_tree, f"vmap({name_of(self)})"),
+                                  in_axes=axes))
+
+        def member_rule(primals: tuple, tangents: tuple) -> Any:
+            return rule(unflatten(in_tree, primals), unflatten(in_tree, tangents))
+
+        batched.defjvp(lambda primals, tangents: vmap(member_rule, in_axes=(axes, axes))(
+            tuple(primals), tuple(tangents)))
+        return batched
 
     def _transposed(self, rule, level, leaves, in_tree, primals, parents):
         """Reverse mode: record the transpose of the (linear) tangent map."""

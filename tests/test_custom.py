@@ -99,3 +99,75 @@ def test_custom_functions_without_rules_raise():
 
     with pytest.raises(NotImplementedError, match="defvjp"):
         cr.grad(f)(1.0)
+
+
+# -- under vmap: the bodies run batched, and the rules are used wherever a derivative is
+# taken, inside the vmap (vmap(grad(f))) or outside it (grad(vmap(f)))
+
+checkpointed_layer = cr.checkpoint(lambda w, x: np.tanh(w * np.tanh(x)))
+
+
+@cr.custom_vjp
+def shared_and_batched(w, x):
+    return np.sum(w * x)
+
+
+# a rule that differs from the body's derivative (each cotangent doubled), so a test sees
+# which one was used
+shared_and_batched.defvjp(lambda w, x: (np.sum(w * x), (w, x)),
+                          lambda res, g: (2.0 * g * res[1], 2.0 * g * res[0]))
+
+# loss(w, x) with w shared by the batch and x one example of it
+LOSSES = {
+    "custom_vjp rule": lambda w, x: np.sum(scaled_gradient(w * x)),
+    "custom_vjp shared argument": lambda w, x: shared_and_batched(w, x) ** 2,
+    "custom_vjp pytrees": lambda w, x: np.sum(pair(w, x)["product"] + pair(x, x * x)["sum"] ** 2),
+    "custom_vjp zero cotangent": lambda w, x: np.sum(np.sin(x) * w),
+    "custom_jvp rule": lambda w, x: np.sum(log1pexp(w * x * 4.0)),
+    "checkpoint": lambda w, x: np.sum(checkpointed_layer(w, x) ** 2),
+}
+W = np.array([0.5, -1.5, 2.0])
+XS = np.array([[0.3, 1.2, -0.7], [2.0, -0.1, 0.4], [-1.1, 0.6, 0.9], [0.2, 0.2, -2.5]])
+
+
+@pytest.mark.parametrize("loss", list(LOSSES.values()), ids=list(LOSSES))
+def test_custom_functions_under_vmap_match_a_loop(loss):
+    per_example = [cr.grad(loss, (0, 1))(W, x) for x in XS]
+    np.testing.assert_allclose(cr.vmap(loss, in_axes=(None, 0))(W, XS),
+                               [loss(W, x) for x in XS], rtol=1e-13)
+    # the derivative inside the vmap: per-example gradients
+    for argnum in (0, 1):
+        got = cr.vmap(cr.grad(loss, argnum), in_axes=(None, 0))(W, XS)
+        np.testing.assert_allclose(got, [g[argnum] for g in per_example], rtol=1e-12,
+                                   atol=1e-300)
+    # outside it: the gradient of the batch's total, in both arguments
+    def total(w, xs):
+        return np.sum(cr.vmap(loss, in_axes=(None, 0))(w, xs))
+
+    grad_w, grad_xs = cr.grad(total, (0, 1))(W, XS)
+    np.testing.assert_allclose(grad_w, sum(g[0] for g in per_example), rtol=1e-12)
+    np.testing.assert_allclose(grad_xs, [g[1] for g in per_example], rtol=1e-12, atol=1e-300)
+
+
+def test_the_rule_is_used_where_the_derivative_is_taken_outside_the_vmap():
+    # the rule doubles the cotangents, the body's own derivative would not
+    xs = XS[:2]
+    total = lambda w: np.sum(cr.vmap(shared_and_batched, in_axes=(None, 0))(w, xs))
+    np.testing.assert_allclose(cr.grad(total)(W), 2.0 * xs.sum(axis=0))
+    # and the custom_jvp rule keeps its finite value where the body overflows
+    big = np.array([1000.0, 2000.0])
+    assert np.all(cr.grad(lambda x: np.sum(cr.vmap(log1pexp)(x)))(big) == 1.0)
+    assert np.all(cr.vmap(cr.grad(log1pexp))(big) == 1.0)
+
+
+def test_custom_functions_under_vmap_in_forward_mode_and_nested_vmaps():
+    tangent = np.ones_like(XS)
+    loss = LOSSES["custom_jvp rule"]
+    _, got = cr.jvp(lambda xs: cr.vmap(loss, in_axes=(None, 0))(W, xs), (XS,), (tangent,))
+    want = [cr.jvp(lambda x: loss(W, x), (x,), (t,))[1] for x, t in zip(XS, tangent)]
+    np.testing.assert_allclose(got, want, rtol=1e-12)
+    nested = cr.vmap(cr.vmap(cr.grad(LOSSES["custom_vjp shared argument"], 1),
+                             in_axes=(None, 0)), in_axes=(None, 0))(W, XS.reshape(2, 2, 3))
+    np.testing.assert_allclose(
+        nested.reshape(4, 3), [cr.grad(LOSSES["custom_vjp shared argument"], 1)(W, x)
+                               for x in XS], rtol=1e-12)

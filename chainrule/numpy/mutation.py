@@ -34,6 +34,7 @@ from typing import Any, Callable
 import numpy as np
 
 from ..core import Tracer, base_value
+from ..core.trace import leading_axes
 from .elementwise import astype
 from .wrap import primitive
 
@@ -45,11 +46,51 @@ contiguous_p = primitive("ascontiguousarray", np.ascontiguousarray)
 contiguous_p.def_linear(lambda g, ans, x: g)
 fortran_p = primitive("asfortranarray", np.asfortranarray)
 fortran_p.def_linear(lambda g, ans, x: g)
+# on a batch: C order keeps each member C-contiguous; each member Fortran-contiguous
+# needs the batch axis to be the slowest in memory, the last in Fortran order
+contiguous_p.def_batch(lambda args, batched: contiguous_p(args[0]))
+fortran_p.def_batch(lambda args, batched: np.moveaxis(fortran_p(np.moveaxis(args[0], 0, -1)),
+                                                      -1, 0))
+
+
+def _member(plain: Any, tracer: Any) -> Any:
+    """One batch member of the plain value under ``tracer`` (itself when it is not batched),
+    or None for an empty batch: NumPy's memory layout is decided per member."""
+    lead = leading_axes(tracer)
+    if not lead:
+        return plain
+    if not isinstance(plain, np.ndarray) or 0 in plain.shape[:lead]:
+        return None
+    return plain[(0,) * lead]
+
+
+def layout_member(tracer: Any) -> Any:
+    """The plain value of ``tracer``, for a batched one the plain value one batch member
+    would have in a loop over the batch, in NumPy's memory layout (None for an empty batch).
+
+    A view reads itself from its base's member; any other array is laid out compactly in
+    the order of its strides, as NumPy lays out a fresh result (the batch's own layout,
+    with the batch axis anywhere in memory, says nothing about a member's).
+
+    >>> layout_member(np.ones(2))
+    array([1., 1.])
+    """
+    if not leading_axes(tracer):
+        return base_value(tracer)
+    view_base = getattr(tracer, "view_base", None)
+    if view_base is not None:
+        base_member = layout_member(view_base[0])
+        return None if base_member is None else base_value(view_base[1](base_member))
+    member = _member(base_value(tracer), tracer)
+    if not isinstance(member, np.ndarray) or member.flags.writeable and (
+            member.flags.c_contiguous or member.flags.f_contiguous):
+        return member
+    return np.array(member, order="K")
 
 
 def _in_layout_of(old: Any, new: Any) -> Any:
     """``new`` with the memory order of ``old`` (C or Fortran contiguous), as NumPy keeps it."""
-    before, after = base_value(old), base_value(new)
+    before, after = _member(base_value(old), old), _member(base_value(new), new)
     if not (isinstance(before, np.ndarray) and isinstance(after, np.ndarray)):
         return new
     if before.flags.c_contiguous and not after.flags.c_contiguous:
@@ -138,7 +179,14 @@ def make_view(base: Any, result: Any, read: Callable, write_back: Callable | Non
     if not (isinstance(result, Tracer) and result.level is base.level):
         result = _at_level_of(result, base)  # a view or copy of a constant stays fillable
     if not shares:
-        if not np.may_share_memory(plain, base_value(base)):
+        if leading_axes(base):
+            # under vmap NumPy decides view or copy for each member: ask it on one
+            # (the batch's own result may be a copy where the member's is a view)
+            member_base = layout_member(base)
+            plain = None if member_base is None else base_value(read(member_base))
+            if plain is None or not np.may_share_memory(plain, member_base):
+                return result
+        elif not np.may_share_memory(plain, base_value(base)):
             return result  # NumPy copies here too
         if not plain.flags.writeable and not isinstance(write_back, str):
             write_back = None
@@ -248,6 +296,13 @@ def _lower(tracer: Any) -> Any:
     level = _LEVEL_SLOT.__get__(tracer)
     home = tracer.home
     while not level.active and level.depth > home.depth:
+        if level.leading_axes:
+            raise ValueError(
+                "an array of an outer transformation was written with a batched value "
+                "inside vmap (y[i] = t with t batched, or y += t), and used after that vmap "
+                "returned: it holds one value per batch member, so it has no value of its "
+                "own.\n  Return the batched value from the vmapped function instead, or "
+                "write into an array made inside it (np.zeros(n, like=t)).")
         primal = tracer.primal
         if isinstance(primal, Tracer) and primal.level.depth >= home.depth:
             tracer.primal, level = primal.primal, primal.level

@@ -23,7 +23,10 @@ from typing import Any
 
 import numpy as np
 
+import math
+
 from ..core import Tracer, base_value
+from ..core.batching import is_batched
 from .arithmetic import where
 from .complex_numbers import imag, real
 from .creation import asarray, zeros_like
@@ -44,6 +47,22 @@ def _plain(condition) -> np.ndarray:
     return np.asarray(base_value(condition))
 
 
+def _unbatched(condition, function: str, instead: str) -> np.ndarray:
+    """A condition that decides the result's shape, as a plain array: under vmap it must
+    be the same for every member (a batched one would give each a different shape)."""
+    if is_batched(condition):
+        raise TypeError(
+            f"np.{function} with a condition that differs between batch members under vmap: "
+            "the result's shape would depend on each member's data.\n"
+            f"  Keep the shape: {instead}, or call the function on each member without vmap.")
+    return _plain(condition)
+
+
+def _condition(condition) -> Any:
+    """A condition as an array: a traced one (batched under vmap) stays traced."""
+    return condition if isinstance(condition, Tracer) else np.asarray(condition)
+
+
 @handles(np.select)
 def select(condlist: Any, choicelist: Any, default: Any = 0) -> Any:
     """``np.select``: from each choice where its condition holds first, else ``default``.
@@ -55,12 +74,12 @@ def select(condlist: Any, choicelist: Any, default: Any = 0) -> Any:
         raise ValueError("list of cases must be same length as list of conditions")
     if not condlist:
         raise ValueError("select with an empty condition list is not possible")
-    conditions = [_plain(condition) for condition in condlist]
+    conditions = [_condition(condition) for condition in condlist]
     for i, condition in enumerate(conditions):
-        if condition.dtype.type is not np.bool_:
+        if dtype_of(condition).type is not np.bool_:
             raise TypeError(f"invalid entry {i} in condlist: should be boolean ndarray")
     choices = [asarray(choice) for choice in choicelist]
-    shape = np.broadcast_shapes(*(c.shape for c in conditions),
+    shape = np.broadcast_shapes(*(shape_of(c) for c in conditions),
                                 *(shape_of(c) for c in choices), shape_of(asarray(default)))
     # NumPy's promotion: Python numbers are weak (NEP 50), arrays are not
     dtype = np.result_type(*(value if type(value) in (int, float, complex) else dtype_of(value)
@@ -81,18 +100,22 @@ def choose(a: Any, choices: Any, out: Any = None, mode: Any = "raise") -> Any:
     if out is not None:
         raise NotImplementedError("np.choose(..., out=...) is not supported on traced values; "
                                   "assign the result instead.")
-    index = _plain(a)
-    if not np.issubdtype(index.dtype, np.integer):
-        index = index.astype(np.intp, casting="safe")
+    index = _condition(a)  # traced (a batched index under vmap) or plain
+    if not np.issubdtype(dtype_of(index), np.integer):
+        if not np.can_cast(dtype_of(index), np.intp, casting="safe"):
+            raise TypeError(f"Cannot cast array data from {dtype_of(index)!r} to "
+                            "dtype('int64') according to the rule 'safe'")
+        index = astype(index, np.intp)
     choices = [asarray(choice) for choice in choices]
-    shape = np.broadcast_shapes(index.shape, *(shape_of(choice) for choice in choices))
+    shape = np.broadcast_shapes(shape_of(index), *(shape_of(choice) for choice in choices))
     count = len(choices)
     if mode == "wrap":
         index = np.mod(index, count)
     elif mode == "clip":
         index = np.clip(index, 0, count - 1)
     elif mode == "raise":
-        if index.size and (index.min() < 0 or index.max() >= count):
+        plain = _plain(index)  # every batch member's entries: one of them invalid is an error
+        if plain.size and (plain.min() < 0 or plain.max() >= count):
             raise ValueError("invalid entry in choice array")
     else:
         raise ValueError(f"clipmode must be one of 'clip', 'raise', or 'wrap' (got {mode!r})")
@@ -111,7 +134,8 @@ def compress(condition: Any, a: Any, axis: Any = None, out: Any = None) -> Any:
     if out is not None:
         raise NotImplementedError("np.compress(..., out=...) is not supported on traced values; "
                                   "assign the result instead.")
-    condition = _plain(condition)
+    condition = _unbatched(condition, "compress", "np.where(condition, a, 0), the condition "
+                           "shaped to broadcast along the axis")
     if condition.ndim != 1:
         raise ValueError("condition must be a 1-d array")
     return take(asarray(a), np.flatnonzero(condition), axis=axis)
@@ -124,7 +148,8 @@ def extract(condition: Any, arr: Any) -> Any:
     >>> extract(np.array([[True, False], [False, True]]), np.arange(4.0).reshape(2, 2))
     array([0., 3.])
     """
-    return take(ravel(asarray(arr)), np.flatnonzero(_plain(condition)))
+    condition = _unbatched(condition, "extract", "np.where(condition, arr, 0)")
+    return take(ravel(asarray(arr)), np.flatnonzero(condition))
 
 
 @handles(np.place)
@@ -141,7 +166,8 @@ def place(arr: Any, mask: Any, vals: Any) -> None:
     if not isinstance(arr, Tracer):
         raise TypeError("np.place cannot write traced values into a plain ndarray: the "
                         "derivative would be lost.\n" + LOST_DERIVATIVE_HINT)
-    mask = _plain(mask).astype(bool)
+    mask = _unbatched(mask, "place", "arr[...] = np.where(mask, value, arr) with one value for "
+                      "every entry").astype(bool)
     count = int(mask.sum())
     vals = ravel(asarray(vals))
     size = shape_of(vals)[0]
@@ -150,6 +176,13 @@ def place(arr: Any, mask: Any, vals: Any) -> None:
             raise ValueError("Cannot insert from an empty array!")
         return
     update(arr, setitem(arr, mask, take(vals, np.arange(count) % size)))
+
+
+def _is_array_like(condition) -> bool:
+    """NumPy's test in np.piecewise: is ``condlist[0]`` an array (or is condlist one mask)?"""
+    if isinstance(condition, Tracer):
+        return shape_of(condition) != ()  # an entry of a traced mask is a traced scalar
+    return isinstance(condition, (list, np.ndarray))
 
 
 @handles(np.piecewise)
@@ -164,9 +197,10 @@ def piecewise(x: Any, condlist: Any, funclist: Any, *args: Any, **kw: Any) -> An
     ndim = len(shape_of(x))
     if ndim == 0:
         x = reshape(x, ())  # a Python number becomes a 0-d array, which can be indexed
-    if np.isscalar(condlist) or (not isinstance(condlist[0], (list, np.ndarray, Tracer))
-                                 and ndim != 0):
+    if np.isscalar(condlist) or (not _is_array_like(condlist[0]) and ndim != 0):
         condlist = [condlist]
+    if any(is_batched(condition) for condition in condlist):
+        return _piecewise_batched(x, condlist, funclist, args, kw)
     conditions = np.asarray([_plain(condition) for condition in condlist], dtype=bool)
     count = len(conditions)
     if count == len(funclist) - 1:
@@ -182,8 +216,37 @@ def piecewise(x: Any, condlist: Any, funclist: Any, *args: Any, **kw: Any) -> An
             result = setitem(result, condition, function)
             continue
         values = getitem(x, condition)
-        if np.size(base_value(values)) > 0:
+        if math.prod(shape_of(values)) > 0:
             result = setitem(result, condition, function(values, *args, **kw))
+    return result
+
+
+def _piecewise_batched(x: Any, condlist: Any, funclist: Any, args: tuple, kw: dict) -> Any:
+    """``np.piecewise`` with conditions that differ between batch members (under vmap):
+    each function is applied to all of ``x`` and its values kept where its condition holds
+    (NumPy applies it to the chosen entries only, whose number differs between members).
+    As with ``np.where``, a function undefined where it is not chosen (``np.sqrt`` of the
+    negative entries) still computes there, and a NaN it makes in a derivative there is
+    multiplied by zero, which stays NaN: guard its input (``np.sqrt(np.abs(t))``)."""
+    conditions = [_condition(condition) for condition in condlist]
+    for condition in conditions:
+        if dtype_of(condition).type is not np.bool_:
+            conditions = [astype(c, bool) for c in conditions]
+            break
+    count = len(conditions)
+    if count == len(funclist) - 1:
+        taken = conditions[0]
+        for condition in conditions[1:]:
+            taken = taken | condition
+        conditions.append(~taken)
+        count += 1
+    elif count != len(funclist):
+        raise ValueError(f"with {count} condition(s), either {count} or {count + 1} functions "
+                         f"are expected")
+    result = np.zeros(shape_of(x), dtype_of(x))  # the same for every member
+    for condition, function in zip(conditions, funclist):
+        value = function(x, *args, **kw) if callable(function) else function
+        result = where(condition, astype(asarray(value), dtype_of(result)), result)
     return result
 
 
@@ -205,12 +268,13 @@ def nan_to_num(x: Any, copy: bool = True, nan: Any = 0.0, posinf: Any = None,
         return nan_to_num(parts[0], nan=nan, posinf=posinf, neginf=neginf) + 1j * nan_to_num(
             parts[1], nan=nan, posinf=posinf, neginf=neginf)
     largest = np.finfo(dtype).max
-    plain = _plain(x)
     result = x
-    for mask, value in ((np.isnan(plain), nan), (np.isposinf(plain), largest if posinf is None
-                                                 else posinf),
-                        (np.isneginf(plain), -largest if neginf is None else neginf)):
-        if mask.any():
+    # the masks are traced (batched under vmap, where each member has its own); where no
+    # member has an entry to replace, the where is skipped
+    for mask, value in ((np.isnan(x), nan),
+                        (np.isinf(x) & (x > 0), largest if posinf is None else posinf),
+                        (np.isinf(x) & (x < 0), -largest if neginf is None else neginf)):
+        if np.any(_plain(mask)):
             value = value if isinstance(value, Tracer) else np.asarray(value, dtype)
             result = where(mask, value, result)
     if result is x and not isinstance(x, Tracer):

@@ -82,10 +82,14 @@ class NumericTracer(Tracer):
         return f"Traced<{self.dtype}{list(self.shape)}>({self.value!r}, {self.level})"
 
     def __format__(self, spec: str) -> str:
+        if is_batched(self) and spec:
+            raise batched_decision_error(format)
         return format(self.value, spec)
 
     # -- where the derivative would be lost --------------------------------------
     def __array__(self, dtype=None, copy=None):
+        if is_batched(self):
+            raise batched_conversion_error()
         if dtype is not None and np.dtype(dtype).kind in "biu":
             return np.asarray(self.value, dtype)  # np.int64(t): integers carry no derivative
         raise TypeError(
@@ -241,6 +245,8 @@ class NumericTracer(Tracer):
 
     def __round__(self, ndigits=None):
         # Python's round(): as NumPy's scalars (an int), piecewise constant, no derivative
+        if is_batched(self):
+            raise batched_decision_error(round)
         return round(self.value, ndigits)
 
     @property
@@ -405,12 +411,25 @@ class LiftedArrayTracer(ArrayTracer):
 def batched_decision_error(convert: Any) -> TypeError:
     """The error for Python control flow (or a number) taken from a batched value."""
     name = getattr(convert, "__name__", str(convert))
+    written = ("  (NumPy also asks for float() when a batched value is written into a plain "
+               "array, out[i] = t: create that array from a traced one, "
+               "out = np.zeros(n, like=t).)\n" if name in ("float", "complex") else "")
     return TypeError(
         f"{name}() of a batched value under vmap: each batch member may decide "
-        "differently, and Python takes one branch for the whole batch.\n"
+        "differently, and Python takes one branch for the whole batch.\n" + written +
         "  Write the choice as data: np.where(condition, a, b) (or np.select, "
         "np.clip, np.maximum) instead of an if, a fixed count instead of int(x), "
         "or call the function on each member without vmap.")
+
+
+def batched_conversion_error() -> TypeError:
+    """The error for a batched value that NumPy turns into a plain array."""
+    return TypeError(
+        "chainrule cannot turn a batched value into a plain NumPy array under vmap "
+        "(np.asarray(t); a plain array indexed with it, a[i] or np.take(a, i); t written "
+        "into a plain array, out[k] = t): each batch member has its own value.\n"
+        "  Index a plain array with chainrule.numpy.take(a, i, axis=...), which takes a "
+        "batched index; create an array to fill from a traced one: out = np.zeros(n, like=t).")
 
 
 def observed(tracer: Tracer, convert: Any) -> Any:

@@ -14,10 +14,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..core import base_value
 from . import arithmetic, complex_numbers, indexing, joining, manipulation
 from .manipulation import _array, _axis
-from .mutation import fillable, make_view
+from .mutation import fillable, layout_member, make_view
 from .wrap import handles, shape_of
 
 
@@ -51,8 +50,9 @@ def ravel(x, order="C"):
     x = _array(x)
     result = manipulation.ravel(x, order)
     if order in ("A", "K"):
-        plain = np.asarray(base_value(x))
-        order = "F" if plain.flags.f_contiguous and not plain.flags.c_contiguous else "C"
+        plain = layout_member(x)  # under vmap: one member, as NumPy lays it out
+        order = ("F" if isinstance(plain, np.ndarray) and plain.flags.f_contiguous
+                 and not plain.flags.c_contiguous else "C")
     return _reshaped_view(x, result, order)
 
 

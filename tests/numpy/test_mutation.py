@@ -329,3 +329,117 @@ def test_only_plain_arguments_are_copied_not_traced_values():
 
     cr.grad(f)(np.ones(3))
     assert seen[0][1] is seen[0][0]
+
+
+# -- batching: writes into batched arrays, and batched values written, under vmap ------------
+# (zeros_like_then_fill is left out: np.zeros_like under vmap is creation.py's; masked_update
+# reads y[mask], whose length differs between members: see the masked tests below)
+BATCHED = [f for f in FUNCTIONS + REFILLED if f not in (zeros_like_then_fill, masked_update)]
+
+
+@pytest.mark.parametrize("function", BATCHED, ids=lambda f: f.__name__)
+def test_batching(function):
+    x = np.array([0.7, 1.3])
+    cr.check_vmap(function, (x,))
+    loss = lambda x: np.sum(np.sin(function(x)))
+    cr.check_vmap(cr.grad(loss), (x,))
+    xs = np.array([[0.7, 1.3], [-0.4, 2.1], [1.5, 0.2]])
+    np.testing.assert_allclose(cr.grad(lambda xs: np.sum(np.sin(cr.vmap(function)(xs))))(xs),
+                               [cr.grad(loss)(x) for x in xs], rtol=1e-12)
+
+
+def test_batched_values_written_into_shared_and_batched_arrays():
+    # the index, the value and the array: each batched or shared by the batch
+    def write(x, value, position):
+        y = x * 1.0
+        y[position] = value
+        y[np.argmax(x)] += value
+        return y
+
+    xs = np.array([[0.5, 2.0, -1.0], [3.0, 0.1, 0.2]])
+    values = np.array([10.0, 20.0])
+    got = cr.vmap(write, in_axes=(0, 0, None))(xs, values, [0, 2])
+    np.testing.assert_array_equal(got, [write(x, v, [0, 2]) for x, v in zip(xs, values)])
+    got = cr.vmap(write, in_axes=(0, None, None))(xs, 5.0, 1)
+    np.testing.assert_array_equal(got, [write(x, 5.0, 1) for x in xs])
+
+
+def test_a_batched_value_written_into_a_plain_array_raises_naming_like():
+    def write(x):
+        y = np.zeros(3)
+        y[:2] = x
+        return y
+
+    with pytest.raises(TypeError, match=r"like="):
+        cr.vmap(write)(np.ones((2, 2)))
+    fixed = lambda x: np.concatenate([x, np.zeros(1)])
+    np.testing.assert_array_equal(cr.vmap(fixed)(np.ones((2, 2))), [[1, 1, 0], [1, 1, 0]])
+
+
+def test_an_entry_of_a_plain_array_written_with_a_batched_value_names_like():
+    def write(x):
+        y = np.zeros(3)
+        y[0] = x[1]
+        return y
+
+    with pytest.raises(ValueError) as raised:  # NumPy's error, raised from chainrule's
+        cr.vmap(write)(np.ones((2, 2)))
+    assert "like=" in str(raised.value.__cause__)
+
+
+def test_an_outer_array_made_batched_inside_the_vmap_is_differentiated():
+    xs = np.array([[1.0, 2.0], [3.0, 4.0]])
+
+    def member(w, x):
+        y = w * 1.0  # traced by the grad, shared by the batch
+        y += x  # from here on batched
+        y[0] *= x[1]
+        return np.sum(y ** 2)
+
+    total = lambda w: np.sum(cr.vmap(member, in_axes=(None, 0))(w, xs))
+    w = np.array([0.5, -1.0])
+    np.testing.assert_allclose(cr.grad(total)(w), sum(cr.grad(member)(w, x) for x in xs))
+
+
+def test_an_outer_array_written_with_a_batched_value_cannot_be_used_after_the_vmap():
+    def f(w):
+        y = w * 1.0
+
+        def member(x):
+            y[0] = x * w[1]  # one value per batch member, into an array of the grad
+            return np.sum(y)
+
+        inner = cr.vmap(member)(np.array([1.0, 2.0]))
+        return np.sum(inner) + np.sum(y)
+
+    with pytest.raises(ValueError, match=r"batched value inside vmap"):
+        cr.grad(f)(np.array([1.0, 3.0]))
+
+
+def masked_writes(x, value):
+    y = x + 0.0 * value  # batched when either argument is
+    y[y > 1.0] = value  # a mask of each member's own: np.where on the batch
+    rows = np.outer(x, x) + 0.0 * value
+    rows[rows[:, 0] > 0.5] = value * x  # whole rows, one value for each column
+    rows[(slice(None), 1)] = 0.0
+    return y, rows
+
+
+def test_masked_writes_with_a_mask_of_each_member():
+    cr.check_vmap(masked_writes, (np.array([0.7, 1.3]), 2.5))
+    cr.check_vmap(cr.grad(lambda x, v: np.sum(np.sin(masked_writes(x, v)[1])), (0, 1)),
+                  (np.array([0.7, 1.3]), 2.5))
+    xs = np.array([[0.7, 1.3], [1.5, 2.0], [0.1, 0.2]])  # 1, 2 and 0 entries chosen
+    got = cr.vmap(masked_writes, in_axes=(0, None))(xs, 2.5)
+    for k, x in enumerate(xs):
+        for got_part, want in zip(got, masked_writes(x, 2.5)):
+            np.testing.assert_array_equal(got_part[k], want)
+
+
+def test_reading_a_per_member_mask_selection_raises_naming_where():
+    xs = np.array([[0.3, 1.3], [1.5, 2.0]])  # y = 2x: one entry above 1, then two
+    with pytest.raises(IndexError, match=r"np.where\(mask, x \* 3.0, x\)"):
+        cr.vmap(masked_update)(xs)
+    # when every member chooses as many entries, the selection is a batch like any other
+    same = np.array([[0.7, 1.3], [2.0, 0.6]])
+    np.testing.assert_allclose(cr.vmap(masked_update)(same), [masked_update(x) for x in same])

@@ -97,3 +97,13 @@ def test_random_mutation_programs_match_plain_numpy_in_both_modes(program, like)
     np.testing.assert_allclose(out, expected, rtol=1e-12, atol=1e-12)
     np.testing.assert_allclose(tangent, np.sum(numeric * direction),
                                rtol=1e-5, atol=1e-5 * scale)
+
+
+@settings(derandomize=True, max_examples=30, deadline=None)
+@given(programs, st.booleans())
+def test_random_mutation_programs_under_vmap_match_a_loop(program, like):
+    # the traced buffer is batched; the plain one is shared by the batch and refilled
+    x = np.array([[0.3, -0.7, 1.1], [0.9, 0.2, -0.4]])
+    function = lambda x: run(program, x, like)
+    cr.check_vmap(function, (x,), axes=(0, -1))
+    cr.check_vmap(cr.grad(function), (x,), axes=(1,))

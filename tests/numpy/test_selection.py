@@ -161,3 +161,56 @@ def test_float32_follows_numpy(name, call):
     value, tangent = cr.jvp(call, (x,), (x,))
     assert value.dtype == tangent.dtype == call(x).dtype == np.float32
     assert cr.vjp(call, x)[1](np.ones_like(value))[0].dtype == np.float32
+
+
+# -- batching: conditions and indices computed from the batched value differ per member ------
+
+
+@pytest.mark.parametrize("name, call", CASES, ids=[case[0] for case in CASES])
+def test_batching(name, call, rng):
+    x = rng.standard_normal((3, 4))
+    function = lambda x: call(np, x)
+    function.__name__ = name
+    cr.check_vmap(function, (x,))
+    loss = lambda x: np.sum(np.sin(call(np, x)))
+    cr.check_vmap(cr.grad(loss), (x,))  # per-member derivatives
+    xs = rng.standard_normal((2, 3, 4))  # and the derivative of the batch
+    np.testing.assert_allclose(cr.grad(lambda xs: np.sum(np.sin(cr.vmap(function)(xs))))(xs),
+                               [cr.grad(loss)(x) for x in xs], rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.parametrize("name, call", FLOAT32_CASES, ids=[c[0] for c in FLOAT32_CASES])
+def test_batching_float32(name, call):
+    x = np.arange(1.0, 7.0, dtype=np.float32).reshape(2, 3)
+    batch = np.stack([x, x[::-1] * 0.5, -x])
+    got = cr.vmap(call)(batch)
+    assert got.dtype == np.float32
+    np.testing.assert_allclose(got, [call(member) for member in batch], rtol=1e-6)
+
+
+def test_piecewise_with_per_member_conditions_applies_each_function_where_chosen():
+    xs = np.array([[-1.0, 2.0, 0.5], [3.0, -0.5, -2.0]])
+    f = lambda x: np.piecewise(x, [x < 0, x > 1], [lambda t: t ** 2, np.exp, -1.0])
+    np.testing.assert_allclose(cr.vmap(f)(xs), [f(x) for x in xs])
+    np.testing.assert_allclose(cr.vmap(cr.grad(lambda x: np.sum(f(x))))(xs),
+                               np.where(xs < 0, 2 * xs, np.where(xs > 1, np.exp(xs), 0.0)))
+
+
+BATCHED_CONDITION_ERRORS = [
+    #  call on one member x                                 what it says instead
+    (lambda x: np.compress(x[0] > 0, x, axis=1),            r"np.where\(condition, a, 0\)"),
+    (lambda x: np.extract(x > 0, x),                        r"np.where\(condition, arr, 0\)"),
+    (lambda x: np.place(x * 1.0, x > 0, [1.0]),             r"np.where\(mask, value, arr\)"),
+]
+
+
+@pytest.mark.parametrize("call, instead", BATCHED_CONDITION_ERRORS,
+                         ids=["compress", "extract", "place"])
+def test_a_condition_that_decides_the_shape_cannot_differ_between_members(call, instead, rng):
+    xs = rng.standard_normal((2, 3, 4))
+    with pytest.raises(TypeError, match=f"differs between batch members(?s:.*){instead}"):
+        cr.vmap(call)(xs)
+    # a condition shared by the batch is fine
+    shared = np.array([True, False, True])
+    np.testing.assert_allclose(cr.vmap(lambda x: np.compress(shared, x, axis=0))(xs),
+                               xs[:, shared])

@@ -249,3 +249,52 @@ def test_integer_casts_and_python_round_are_allowed():
 def test_methods_that_would_lose_the_derivative_say_what_works(spelling, match):
     with pytest.raises(TypeError, match=match):
         cr.grad(lambda x: np.sum(spelling(x * 1.0)))(np.ones(3))
+
+
+# -- under vmap: methods, iteration and writes run on the batch, against a loop over it --------
+# (np.add.at and np.subtract.at are left out: ufunc_methods.py checks their index on the
+# batch's plain value, which has the batch axis)
+BATCHED_WRITES = [row for row in WRITING_METHODS if not row[0].endswith(".at")]
+
+
+@pytest.mark.parametrize("name, method, differentiable", METHODS, ids=[m[0] for m in METHODS])
+def test_batching(name, method, differentiable):
+    cr.check_vmap(method, (X,))
+
+
+@pytest.mark.parametrize("start", ["traced", "like="])
+@pytest.mark.parametrize("name, write", BATCHED_WRITES, ids=[m[0] for m in BATCHED_WRITES])
+def test_batching_of_methods_that_write(name, write, start):
+    def program(x):
+        a = x * 1.0 if start == "traced" else np.full((2, 3), 0.25, like=x)
+        view = a[1]
+        write(a, x)
+        return a * view.sum()
+
+    cr.check_vmap(program, (X,))
+
+
+def test_len_iteration_and_attributes_of_a_batched_value_are_a_members():
+    def f(x):
+        assert (x.shape, x.ndim, x.size, len(x)) == ((2, 3), 2, 6, 2)
+        rows = list(x)
+        assert len(rows) == 2 and rows[0].shape == (3,)
+        return sum(row * (k + 1) for k, row in enumerate(rows))
+
+    cr.check_vmap(f, (X,))
+
+
+@pytest.mark.parametrize("spelling, match", [
+    (lambda t: 1.0 if t[0, 0] > 0 else 2.0, r"(?s)bool\(\) of a batched value.*np.where"),
+    (lambda t: float(t[0, 0]), r"float\(\) of a batched value"),
+    (lambda t: t[0, 0].item(), r"float\(\) of a batched value"),
+    (lambda t: list(range(np.argmax(t))), r"index\(\) of a batched value"),
+    (lambda t: round(t[0, 0]), r"round\(\) of a batched value"),
+    (lambda t: f"{t[0, 0]:.3f}", r"format\(\) of a batched value"),
+    (lambda t: np.asarray(t), r"batched value into a plain NumPy array"),
+    (lambda t: np.take(np.arange(6.0), np.argmax(t)), r"chainrule.numpy.take"),
+], ids=["if", "float", "item", "range", "round", "format", "np.asarray",
+        "np.take of a plain array"])
+def test_python_and_plain_numpy_on_batched_values_raise_saying_what_works(spelling, match):
+    with pytest.raises(TypeError, match=match):
+        cr.vmap(spelling)(np.stack([X, -X]))

@@ -8,6 +8,8 @@ import numpy as np
 import pytest
 
 import chainrule as cr
+from chainrule.core import batching
+from chainrule.numpy import mutation
 
 VIEWS = [
     #  name                      base shape   view of A                              where to write
@@ -260,3 +262,90 @@ def test_a_write_through_a_flipped_view_keeps_the_base_a_view_source():
     value, gradient = cr.value_and_grad(f)(x)
     assert value == 0.0
     np.testing.assert_array_equal(gradient, 0 * x)
+
+
+# -- batching: views and their writes under vmap, against a loop over the batch -----------
+# Whether a result is a view is NumPy's answer for one member (as the loop would see it),
+# whatever the batch's own memory layout. (np.zeros_like under vmap is creation.py's, and
+# left out here: its "zeros_like then fill" start.)
+BATCHED_STARTS = ["traced", "like="]
+
+
+@pytest.mark.parametrize("start", BATCHED_STARTS)
+@pytest.mark.parametrize("name, shape, view_of, index", VIEWS, ids=IDS)
+@pytest.mark.parametrize("make", [write_through, write_into_base],
+                         ids=["write through the view", "write into the base"])
+def test_batching(make, name, shape, view_of, index, start):
+    x = np.linspace(0.3, 1.1, int(np.prod(shape))).reshape(shape)
+    program = make(view_of, index, STARTS[start])
+    program.__name__ = f"{make.__name__}({name}, {start})"
+    cr.check_vmap(program, (x,))
+
+
+@pytest.mark.parametrize("name, shape, view_of, index", VIEWS[::4], ids=IDS[::4])
+def test_batching_of_derivatives_through_views(name, shape, view_of, index):
+    x = np.linspace(0.3, 1.1, int(np.prod(shape))).reshape(shape)
+    program = write_through(view_of, index, STARTS["traced"])
+    loss = lambda x: np.sum(np.sin(program(x)))
+    cr.check_vmap(cr.grad(loss), (x,))
+    xs = np.stack([x, x[::-1] * 0.5, -x])
+    np.testing.assert_allclose(cr.grad(lambda xs: np.sum(np.sin(cr.vmap(program)(xs))))(xs),
+                               [cr.grad(loss)(x) for x in xs], rtol=1e-12)
+
+
+def test_a_view_under_vmap_follows_the_member_not_the_batch_layout():
+    # mapped over axis 1, the batch is not contiguous per member; NumPy's ravel of a
+    # member's fresh copy is a view all the same, so a write through it reaches the base
+    def program(x):
+        A = x * 1.0
+        np.ravel(A)[1] = 7.0
+        return A
+
+    xs = np.arange(12.0).reshape(2, 3, 2)
+    np.testing.assert_array_equal(cr.vmap(program, in_axes=1)(xs)[:, 0, 1], 7.0)
+    np.testing.assert_array_equal(cr.vmap(program, in_axes=1)(xs),
+                                  [program(xs[:, k]) for k in range(3)])
+
+
+def test_views_and_their_writes_do_not_loop_over_the_batch(monkeypatch):
+    # indexing, item assignment and the layout-keeping copies each run once on the batch
+    # (the view functions' own rules are manipulation.py's)
+    loop = batching.loop_over_batch
+    mine = {"numpy.getitem", "numpy.setitem", "numpy.scatter_add", "numpy.ascontiguousarray",
+            "numpy.asfortranarray"}
+
+    def refuse(primitive, *args):
+        assert primitive.name not in mine, f"{primitive.name} looped over the batch"
+        return loop(primitive, *args)
+
+    monkeypatch.setattr(batching, "loop_over_batch", refuse)
+
+    def flipped(x):  # a write through a flipped view restores T's order (C, then Fortran)
+        T = x * 1.0
+        V = np.flip(T, 1)
+        V *= 1.0
+        T.T.reshape(-1)[0] = 2.0  # a copy in NumPy: T keeps its value
+        F = x.T * 1.0  # Fortran order
+        W = np.flip(F, 0)
+        W *= 1.0
+        F.reshape(-1)[0] = 2.0  # a copy in NumPy, as F is not C-contiguous
+        return np.sum(T * T) + np.sum(F * F)
+
+    xs = np.arange(12.0).reshape(2, 2, 3)
+    np.testing.assert_allclose(cr.vmap(flipped)(xs), [flipped(x.copy()) for x in xs])
+    np.testing.assert_allclose(cr.vmap(cr.grad(flipped))(xs), 4 * xs)
+    for name, shape, view_of, index in VIEWS:
+        x = np.linspace(0.3, 1.1, int(np.prod(shape))).reshape(shape)
+        for make in (write_through, write_into_base):
+            cr.vmap(cr.grad(lambda x: np.sum(make(view_of, index, STARTS["traced"])(x))))(
+                np.stack([x, 2 * x]))
+
+
+def test_the_layout_keeping_copies_keep_each_members_layout_under_vmap(monkeypatch):
+    monkeypatch.setattr(batching, "loop_over_batch", None)  # a loop would fail
+    xs = np.arange(24.0).reshape(2, 3, 4)[:, ::-1]
+    for keep, flag in ((mutation.contiguous_p, "c_contiguous"),
+                       (mutation.fortran_p, "f_contiguous")):
+        batch = cr.vmap(keep)(xs)
+        np.testing.assert_array_equal(batch, xs)
+        assert all(getattr(member.flags, flag) for member in batch)
