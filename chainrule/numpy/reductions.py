@@ -24,8 +24,10 @@ import math
 
 import numpy as np
 
-from ..core import Tracer, base_value
+from ..core import Tracer
+from ..core.batching import is_batched
 from . import arithmetic, indexing, manipulation
+from .batching import batch_axis_param, may_differ
 from .complex_numbers import imag, real
 from .creation import asarray
 from .elementwise import astype
@@ -122,6 +124,7 @@ def _select(x, where, fill):
 
 sum_p = primitive("sum", lambda x, axis, keepdims: np.sum(x, axis=axis, keepdims=keepdims))
 sum_p.def_linear(lambda g, ans, x, axis, keepdims: expand_to(g, shape_of(x), axis, keepdims))
+sum_p.def_batch(batch_axis_param(sum_p))
 
 
 @handles(np.sum)
@@ -143,6 +146,7 @@ def sum(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=
 mean_p = primitive("mean", lambda x, axis, keepdims: np.mean(x, axis=axis, keepdims=keepdims))
 mean_p.def_linear(lambda g, ans, x, axis, keepdims: (
     expand_to(g, shape_of(x), axis, keepdims) / _count(shape_of(x), axis)))
+mean_p.def_batch(batch_axis_param(mean_p))
 
 
 @handles(np.mean)
@@ -202,6 +206,7 @@ def weighted_reduction(name: str, impl) -> WeightedReduction:
     """A reduction primitive over ``axis`` with ``keepdims``; give it ``def_partials``."""
     prim = registered(WeightedReduction(f"numpy.{name}", impl))
     prim.numpy_function = None
+    prim.def_batch(batch_axis_param(prim))
     return prim
 
 
@@ -233,7 +238,7 @@ def _tie_weights(x, ans, axes: tuple, keepdims: bool):
     if not keepdims:
         ans = np.expand_dims(ans, axes)
     hit = x == ans
-    if np.any(np.isnan(ans)):  # NaN propagates: the gradient goes to the NaN entries
+    if may_differ(np.isnan(ans)):  # NaN propagates: the gradient goes to the NaN entries
         hit = hit | (np.isnan(x) & np.isnan(ans))
     weight = hit / np.sum(hit, axis=axes, keepdims=True)
     return weight if dtype_of(weight) == dtype_of(x) else weight.astype(dtype_of(x))
@@ -346,7 +351,7 @@ def _std_slope(ans, x, axis: tuple, ddof, keepdims: bool):
     spread = expand_to(ans, shape_of(x), axis, keepdims)
     scale = 0.5 * _var_scale(x, ans, axis, ddof)  # 1 / (n - ddof)
     apex = spread == 0  # traced: a recording sees it, and np.any is a guard there
-    if not np.any(apex):
+    if not may_differ(apex):
         return _centered(x, axis) * scale / spread
     safe = arithmetic.where(apex, 1.0, spread)
     return arithmetic.where(apex, 0.0, _centered(x, axis) * scale / safe)
@@ -399,6 +404,7 @@ def _shift_impl(x, axis, offset):
 # out[i] = x[i - offset] along ``axis``, zeros shifted in: linear, its transpose shifts back.
 shift_p = primitive("shift", _shift_impl)
 shift_p.def_linear(lambda g, ans, x, axis, offset: shift_p(g, axis=axis, offset=-offset))
+shift_p.def_batch(batch_axis_param(shift_p))
 
 
 def _first_one(x, axis: int):
@@ -438,6 +444,8 @@ reverse_cumsum_p = primitive("reverse_cumsum", lambda x, axis: np.flip(
     np.cumsum(np.flip(x, axis), axis=axis), axis))
 cumsum_p.def_linear(lambda g, ans, x, axis: reverse_cumsum_p(g, axis=axis))
 reverse_cumsum_p.def_linear(lambda g, ans, x, axis: cumsum_p(g, axis=axis))
+cumsum_p.def_batch(batch_axis_param(cumsum_p))
+reverse_cumsum_p.def_batch(batch_axis_param(reverse_cumsum_p))
 
 # y[i] = x[i] y[i-1], so dy[i] = x[i] dy[i-1] + dx[i] y[i-1]: a linear recurrence in the
 # tangent; the cotangent solves the transposed one, g_x[k] = y[k-1] (g[k] + x[k+1] (g[k+1] + ...)).
@@ -445,6 +453,7 @@ cumprod_p = primitive("cumprod", lambda x, axis: np.cumprod(x, axis=axis))
 cumprod_p.def_vjp(lambda g, ans, x, axis: _exclusive(ans, axis) * _linear_scan(
     shift_p(x, axis=axis, offset=-1), g, axis, reverse=True))
 cumprod_p.def_jvp(lambda t, ans, x, axis: _linear_scan(x, t * _exclusive(ans, axis), axis))
+cumprod_p.def_batch(batch_axis_param(cumprod_p))
 
 
 def _cumulative(prim, a, axis, dtype, out):
@@ -492,7 +501,7 @@ def average(a, axis=None, weights=None, returned=False, *, keepdims=False):
     a_shape = shape_of(a)
     if weights is None:
         result = mean(a, axis, keepdims=keepdims)
-        scale = dtype_of(result).type(np.size(base_value(a)) / np.size(base_value(result)))
+        scale = dtype_of(result).type(math.prod(shape_of(a)) / math.prod(shape_of(result)))
     else:
         weights = _array(weights)
         if shape_of(weights) != a_shape:
@@ -509,7 +518,7 @@ def average(a, axis=None, weights=None, returned=False, *, keepdims=False):
             weights = manipulation.reshape(
                 weights, tuple(size if ax in axes else 1 for ax, size in enumerate(a_shape)))
         scale = sum(weights, axis, keepdims=keepdims)
-        if np.any(scale == 0.0):  # a guard in a recording
+        if not is_batched(scale) and np.any(scale == 0.0):  # a guard in a recording
             raise ZeroDivisionError("Weights sum to zero, can't be normalized")
         result = sum(a * weights, axis, keepdims=keepdims) / scale
     if not returned:
@@ -528,7 +537,7 @@ def nansum(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, whe
     """
     a = _array(a)
     nan = np.isnan(a)  # traced: a recording sees where the NaNs are (np.any is a guard)
-    x = arithmetic.where(nan, 0, a) if np.any(nan) else a
+    x = arithmetic.where(nan, 0, a) if may_differ(nan) else a
     return sum(x, axis, dtype, out, keepdims, initial, where)
 
 
@@ -543,7 +552,7 @@ def nanmean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=True):
     counted = ~np.isnan(x)  # traced: a recording sees the mask (np.all is a guard)
     if where is not True and where is not np._NoValue:
         counted = counted & where
-    if np.all(counted):
+    if not may_differ(~counted):
         return mean(x, axis, None, out, keepdims)
     keepdims = _keepdims(keepdims)
     total = sum(arithmetic.where(counted, x, 0), axis, keepdims=keepdims)
