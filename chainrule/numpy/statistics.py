@@ -365,9 +365,9 @@ def put_along_axis(arr, indices, values, axis):
                             + LOST_DERIVATIVE_HINT)
         return np.put_along_axis(arr, base_value(indices), values, axis)
     shape = shape_of(arr)
-    indices = base_value(indices)
+    indices = indices if is_batched(indices) else base_value(indices)  # batched: kept traced
     if axis is None:
-        if np.ndim(indices) != 1:
+        if len(shape_of(indices)) != 1:
             raise ValueError("when axis=None, `indices` must have a single dimension.")
         flat = setitem(reshape(arr, (-1,)), (indices,), values)
         update(arr, reshape(flat, shape))

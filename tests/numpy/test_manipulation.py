@@ -7,6 +7,7 @@ import pytest
 import chainrule as cr
 import chainrule.numpy as cnp
 from chainrule.numpy import manipulation as cshape
+from batch_checks import check_derivatives_commute_with_vmap, no_loop_over_batch
 from cases import applied, case_id
 
 CASES = [
@@ -203,3 +204,57 @@ def test_errors_match_numpy(call, error):
     x = np.ones((2, 3))
     with pytest.raises(error):
         cr.grad(lambda x: call(x).sum())(x)
+
+
+# -- batching: vmap equals the loop over the batch -------------------------------------
+
+
+@pytest.mark.parametrize("case", CASES, ids=case_id)
+def test_batching(case, rng):
+    function, args, kwargs, shapes = case
+    for shape in shapes:
+        cr.check_vmap(applied(function, args, kwargs, case_id(case)), (rng.standard_normal(shape),))
+
+
+NO_LOOP = [
+    #  one call on the whole batch: each primitive here has a batching rule
+    (np.reshape,         ((2, -1),),          {},                         (2, 3)),
+    (np.reshape,         ((3, 2),),           {"order": "F"},             (2, 3)),
+    (np.ravel,           (),                  {},                         (2, 3)),
+    (np.squeeze,         (),                  {},                         (1, 3, 1)),
+    (np.expand_dims,     ((0, -1),),          {},                         (2, 3)),
+    (np.transpose,       (),                  {},                         (2, 3, 4)),
+    (np.transpose,       ((1, 2, 0),),        {},                         (2, 3, 4)),
+    (np.swapaxes,        (0, -1),             {},                         (2, 3)),
+    (np.moveaxis,        ((0, 1), (2, 0)),    {},                         (2, 3, 4)),
+    (np.flip,            (),                  {},                         (2, 3)),
+    (np.flip,            (),                  {"axis": (0, -1)},          (2, 3, 4)),
+    (np.rot90,           (3, (1, 2)),         {},                         (2, 3, 4)),
+    (np.roll,            (1,),                {},                         (2, 3)),
+    (np.roll,            ((1, 2),),           {"axis": (0, -1)},          (2, 3)),
+    (np.diag,            (1,),                {},                         (3,)),
+    (np.diag,            (-1,),               {},                         (3, 4)),
+    (np.diagonal,        (1,),                {"axis1": 2, "axis2": 0},   (2, 3, 4)),
+    (np.trace,           (),                  {},                         (3, 3)),
+    (np.triu,            (1,),                {},                         (3, 4)),
+    (np.tril,            (),                  {},                         (2, 3, 3)),
+]
+
+
+@pytest.mark.parametrize("case", NO_LOOP, ids=case_id)
+def test_batching_rules_need_no_loop(case, rng):
+    function, args, kwargs, shape = case
+    x = rng.standard_normal((3,) + shape)
+    with no_loop_over_batch():
+        got = cr.vmap(lambda x: function(x, *args, **kwargs))(x)
+    np.testing.assert_array_equal(got, np.stack([function(member, *args, **kwargs) for member in x]))
+
+
+COMMUTE = [case for case in CASES if case[0] in (np.transpose, np.roll, np.diag, np.triu)]
+
+
+@pytest.mark.parametrize("case", COMMUTE, ids=case_id)
+def test_derivatives_commute_with_vmap(case, rng):
+    function, args, kwargs, shapes = case
+    fn = applied(function, args, kwargs, case_id(case))
+    check_derivatives_commute_with_vmap(fn, rng.standard_normal(shapes[-1]))
