@@ -518,7 +518,8 @@ def average(a, axis=None, weights=None, returned=False, *, keepdims=False):
             weights = manipulation.reshape(
                 weights, tuple(size if ax in axes else 1 for ax, size in enumerate(a_shape)))
         scale = sum(weights, axis, keepdims=keepdims)
-        if not is_batched(scale) and np.any(scale == 0.0):  # a guard in a recording
+        # a guard in a recording; under vmap a member's zero sum gives inf/nan, unchecked
+        if not is_batched(scale) and np.any(scale == 0.0):
             raise ZeroDivisionError("Weights sum to zero, can't be normalized")
         result = sum(a * weights, axis, keepdims=keepdims) / scale
     if not returned:

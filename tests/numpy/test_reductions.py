@@ -482,3 +482,29 @@ def test_guards_take_the_branch_right_for_every_member():
         np.testing.assert_array_equal(cr.vmap(function)(x), [function(m) for m in x])
         np.testing.assert_array_equal(cr.vmap(cr.grad(function))(x),
                                       [cr.grad(function)(m) for m in x])
+
+
+KEYWORD_CALLS = [
+    #  reductions with their keywords and as methods, under vmap
+    lambda x: np.mean(x, axis=1, where=x > 0),
+    lambda x: np.sum(x, axis=0, where=x > 0, initial=1.0),
+    lambda x: np.var(x, axis=0, ddof=1),
+    lambda x: np.std(x * (1 + 1j), axis=0),
+    lambda x: np.max(x, axis=0, initial=0.5),
+    lambda x: x.sum(axis=0) + x.mean() + x.max(0) + x.cumsum(0)[0] + x.prod(0) + x.std(),
+    lambda x: np.trace(x, 1),
+    lambda x: np.sort(x, axis=None),
+    lambda x: np.average(x, axis=1, weights=np.arange(1.0, 5.0)),
+]
+
+
+@pytest.mark.parametrize("call", KEYWORD_CALLS, ids=[f"call{i}" for i in range(len(KEYWORD_CALLS))])
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+def test_batching_with_keywords_and_methods(call, rng):
+    cr.check_vmap(call, (rng.uniform(-1, 2, size=(3, 4)),))
+
+
+def test_average_batching_in_the_weights(rng):
+    x, weights = rng.standard_normal((3, 4)), rng.uniform(0.5, 1.5, 4)
+    cr.check_vmap(lambda x, w: np.average(x, axis=1, weights=w), (x, weights))
+    cr.check_vmap(lambda x, w: np.average(x, axis=1, weights=w, returned=True), (x, weights))

@@ -11,7 +11,7 @@ import pytest
 
 import chainrule as cr
 import chainrule.numpy as cnp
-from batch_checks import check_derivatives_commute_with_vmap
+from batch_checks import check_derivatives_commute_with_vmap, no_loop_over_batch
 from cases import applied
 
 METHODS = ["linear", "lower", "higher", "midpoint", "nearest", "inverted_cdf",
@@ -394,3 +394,15 @@ def test_put_along_axis_with_batched_indices(rng):
     gradients = cr.vmap(cr.grad(lambda x, i: f(x, i).sum()))(x, indices)
     np.testing.assert_array_equal(
         gradients, [cr.grad(lambda x: f(x, i).sum())(m) for m, i in zip(x, indices)])
+
+
+@pytest.mark.parametrize("function", [np.nanargmax, np.nanargmin], ids=lambda f: f.__name__)
+def test_nanargmax_and_nanargmin_batching_needs_no_loop(function, rng):
+    x = _with_nans(rng.standard_normal((3, 4, 6)))
+    for axis in (None, 0, -1):
+        for keepdims in (False, True):
+            with no_loop_over_batch():
+                got = cr.vmap(lambda x: function(x, axis=axis, keepdims=keepdims))(x)
+            expected = np.stack([function(member, axis=axis, keepdims=keepdims) for member in x])
+            assert got.shape == expected.shape
+            np.testing.assert_array_equal(got, expected)
