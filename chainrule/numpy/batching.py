@@ -95,12 +95,13 @@ from ..core import base_value  # noqa: E402  (this block's own imports, kept wit
 from ..core.batching import is_batched  # noqa: E402
 
 
-def may_differ(condition: Any) -> bool:
-    """``bool(np.any(condition))``, or True when ``condition`` is batched: the members may
-    decide differently, so the code takes the branch that is right whatever each decides.
+def may_hold(condition: Any) -> bool:
+    """Whether ``condition`` may hold anywhere: ``bool(np.any(condition))``, or True when it
+    is batched, where the members may decide differently; the branch taken when it may
+    hold must be right for the members where it does not (``np.where`` on the condition).
 
-    >>> may_differ(np.array([False, True]))
-    True
+    >>> may_hold(np.array([False, True])), may_hold(np.zeros(2, bool))
+    (True, False)
     """
     if is_batched(condition):
         return True

@@ -18,7 +18,7 @@ import numpy as np
 from . import arithmetic
 from .arithmetic import sqrt
 from .complex_numbers import conjugate, real
-from .batching import may_differ, member_axis
+from .batching import may_hold, member_axis
 from .creation import asarray
 from .manipulation import reshape
 from .reductions import _output, cumprod, cumsum, max, min, prod, sum, var
@@ -41,12 +41,12 @@ def _without_nans(a, fill):
     a = _array(a)
     # traced: a recording sees where the NaNs are, and np.any is a guard there
     nan = np.isnan(a) if np.issubdtype(dtype_of(a), np.inexact) else False
-    return (arithmetic.where(nan, fill, a) if may_differ(nan) else a), nan
+    return (arithmetic.where(nan, fill, a) if may_hold(nan) else a), nan
 
 
 def _all_nan_to_nan(result, nan, axis, keepdims):
-    everywhere = np.all(nan, axis=axis, keepdims=keepdims) if np.ndim(nan) else False
-    return arithmetic.where(everywhere, np.nan, result) if may_differ(everywhere) else result
+    everywhere = np.all(nan, axis=axis, keepdims=keepdims) if len(shape_of(nan)) else False
+    return arithmetic.where(everywhere, np.nan, result) if may_hold(everywhere) else result
 
 
 @handles(np.nanmax)
@@ -127,7 +127,7 @@ def nanvar(a, axis=None, dtype=None, out=None, ddof=0, keepdims=np._NoValue, *,
     counted = ~np.isnan(x) if inexact else np.ones(shape_of(x), bool)
     if where is not np._NoValue and where is not True:
         counted = counted & np.broadcast_to(where, shape_of(x))
-    if not complex_valued and not may_differ(~counted):
+    if not complex_valued and not may_hold(~counted):
         return var(x, axis, None, out, ddof, keepdims)
     if not inexact:
         x = asarray(x, np.float64)
@@ -154,7 +154,7 @@ def nanstd(a, axis=None, dtype=None, out=None, ddof=0, keepdims=np._NoValue, *,
     variance = nanvar(a, axis, dtype, None, ddof, keepdims, where=where, mean=mean,
                       correction=correction)
     apex = variance == 0  # traced: a recording sees it, and np.any is a guard there
-    if not may_differ(apex):
+    if not may_hold(apex):
         return _output(sqrt(variance), out)
     return _output(arithmetic.where(apex, 0.0, sqrt(arithmetic.where(apex, 1.0, variance))), out)
 

@@ -27,7 +27,7 @@ import numpy as np
 from ..core import Tracer
 from ..core.batching import is_batched
 from . import arithmetic, indexing, manipulation
-from .batching import batch_axis_param, may_differ
+from .batching import batch_axis_param, may_hold
 from .complex_numbers import imag, real
 from .creation import asarray
 from .elementwise import astype
@@ -238,7 +238,7 @@ def _tie_weights(x, ans, axes: tuple, keepdims: bool):
     if not keepdims:
         ans = np.expand_dims(ans, axes)
     hit = x == ans
-    if may_differ(np.isnan(ans)):  # NaN propagates: the gradient goes to the NaN entries
+    if may_hold(np.isnan(ans)):  # NaN propagates: the gradient goes to the NaN entries
         hit = hit | (np.isnan(x) & np.isnan(ans))
     weight = hit / np.sum(hit, axis=axes, keepdims=True)
     return weight if dtype_of(weight) == dtype_of(x) else weight.astype(dtype_of(x))
@@ -351,7 +351,7 @@ def _std_slope(ans, x, axis: tuple, ddof, keepdims: bool):
     spread = expand_to(ans, shape_of(x), axis, keepdims)
     scale = 0.5 * _var_scale(x, ans, axis, ddof)  # 1 / (n - ddof)
     apex = spread == 0  # traced: a recording sees it, and np.any is a guard there
-    if not may_differ(apex):
+    if not may_hold(apex):
         return _centered(x, axis) * scale / spread
     safe = arithmetic.where(apex, 1.0, spread)
     return arithmetic.where(apex, 0.0, _centered(x, axis) * scale / safe)
@@ -538,7 +538,7 @@ def nansum(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, whe
     """
     a = _array(a)
     nan = np.isnan(a)  # traced: a recording sees where the NaNs are (np.any is a guard)
-    x = arithmetic.where(nan, 0, a) if may_differ(nan) else a
+    x = arithmetic.where(nan, 0, a) if may_hold(nan) else a
     return sum(x, axis, dtype, out, keepdims, initial, where)
 
 
@@ -553,7 +553,7 @@ def nanmean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=True):
     counted = ~np.isnan(x)  # traced: a recording sees the mask (np.all is a guard)
     if where is not True and where is not np._NoValue:
         counted = counted & where
-    if not may_differ(~counted):
+    if not may_hold(~counted):
         return mean(x, axis, None, out, keepdims)
     keepdims = _keepdims(keepdims)
     total = sum(arithmetic.where(counted, x, 0), axis, keepdims=keepdims)

@@ -24,7 +24,7 @@ import numpy as np
 from ..core import Tracer, base_value
 from ..core.batching import is_batched
 from . import arithmetic
-from .batching import data_dependent_shape, may_differ, plain_argument
+from .batching import data_dependent_shape, may_hold, plain_argument
 from .creation import asarray
 from .indexing import getitem, setitem
 from .manipulation import reshape, transpose
@@ -207,7 +207,7 @@ def _quantile(name, a, q, axis, method, keepdims, ignore_nan, weights, weak):
         if method not in _DISCRETE and not np.issubdtype(dtype_of(x), np.inexact):
             x = asarray(x, np.float64)  # interpolation is in floating point; picking is not
         result = _interpolated(x, n, q, method, weak)
-    if may_differ(has_nan) or may_differ(n == 0):
+    if may_hold(has_nan) or may_hold(n == 0):
         result = arithmetic.where(has_nan | (n == 0), np.nan, result)
     return _reshaped(result, a_shape, axes, q_shape, keepdims)
 
@@ -314,12 +314,12 @@ def _median(a, axis, keepdims, ignore_nan):
     middle = _gather(x, np.stack([np.maximum((n - 1) // 2, 0), np.maximum(n // 2, 0)]))
     odd = n % 2 == 1
     single = mean(getitem(middle, slice(0, 1)), axis=0)
-    if not may_differ(~odd):
+    if not may_hold(~odd):
         result = single
     else:
         pair = mean(middle, axis=0)
-        result = arithmetic.where(odd, single, pair) if may_differ(odd) else pair
-    if may_differ(has_nan) or may_differ(n == 0):
+        result = arithmetic.where(odd, single, pair) if may_hold(odd) else pair
+    if may_hold(has_nan) or may_hold(n == 0):
         result = arithmetic.where(has_nan | (n == 0), np.nan, result)
     return _reshaped(result, a_shape, axes, (), keepdims)
 
