@@ -461,3 +461,19 @@ def test_pad_batching_with_traced_values_callable_modes_and_integers(rng):
     for mode in ("mean", "median"):
         np.testing.assert_array_equal(cr.vmap(lambda x: np.pad(x, 1, mode=mode))(integers),
                                       [np.pad(member, 1, mode=mode) for member in integers])
+
+
+SEVERAL_INPUTS = [
+    #  a joining function of several arrays (each batched alone, and all together)
+    (lambda a, b: np.append(a, b, axis=0),            [(2, 3), (1, 3)]),
+    (lambda a, b: np.append(a, b),                    [(2, 3), (2,)]),
+    (lambda a, b, c: np.block([[a, b], [c]]),         [(2, 2), (2, 1), (3,)]),
+    (lambda x, v: cnp.insert(x, [0, 3], v, axis=1),   [(2, 3), (2,)]),
+    (lambda x, v: cnp.insert(x, 1, v),                [(2, 3), ()]),
+]
+
+
+@pytest.mark.parametrize("function, shapes", SEVERAL_INPUTS,
+                         ids=[f"several{i}" for i in range(len(SEVERAL_INPUTS))])
+def test_several_inputs_batching(function, shapes, rng):
+    check_vmap_by_rules(function, tuple(rng.standard_normal(shape) for shape in shapes))

@@ -259,3 +259,19 @@ def test_derivatives_commute_with_vmap(case, rng):
     function, args, kwargs, shapes = case
     fn = applied(function, args, kwargs, case_id(case))
     check_derivatives_commute_with_vmap(fn, rng.standard_normal(shapes[-1]))
+
+
+@pytest.mark.parametrize("function", [
+    lambda x: np.reshape(x, (-1,), order="F"), lambda x: np.transpose(x), lambda x: np.roll(x, 2),
+    lambda x: np.diag(x[0], 1), lambda x: np.triu(x[0]),
+    lambda x: np.concatenate([x, np.ones((1, 5))]), lambda x: np.pad(x, 1),
+], ids=["reshapeF", "transpose", "roll", "diag", "triu", "concatenate", "pad"])
+def test_vmap_of_vmap(function, rng):
+    # the inner rule's values are batched tracers of the outer vmap
+    x = rng.standard_normal((2, 3, 4, 5))
+    expected = [[function(x[i, j]) for j in range(3)] for i in range(2)]
+    np.testing.assert_array_equal(cr.vmap(cr.vmap(function))(x), expected)
+    weights = rng.standard_normal(np.shape(expected[0][0]))
+    scalar = lambda x: np.sum(function(x) * weights)  # noqa: E731
+    np.testing.assert_allclose(cr.vmap(cr.vmap(cr.grad(scalar)))(x),
+                               [[cr.grad(scalar)(x[i, j]) for j in range(3)] for i in range(2)])

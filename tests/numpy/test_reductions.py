@@ -509,3 +509,18 @@ def test_average_batching_in_the_weights(rng):
     x, weights = rng.standard_normal((3, 4)), rng.uniform(0.5, 1.5, 4)
     check_vmap_by_rules(lambda x, w: np.average(x, axis=1, weights=w), (x, weights))
     check_vmap_by_rules(lambda x, w: np.average(x, axis=1, weights=w, returned=True), (x, weights))
+
+
+@pytest.mark.parametrize("function", [
+    lambda x: np.var(x, axis=1), lambda x: np.cumprod(x), lambda x: np.max(x, axis=(0, 1)),
+    lambda x: np.sort(x, axis=0), lambda x: np.median(x, axis=0),
+], ids=["var", "cumprod", "max", "sort", "median"])
+def test_vmap_of_vmap(function, rng):
+    # the inner rule's values are batched tracers of the outer vmap
+    x = rng.standard_normal((2, 3, 4, 5))
+    expected = [[function(x[i, j]) for j in range(3)] for i in range(2)]
+    np.testing.assert_allclose(cr.vmap(cr.vmap(function))(x), expected, rtol=1e-13)
+    scalar = lambda x: np.sum(function(x) ** 2)  # noqa: E731
+    np.testing.assert_allclose(cr.vmap(cr.vmap(cr.grad(scalar)))(x),
+                               [[cr.grad(scalar)(x[i, j]) for j in range(3)] for i in range(2)],
+                               rtol=1e-12)
