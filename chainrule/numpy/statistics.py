@@ -24,7 +24,7 @@ import numpy as np
 from ..core import Tracer, base_value
 from ..core.batching import is_batched
 from . import arithmetic
-from .batching import data_dependent_shape, may_hold, plain_argument
+from .batching import data_dependent_shape, may_hold
 from .creation import asarray
 from .indexing import getitem, setitem
 from .manipulation import reshape, transpose
@@ -197,8 +197,12 @@ def _quantile(name, a, q, axis, method, keepdims, ignore_nan, weights, weak):
     slices = shape_of(x)[:-1]
     n, has_nan = _valid_counts(x, ignore_nan)
     if weights is not None:
-        for value, what in ((a, "a"), (q, "q"), (weights, "weights")):
-            plain_argument(value, f"np.{name}(..., weights=...)", what)
+        if any(is_batched(value) for value in (a, q, weights)):
+            raise NotImplementedError(
+                f"np.{name}(..., weights=...) is not supported under vmap: the weighted "
+                "positions are searched member by member in plain NumPy. Loop over the batch "
+                f"instead: np.stack([np.{name}(a, q, weights=w, method='inverted_cdf') for a, w "
+                "in zip(batch, weights)]).")
         result = _weighted(x, a, axes, q_plain, method, weights, ignore_nan)
     else:
         if not isinstance(q, Tracer):

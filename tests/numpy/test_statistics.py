@@ -407,3 +407,12 @@ def test_nanargmax_and_nanargmin_batching_needs_no_loop(function, rng):
             expected = np.stack([function(member, axis=axis, keepdims=keepdims) for member in x])
             assert got.shape == expected.shape
             np.testing.assert_array_equal(got, expected)
+
+
+def test_batching_refusals_say_what_to_write(rng):
+    x = rng.standard_normal((2, 5))
+    if np.lib.NumpyVersion(np.__version__) >= "2.0.0":  # weights= came with NumPy 2
+        with pytest.raises(NotImplementedError, match="Loop over the batch"):
+            cr.vmap(lambda x: np.quantile(x, 0.5, method="inverted_cdf", weights=np.ones(5)))(x)
+    with pytest.raises(TypeError, match="cannot be batched"):
+        cr.vmap(np.median)(np.zeros((2, 0)))
