@@ -12,9 +12,12 @@ from __future__ import annotations
 import numpy as np
 
 from ..core import Tracer, base_value
+from ..core.batching import is_batched
 from . import arithmetic, indexing, manipulation
+from .batching import plain_argument
+from .elementwise import astype
 from .mutation import LOST_DERIVATIVE_HINT, update
-from .wrap import handles, shape_of
+from .wrap import dtype_of, handles, shape_of
 
 
 def _traced_target(a, function: str, hint: str = LOST_DERIVATIVE_HINT) -> None:
@@ -41,7 +44,7 @@ def put(a, ind, v, mode="raise"):
     """
     _traced_target(a, "np.put")
     size = int(np.prod(shape_of(a)))
-    positions = np.array(base_value(ind)).ravel()  # a copy: the caller may refill ind
+    positions = np.array(plain_argument(ind, "np.put", "ind")).ravel()  # a copy: ind may change
     if mode == "wrap":
         positions = np.mod(positions, size)
     elif mode == "clip":
@@ -68,7 +71,7 @@ def copyto(dst, src, casting="same_kind", where=True):
     array([3., 0.])
     """
     _traced_target(dst, "np.copyto", COPYTO_HINT)
-    mask = base_value(where)
+    mask = where if is_batched(where) else base_value(where)  # a batched mask stays traced
     new = (arithmetic.add(arithmetic.multiply(dst, 0.0), src) if mask is True
            else arithmetic.where(mask, src, dst))
     update(dst, new)
@@ -86,6 +89,17 @@ def putmask(a, mask, values):
     array([21.,  0.,  0.])
     """
     _traced_target(a, "np.putmask")
+    if is_batched(mask):  # each member has its own positions: a select keeps one shape
+        shape = shape_of(a)
+        flat_values = manipulation.reshape(values, (-1,)) if isinstance(
+            values, Tracer) else np.ravel(values)
+        count = int(np.prod(shape_of(flat_values)))
+        spread = indexing.getitem(flat_values, np.arange(int(np.prod(shape))) % count)
+        spread = manipulation.reshape(spread, shape)
+        if dtype_of(spread) != dtype_of(a):
+            spread = astype(spread, dtype_of(a))
+        update(a, arithmetic.where(mask, spread, a))
+        return
     positions = np.flatnonzero(np.broadcast_to(base_value(mask), shape_of(a)))
     flat_values = (manipulation.reshape(values, (-1,)) if isinstance(values, Tracer)
                    else np.ravel(values))

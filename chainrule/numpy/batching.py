@@ -136,3 +136,45 @@ def member_shape(value: Any) -> tuple:
     (2,)
     """
     return shape_of(value) if isinstance(value, Tracer) else np.shape(value)
+
+
+# -- shapes, joining, reductions, sorting, statistics (manipulation.py ... sorting.py) ----------
+
+from ..core import base_value  # noqa: E402  (this block's own imports, kept with it)
+from ..core.batching import is_batched  # noqa: E402
+
+
+def plain_argument(value: Any, function: str, what: str) -> Any:
+    """The plain value of an argument that fixes the result's shape (counts, indices),
+    with a clear error when it varies over a ``vmap`` batch.
+
+    >>> plain_argument([1, 2], "np.repeat", "repeats")
+    [1, 2]
+    """
+    if is_batched(value):
+        raise TypeError(f"{function}: {what} varies over the vmap batch, but it fixes the shape "
+                        f"of the result, which must be one for the whole batch; pass {what} as "
+                        "an unbatched value (in_axes=None) or close over it.")
+    return base_value(value)
+
+
+def data_dependent_shape(function: str, instead: str) -> TypeError:
+    """The error for a function whose result's shape depends on a batched value's data."""
+    return TypeError(f"{function} cannot be batched: the shape of its result depends on the "
+                     f"values of each batch member, and vmap needs one shape for the whole "
+                     f"batch. {instead}")
+
+
+def batch_axis_moved_first(primitive: Any, name: str = "axis", shift: int = 1) -> Callable:
+    """The rule of a one-array primitive whose keyword ``name`` is one int axis, whose
+    result has ``shift`` extra leading axes (``(2,) + shape`` for stacked results): the
+    axis moves one place on, and the batch axis is moved back to the front."""
+
+    def rule(args: list, batched: list, **params: Any) -> Any:
+        params = dict(params, **{name: params[name] + 1})
+        result = primitive(*args, **params)
+        if shift:
+            result = np.moveaxis(result, shift, 0)
+        return result
+
+    return rule

@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..core import Tracer, base_value
+from ..core.batching import is_batched
 from .creation import asarray
 from .elementwise import astype
 from .indexing import getitem
@@ -91,7 +92,7 @@ def _flat_edge(value, ary) -> list:
     if value is None:
         return []
     value = _array(value)
-    if not np.can_cast(np.result_type(base_value(value)), dtype_of(ary), casting="same_kind"):
+    if not np.can_cast(dtype_of(value), dtype_of(ary), casting="same_kind"):
         raise TypeError("dtype of `to_begin` or `to_end` must be compatible with input `ary` "
                         "under the `same_kind` rule.")
     value = reshape(value, (-1,))
@@ -107,27 +108,28 @@ def _spacings(varargs: tuple, f_shape: tuple, axes: tuple) -> list:
     """One spacing per axis: a scalar, or the differences of 1-D coordinates."""
     if not varargs:
         return [1.0] * len(axes)
-    if len(varargs) == 1 and np.ndim(base_value(varargs[0])) == 0:
+    if len(varargs) == 1 and len(shape_of(varargs[0])) == 0:
         return list(varargs) * len(axes)
     if len(varargs) != len(axes):
         raise TypeError("invalid number of arguments")
     spacings = []
     for axis, distances in zip(axes, varargs):
         distances = _array(distances)
-        plain = np.asarray(base_value(distances))
-        if plain.ndim == 0:
+        shape = shape_of(distances)
+        if len(shape) == 0:
             spacings.append(distances)
             continue
-        if plain.ndim != 1:
+        if len(shape) != 1:
             raise ValueError("distances must be either scalars or 1d")
-        if len(plain) != f_shape[axis]:
+        if shape[0] != f_shape[axis]:
             raise ValueError("when 1d, distances must match the length of the corresponding "
                              "dimension")
-        if np.issubdtype(plain.dtype, np.integer):
+        if np.issubdtype(dtype_of(distances), np.integer):
             distances = astype(distances, np.float64) if isinstance(distances, Tracer) else \
-                plain.astype(np.float64)
+                np.asarray(distances).astype(np.float64)
         steps = diff(distances)
-        uniform = np.all(base_value(steps) == base_value(steps)[0])
+        # under vmap each member may be uniform or not: the uneven formula is right for both
+        uniform = not is_batched(steps) and np.all(base_value(steps) == base_value(steps)[0])
         spacings.append(getitem(steps, 0) if uniform else steps)
     return spacings
 
@@ -141,7 +143,7 @@ def _gradient_along(f, spacing, axis: int, edge_order: int):
     def along(values):  # coefficients of shape (n,) as a column along ``axis``
         return reshape(values, tuple(-1 if d == axis else 1 for d in range(ndim)))
 
-    if np.ndim(base_value(spacing)) == 0:
+    if len(shape_of(spacing)) == 0:
         interior = (at(2, None) - at(None, -2)) / (2.0 * spacing)
         if edge_order == 1:
             first = (at(1, 2) - at(0, 1)) / spacing

@@ -18,8 +18,10 @@ from typing import Any
 
 import numpy as np
 
-from ..core import Tracer, base_value
+from ..core import Tracer
+from ..core.batching import is_batched
 from .arithmetic import positive
+from .batching import batch_size, data_dependent_shape, plain_argument, with_batch_axis
 from .elementwise import astype
 from .indexing import getitem, take
 from .manipulation import (_array, _axis, atleast_1d, atleast_2d, atleast_3d, broadcast_to, ravel,
@@ -73,6 +75,19 @@ concatenate_p.def_linear()  # forward mode: concatenate the tangents
 concatenate_p.def_vjp_joint(_concatenate_transpose)
 
 
+def _joining_batch(prim):
+    # the unbatched arrays are repeated over the batch; the member axis moves one on
+    def rule(args, batched, axis):
+        size = batch_size(args, batched)
+        return prim(*(with_batch_axis(array, flag, size) for array, flag in zip(args, batched)),
+                    axis=axis + 1)
+
+    return rule
+
+
+concatenate_p.def_batch(_joining_batch(concatenate_p))
+
+
 @handles(np.concatenate)
 def concatenate(arrays, axis=0, out=None, dtype=None, casting="same_kind"):
     """``np.concatenate``: join arrays along an existing axis (flattened first if None).
@@ -102,6 +117,7 @@ def _stack_transpose(g, ans, *arrays, axis):
 stack_p = primitive("stack", lambda *arrays, axis: np.stack(arrays, axis=axis))
 stack_p.def_linear()  # forward mode: stack the tangents
 stack_p.def_vjp_joint(_stack_transpose)
+stack_p.def_batch(_joining_batch(stack_p))
 
 
 @handles(np.stack)
@@ -300,7 +316,7 @@ def repeat(x, repeats, axis=None):
         x, axis = reshape(x, (-1,)), 0
     shape = shape_of(x)
     axis = _axis(axis, len(shape))
-    counts = np.asarray(base_value(repeats))
+    counts = np.asarray(plain_argument(repeats, "np.repeat", "repeats"))
     if not np.issubdtype(counts.dtype, np.integer):
         counts = counts.astype(np.intp, casting="safe")
     if counts.size == 1:
@@ -341,7 +357,8 @@ def insert(x: Any, obj: Any, values: Any, axis: Any = None) -> Any:
     """
     x, values = _array(x), _array(values)
     size = int(np.prod(shape_of(x), dtype=int))
-    labels = np.insert(_labels(x), base_value(obj), _labels(values, first=size), axis=axis)
+    labels = np.insert(_labels(x), plain_argument(obj, "np.insert", "obj"),
+                       _labels(values, first=size), axis=axis)
     values = astype(values, dtype_of(x))  # NumPy casts the values to the array's dtype
     return _gathered([x, values], labels)
 
@@ -354,7 +371,8 @@ def delete(x: Any, obj: Any, axis: Any = None) -> Any:
     array([2.])
     """
     x = _array(x)
-    return _gathered([x], np.delete(_labels(x), base_value(obj), axis=axis))
+    return _gathered([x], np.delete(_labels(x), plain_argument(obj, "np.delete", "obj"),
+                                    axis=axis))
 
 
 @handles(np.resize)
@@ -376,7 +394,10 @@ def trim_zeros(filt: Any, trim: Any = "fb", axis: Any = None) -> Any:
     array([1., 2.])
     """
     filt = _array(filt)
-    plain = np.asarray(base_value(filt))
+    if is_batched(filt):
+        raise data_dependent_shape("np.trim_zeros", "Keep the shape and zero what is not "
+                                   "wanted instead, e.g. np.where(mask, x, 0).")
+    plain = np.asarray(plain_argument(filt, "np.trim_zeros", "filt"))
     trim = trim.lower()
     if any(letter not in "fb" for letter in trim):
         raise ValueError(f"unexpected character(s) in `trim`: {trim!r}")

@@ -20,6 +20,8 @@ import operator
 import numpy as np
 
 from ..core import Tracer, base_value
+from ..core.batching import is_batched, loop_over_batch
+from .batching import member_axes
 from .elementwise import broadcast_to_p, unbroadcast
 from .wrap import array_of, handles, primitive, shape_of
 
@@ -44,6 +46,22 @@ reshape_p = primitive("reshape", lambda x, shape, order: np.reshape(x, shape, or
 reshape_p.def_linear(lambda g, ans, x, shape, order: reshape_p(g, shape=shape_of(x), order=order))
 
 
+def _reshape_batch(args, batched, shape, order):
+    (x,) = args
+    size = shape_of(x)[0]
+    if order == "C":
+        return reshape_p(x, shape=(size,) + shape, order="C")
+    if order == "F":  # with the batch axis last, each member is one block in Fortran order
+        last = transpose_p(x, axes=tuple(range(1, len(shape_of(x)))) + (0,))
+        moved = reshape_p(last, shape=shape + (size,), order="F")
+        return transpose_p(moved, axes=(len(shape),) + tuple(range(len(shape))))
+    return loop_over_batch(reshape_p, list(args), list(batched), {"shape": shape, "order": order},
+                           size)
+
+
+reshape_p.def_batch(_reshape_batch)
+
+
 def reshape(x, shape=None, order="C", **kwargs):
     """``np.reshape``.
 
@@ -63,7 +81,9 @@ def ravel(x, order="C"):
     (6,)
     """
     x = _array(x)
-    if order in ("A", "K"):
+    if order in ("A", "K") and is_batched(x):
+        order = "C"  # a batch member has no memory layout of its own
+    elif order in ("A", "K"):
         plain = np.asarray(base_value(x))
         fortran = plain.flags.f_contiguous and not plain.flags.c_contiguous
         order = "F" if fortran else "C"
@@ -155,6 +175,16 @@ transpose_p.def_linear(
     lambda g, ans, x, axes: transpose_p(g, axes=None if axes is None else tuple(np.argsort(axes))))
 
 
+def _transpose_batch(args, batched, axes):
+    (x,) = args
+    ndim = len(shape_of(x)) - 1
+    member = tuple(range(ndim - 1, -1, -1)) if axes is None else axes
+    return transpose_p(x, axes=(0,) + tuple(a + 1 for a in member))
+
+
+transpose_p.def_batch(_transpose_batch)
+
+
 def transpose(x, axes=None):
     """``np.transpose``: reverse the axes, or permute them as ``axes`` says.
 
@@ -170,6 +200,8 @@ def transpose(x, axes=None):
 
 swapaxes_p = primitive("swapaxes", lambda x, axis1, axis2: np.swapaxes(x, axis1, axis2))
 swapaxes_p.def_linear(lambda g, ans, x, axis1, axis2: swapaxes_p(g, axis1=axis1, axis2=axis2))
+swapaxes_p.def_batch(lambda args, batched, axis1, axis2: swapaxes_p(
+    args[0], axis1=axis1 + 1, axis2=axis2 + 1))
 
 
 def swapaxes(x, axis1, axis2):
@@ -209,6 +241,8 @@ def moveaxis(x, source, destination):
 
 flip_p = primitive("flip", lambda x, axis: np.flip(x, axis))
 flip_p.def_linear(lambda g, ans, x, axis: flip_p(g, axis=axis))  # its own inverse
+flip_p.def_batch(lambda args, batched, axis: flip_p(
+    args[0], axis=member_axes(axis, len(shape_of(args[0])) - 1)))
 
 
 def flip(x, axis=None):
@@ -285,6 +319,18 @@ def _negated(shift):
     return tuple(-s for s in shift) if isinstance(shift, tuple) else -shift
 
 
+def _roll_batch(args, batched, shift, axis):
+    (x,) = args
+    shape = shape_of(x)
+    if axis is None:  # the flattened member rolls, then takes its shape again
+        flat = reshape_p(x, shape=(shape[0], -1), order="C")
+        return reshape_p(roll_p(flat, shift=shift, axis=1), shape=shape, order="C")
+    return roll_p(x, shift=shift, axis=member_axes(axis, len(shape) - 1))
+
+
+roll_p.def_batch(_roll_batch)
+
+
 @handles(np.roll)
 def roll(x, shift, axis=None):
     """``np.roll``: shift elements along ``axis`` (of the flattened array if None), wrapping.
@@ -323,6 +369,11 @@ diagonal_p.def_linear(lambda g, ans, x, offset, axis1, axis2: diagonal_embed_p(
     g, offset=offset, axis1=axis1, axis2=axis2, shape=shape_of(x)))
 diagonal_embed_p.def_linear(lambda g, ans, d, offset, axis1, axis2, shape: diagonal_p(
     g, offset=offset, axis1=axis1, axis2=axis2))
+diagonal_p.def_batch(lambda args, batched, offset, axis1, axis2: diagonal_p(
+    args[0], offset=offset, axis1=axis1 + 1, axis2=axis2 + 1))
+diagonal_embed_p.def_batch(lambda args, batched, offset, axis1, axis2, shape: diagonal_embed_p(
+    args[0], offset=offset, axis1=axis1 + 1, axis2=axis2 + 1,
+    shape=shape_of(args[0])[:1] + shape))
 
 
 def diagonal(x, offset=0, axis1=0, axis2=1):
@@ -376,6 +427,22 @@ tril_p = primitive("tril", lambda x, k: np.tril(x, k))
 # broadcast to a square, so its cotangent is summed back.
 triu_p.def_linear(lambda g, ans, x, k: unbroadcast(triu_p(g, k=k), shape_of(x)))
 tril_p.def_linear(lambda g, ans, x, k: unbroadcast(tril_p(g, k=k), shape_of(x)))
+
+
+def _triangle_batch(prim):
+    def rule(args, batched, k):
+        (x,) = args
+        shape = shape_of(x)
+        if len(shape) == 2:  # a 1-D member is broadcast to a square first, as NumPy does
+            rows = reshape_p(x, shape=(shape[0], 1, shape[1]), order="C")
+            x = broadcast_to_p(rows, shape=(shape[0], shape[1], shape[1]))
+        return prim(x, k=k)
+
+    return rule
+
+
+triu_p.def_batch(_triangle_batch(triu_p))
+tril_p.def_batch(_triangle_batch(tril_p))
 
 
 @handles(np.triu)

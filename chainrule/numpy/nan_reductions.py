@@ -18,7 +18,9 @@ import numpy as np
 from . import arithmetic
 from .arithmetic import sqrt
 from .complex_numbers import conjugate, real
+from .batching import member_axis
 from .creation import asarray
+from .manipulation import reshape
 from .reductions import _output, cumprod, cumsum, max, min, prod, sum, var
 from .wrap import (all_entries, any_entry, dtype_of, handles, nondiff, shape_of,
                    since_numpy_2_keywords)
@@ -44,7 +46,7 @@ def _without_nans(a, fill):
 
 
 def _all_nan_to_nan(result, nan, axis, keepdims):
-    everywhere = np.all(nan, axis=axis, keepdims=keepdims) if np.ndim(nan) else False
+    everywhere = np.all(nan, axis=axis, keepdims=keepdims) if len(shape_of(nan)) else False
     return arithmetic.where(everywhere, np.nan, result) if any_entry(everywhere) else result
 
 
@@ -164,6 +166,23 @@ def _nan_arg(function):
 
 
 nanargmax_p, nanargmin_p = _nan_arg(np.nanargmax), _nan_arg(np.nanargmin)
+
+
+def _nan_arg_batch(prim):
+    # an index into each member: of its flattened entries when axis is None
+    def rule(args, batched, axis, keepdims):
+        (a,) = args
+        shape = shape_of(a)
+        if axis is not None:
+            return prim(a, axis=member_axis(axis, len(shape) - 1), keepdims=keepdims)
+        flat = prim(reshape(a, (shape[0], -1)), axis=1, keepdims=False)
+        return reshape(flat, shape[:1] + (1,) * (len(shape) - 1)) if _keepdims(keepdims) else flat
+
+    return rule
+
+
+nanargmax_p.def_batch(_nan_arg_batch(nanargmax_p))
+nanargmin_p.def_batch(_nan_arg_batch(nanargmin_p))
 
 
 @handles(np.nanargmax)

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from ..core import Tracer, base_value
+from ..core.batching import is_batched
 from .elementwise import astype
 from .indexing import getitem, take
 from .joining import concatenate
@@ -28,6 +29,7 @@ from .products import tensordot
 from .reductions import max as _max
 from .reductions import mean as _mean
 from .reductions import min as _min
+from .statistics import median as _sorted_median
 from .wrap import array_of, dtype_of, handles, primitive, shape_of
 
 __all__ = ["pad"]
@@ -40,6 +42,8 @@ def _pad_zeros_transpose(g, ans, x, pad_width):
 
 pad_zeros_p = primitive("pad", lambda x, pad_width: np.pad(x, pad_width))
 pad_zeros_p.def_linear(_pad_zeros_transpose)
+pad_zeros_p.def_batch(lambda args, batched, pad_width: pad_zeros_p(
+    args[0], pad_width=((0, 0),) + tuple(pad_width)))
 
 _GATHER_MODES = ("edge", "reflect", "symmetric", "wrap")
 _STATISTICS = ("maximum", "minimum", "mean", "median")
@@ -91,6 +95,8 @@ def _along(axis: int, index) -> tuple:
 
 def _median(x, axis: int):
     """The median along ``axis`` (kept), through the sorted entries: a gather, then a mean."""
+    if is_batched(x):  # each member has its own order: np.median's sort, batched
+        return _sorted_median(x, axis=axis, keepdims=True)
     plain = np.asarray(base_value(x))
     order = np.argsort(plain, axis=axis)
     size = plain.shape[axis]
@@ -122,7 +128,8 @@ def _statistics(x, axis: int, width: tuple, lengths: tuple, mode: str):
         window = slice(0, length) if side == 0 else slice(size - length, size)
         sides.append(statistic(getitem(x, _along(axis, window)), axis) if width[side] else 0.0)
     if not np.issubdtype(dtype_of(x), np.inexact):
-        sides = [np.round(base_value(side)).astype(dtype_of(x)) if width[i] else side
+        sides = [astype(np.round(side), dtype_of(x)) if width[i] and is_batched(side)
+                 else np.round(base_value(side)).astype(dtype_of(x)) if width[i] else side
                  for i, side in enumerate(sides)]
     return _joined(x, axis, width, *sides)
 

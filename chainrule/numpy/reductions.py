@@ -24,8 +24,10 @@ import math
 
 import numpy as np
 
-from ..core import Tracer, base_value
+from ..core import Tracer
+from ..core.batching import is_batched
 from . import arithmetic, indexing, manipulation
+from .batching import batch_axis_param
 from .complex_numbers import imag, real
 from .creation import asarray
 from .elementwise import astype
@@ -122,6 +124,7 @@ def _select(x, where, fill):
 
 sum_p = primitive("sum", lambda x, axis, keepdims: np.sum(x, axis=axis, keepdims=keepdims))
 sum_p.def_linear(lambda g, ans, x, axis, keepdims: expand_to(g, shape_of(x), axis, keepdims))
+sum_p.def_batch(batch_axis_param(sum_p))
 
 
 @handles(np.sum)
@@ -143,6 +146,7 @@ def sum(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=
 mean_p = primitive("mean", lambda x, axis, keepdims: np.mean(x, axis=axis, keepdims=keepdims))
 mean_p.def_linear(lambda g, ans, x, axis, keepdims: (
     expand_to(g, shape_of(x), axis, keepdims) / _count(shape_of(x), axis)))
+mean_p.def_batch(batch_axis_param(mean_p))
 
 
 @handles(np.mean)
@@ -202,6 +206,7 @@ def weighted_reduction(name: str, impl) -> WeightedReduction:
     """A reduction primitive over ``axis`` with ``keepdims``; give it ``def_partials``."""
     prim = registered(WeightedReduction(f"numpy.{name}", impl))
     prim.numpy_function = None
+    prim.def_batch(batch_axis_param(prim))
     return prim
 
 
@@ -399,6 +404,7 @@ def _shift_impl(x, axis, offset):
 # out[i] = x[i - offset] along ``axis``, zeros shifted in: linear, its transpose shifts back.
 shift_p = primitive("shift", _shift_impl)
 shift_p.def_linear(lambda g, ans, x, axis, offset: shift_p(g, axis=axis, offset=-offset))
+shift_p.def_batch(batch_axis_param(shift_p))
 
 
 def _first_one(x, axis: int):
@@ -438,6 +444,8 @@ reverse_cumsum_p = primitive("reverse_cumsum", lambda x, axis: np.flip(
     np.cumsum(np.flip(x, axis), axis=axis), axis))
 cumsum_p.def_linear(lambda g, ans, x, axis: reverse_cumsum_p(g, axis=axis))
 reverse_cumsum_p.def_linear(lambda g, ans, x, axis: cumsum_p(g, axis=axis))
+cumsum_p.def_batch(batch_axis_param(cumsum_p))
+reverse_cumsum_p.def_batch(batch_axis_param(reverse_cumsum_p))
 
 # y[i] = x[i] y[i-1], so dy[i] = x[i] dy[i-1] + dx[i] y[i-1]: a linear recurrence in the
 # tangent; the cotangent solves the transposed one, g_x[k] = y[k-1] (g[k] + x[k+1] (g[k+1] + ...)).
@@ -445,6 +453,7 @@ cumprod_p = primitive("cumprod", lambda x, axis: np.cumprod(x, axis=axis))
 cumprod_p.def_vjp(lambda g, ans, x, axis: _exclusive(ans, axis) * _linear_scan(
     shift_p(x, axis=axis, offset=-1), g, axis, reverse=True))
 cumprod_p.def_jvp(lambda t, ans, x, axis: _linear_scan(x, t * _exclusive(ans, axis), axis))
+cumprod_p.def_batch(batch_axis_param(cumprod_p))
 
 
 def _cumulative(prim, a, axis, dtype, out):
@@ -492,7 +501,7 @@ def average(a, axis=None, weights=None, returned=False, *, keepdims=False):
     a_shape = shape_of(a)
     if weights is None:
         result = mean(a, axis, keepdims=keepdims)
-        scale = dtype_of(result).type(np.size(base_value(a)) / np.size(base_value(result)))
+        scale = dtype_of(result).type(math.prod(shape_of(a)) / math.prod(shape_of(result)))
     else:
         weights = _array(weights)
         if shape_of(weights) != a_shape:

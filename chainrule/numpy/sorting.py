@@ -26,11 +26,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..core import Tracer, base_value
+from ..core import Tracer
+from ..core.batching import is_batched
 from .elementwise import astype
 from . import arithmetic, indexing
 from .indexing import getitem
 from .manipulation import reshape
+from .batching import batch_axis_moved_first, batch_axis_param, plain_argument
 from .reductions import _along, cumsum_p
 from .wrap import dtype_of, handles, nondiff, primitive, shape_of, since_numpy, since_numpy_2_keywords
 
@@ -119,11 +121,13 @@ def _runs(sorted_values, axis: int):
 tied_p = nondiff("sort_tied", lambda sorted_values, axis: np.any(
     sorted_values[_along(axis, slice(1, None))] == sorted_values[_along(axis, slice(None, -1))]))
 runs_p = nondiff("sort_runs", _runs)
+runs_p.def_batch(batch_axis_moved_first(runs_p))  # (first, last) stacked before the batch axis
 
 
 def _tie_mean(v, sorted_values, axis: int):
     """``v`` averaged over each run of equal entries of ``sorted_values`` along ``axis``."""
-    if not tied_p(sorted_values, axis=axis):
+    # under vmap the members may tie differently: the averaging is right either way
+    if not is_batched(sorted_values) and not tied_p(sorted_values, axis=axis):
         return v
     runs = runs_p(sorted_values, axis=axis)
     first, last = runs[0], runs[1]
@@ -143,6 +147,7 @@ sort_p.def_jvp(lambda t, ans, x, axis: _tie_mean(
     _gather(t, _sorting(x, axis), axis), ans, axis))
 sort_p.def_vjp(lambda g, ans, x, axis: _gather(
     _tie_mean(g, ans, axis), np.argsort(_sorting(x, axis), axis=axis), axis))
+sort_p.def_batch(batch_axis_param(sort_p))
 
 
 def _no_order(function: str, order) -> None:
@@ -206,6 +211,7 @@ partition_p.def_jvp(lambda t, ans, x, kth, axis: getitem(t, _partitioning_index(
 # permutation (traced, as the permutation is)
 partition_p.def_vjp(lambda g, ans, x, kth, axis: _gather(
     g, np.argsort(np.argpartition(x, kth, axis=axis), axis=axis), axis))
+partition_p.def_batch(batch_axis_param(partition_p))
 
 
 @handles(np.partition)
@@ -218,6 +224,6 @@ def partition(a, kth, axis=-1, kind="introselect", order=None):
     _no_order("partition", order)
     if axis is None:
         a, axis = reshape(a, (-1,)), 0
-    kth = base_value(kth)
+    kth = plain_argument(kth, "np.partition", "kth")
     kth = tuple(int(k) for k in np.ravel(kth)) if np.ndim(kth) else int(kth)
     return partition_p(a, kth=kth, axis=_axis(axis, len(shape_of(a))))

@@ -22,7 +22,9 @@ import math
 import numpy as np
 
 from ..core import Tracer, base_value
+from ..core.batching import is_batched
 from . import arithmetic
+from .batching import data_dependent_shape
 from .creation import asarray
 from .indexing import getitem, setitem
 from .manipulation import reshape, transpose
@@ -81,6 +83,9 @@ def _reshaped(result, a_shape: tuple, axes: tuple, q_shape: tuple, keepdims: boo
 def _valid_counts(x, ignore_nan: bool):
     """How many entries of each sorted slice count, and which slices hold a NaN."""
     shape, inexact = shape_of(x), np.issubdtype(dtype_of(x), np.inexact)
+    if ignore_nan and is_batched(x):  # each member has its own counts: batched, traced
+        nan = np.isnan(x) if inexact else np.zeros(shape, bool)
+        return np.sum(~nan, axis=-1), np.zeros(shape[:-1], bool)
     if ignore_nan:  # the counts decide positions: plain values (docs/graph.md)
         plain = base_value(x)
         nan = np.isnan(plain) if inexact else np.zeros(shape, bool)
@@ -160,7 +165,7 @@ def _interpolated(x, n, q, method: str, weak: bool):
     one_minus_gamma = 1 - gamma
     if weak:  # a Python float q: NumPy keeps the array's precision
         dtype = dtype_of(x)
-        gamma, one_minus_gamma = (np.asarray(g, dtype) for g in (gamma, one_minus_gamma))
+        gamma, one_minus_gamma = (asarray(g, dtype) for g in (gamma, one_minus_gamma))
     return _lerp(_gather(x, previous), _gather(x, following), gamma, one_minus_gamma)
 
 
@@ -174,14 +179,18 @@ def _quantile(name, a, q, axis, method, keepdims, ignore_nan, weights, weak):
     a = _array(a)
     if np.issubdtype(dtype_of(a), np.complexfloating):
         raise TypeError("a must be an array of real numbers")
-    q_plain = np.asarray(base_value(q))
-    if q_plain.dtype.kind not in "fiub" or any_entry(q_plain < 0) or any_entry(q_plain > 1):
+    q_plain = np.asarray(base_value(q))  # every member's q, for the range check
+    q_shape = shape_of(q) if isinstance(q, Tracer) else q_plain.shape
+    if q_plain.dtype.kind not in "fiub" or np.any(q_plain < 0) or np.any(q_plain > 1):
         raise ValueError("Quantiles must be in the range [0, 1]" if name.endswith("quantile")
                          else "Percentiles must be in the range [0, 100]")
     if method not in QUANTILE_METHODS:
         raise ValueError(f"{method!r} is not a valid method. Use one of: {QUANTILE_METHODS}")
     a_shape = shape_of(a)
     if 0 in a_shape:  # nothing to differentiate: NumPy's result, or its error
+        if is_batched(a) or is_batched(q):
+            raise data_dependent_shape(f"np.{name} of an empty array",
+                                       "Call it outside vmap: its result has no entries to batch.")
         function = getattr(np, name)
         return function(base_value(a), q_plain * (1 if name.endswith("quantile") else 100),
                         axis, method=method, keepdims=keepdims)
@@ -189,17 +198,23 @@ def _quantile(name, a, q, axis, method, keepdims, ignore_nan, weights, weak):
     slices = shape_of(x)[:-1]
     n, has_nan = _valid_counts(x, ignore_nan)
     if weights is not None:
+        if any(is_batched(value) for value in (a, q, weights)):
+            raise NotImplementedError(
+                f"np.{name}(..., weights=...) is not supported under vmap: the weighted "
+                "positions are searched member by member in plain NumPy. Loop over the batch "
+                f"instead: np.stack([np.{name}(a, q, weights=w, method='inverted_cdf') for a, w "
+                "in zip(batch, weights)]).")
         result = _weighted(x, a, axes, q_plain, method, weights, ignore_nan)
     else:
         if not isinstance(q, Tracer):
             q = q_plain
-        q = reshape(q, q_plain.shape + (1,) * len(slices)) if slices else q
+        q = reshape(q, q_shape + (1,) * len(slices)) if slices else q
         if method not in _DISCRETE and not np.issubdtype(dtype_of(x), np.inexact):
             x = asarray(x, np.float64)  # interpolation is in floating point; picking is not
         result = _interpolated(x, n, q, method, weak)
     if any_entry(has_nan) or any_entry(n == 0):
         result = arithmetic.where(has_nan | (n == 0), np.nan, result)
-    return _reshaped(result, a_shape, axes, q_plain.shape, keepdims)
+    return _reshaped(result, a_shape, axes, q_shape, keepdims)
 
 
 def _weighted(x, a, axes, q, method, weights, ignore_nan):
@@ -293,6 +308,9 @@ def _median(a, axis, keepdims, ignore_nan):
     a = _array(a)
     a_shape = shape_of(a)
     if 0 in a_shape:  # nothing to differentiate: NumPy's NaNs (and warning), or its error
+        if is_batched(a):
+            raise data_dependent_shape("np.median of an empty array",
+                                       "Call it outside vmap: its result has no entries to batch.")
         function = np.nanmedian if ignore_nan else np.median
         return function(base_value(a), axis, keepdims=keepdims)
     x, axes = _sorted_slices(a, axis)
@@ -352,9 +370,9 @@ def put_along_axis(arr, indices, values, axis):
                             + LOST_DERIVATIVE_HINT)
         return np.put_along_axis(arr, base_value(indices), values, axis)
     shape = shape_of(arr)
-    indices = base_value(indices)
+    indices = indices if is_batched(indices) else base_value(indices)  # batched: kept traced
     if axis is None:
-        if np.ndim(indices) != 1:
+        if len(shape_of(indices)) != 1:
             raise ValueError("when axis=None, `indices` must have a single dimension.")
         flat = setitem(reshape(arr, (-1,)), (indices,), values)
         update(arr, reshape(flat, shape))

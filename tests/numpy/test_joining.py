@@ -10,6 +10,8 @@ import pytest
 import chainrule as cr
 import chainrule.numpy as cnp
 from chainrule.numpy import joining
+from batch_checks import (check_derivatives_commute_with_vmap, check_vmap_by_rules,
+                          no_loop_over_batch)
 from cases import applied, case_id
 
 JOIN_CASES = [
@@ -366,3 +368,112 @@ def test_errors(call, error):
     x = np.ones((2, 3))
     with pytest.raises(error):
         cr.grad(lambda x: call(x)[0].sum())(x)
+
+
+# -- batching: vmap equals the loop over the batch -------------------------------------
+
+
+@pytest.mark.parametrize("case", JOIN_CASES, ids=join_id)
+def test_join_batching(case, rng):
+    # every input batched alone (the others shared by the batch) and all together
+    function, kwargs, shape_lists = case
+    for shapes in shape_lists:
+        arrays = tuple(rng.standard_normal(shape) for shape in shapes)
+        check_vmap_by_rules(joined(function, kwargs, join_id(case)), arrays)
+
+
+@pytest.mark.parametrize("case", ONE_INPUT_CASES, ids=case_id)
+def test_one_input_batching(case, rng):
+    function, args, kwargs, shapes = case
+    for shape in shapes:
+        check_vmap_by_rules(applied(function, args, kwargs, case_id(case)), (rng.standard_normal(shape),))
+
+
+NO_LOOP = [
+    #  joining function    arguments: B a batched array, C a constant shared by the batch
+    (np.concatenate,       {},                "BC",  [(2, 3), (1, 3)]),
+    (np.concatenate,       {"axis": -1},      "CBB", [(2, 1), (2, 2), (2, 3)]),
+    (np.stack,             {},                "BC",  [(3,), (3,)]),
+    (np.stack,             {"axis": -1},      "CB",  [(2, 3), (2, 3)]),
+    (np.vstack,            {},                "BB",  [(3,), (2, 3)]),
+    (np.hstack,            {},                "CB",  [(2, 1), (2, 3)]),
+    (np.column_stack,      {},                "BC",  [(3,), (3, 2)]),
+]
+
+
+@pytest.mark.parametrize("case", NO_LOOP, ids=lambda case: f"{case[0].__name__}{case[2]}")
+def test_join_batching_needs_no_loop(case, rng):
+    function, kwargs, kinds, shapes = case
+    arrays = [rng.standard_normal(((3,) if kind == "B" else ()) + shape)
+              for kind, shape in zip(kinds, shapes)]
+    in_axes = tuple(0 if kind == "B" else None for kind in kinds)
+    with no_loop_over_batch():
+        got = cr.vmap(lambda *xs: function(list(xs), **kwargs), in_axes=in_axes)(*arrays)
+    members = [[x[b] if kind == "B" else x for x, kind in zip(arrays, kinds)] for b in range(3)]
+    np.testing.assert_array_equal(got, np.stack([function(m, **kwargs) for m in members]))
+    with no_loop_over_batch():  # np.pad's constant mode pads once for the batch too
+        padded = cr.vmap(lambda x: np.pad(x, (1, 2)))(arrays[kinds.index("B")])
+    np.testing.assert_array_equal(padded[0], np.pad(members[0][kinds.index("B")], (1, 2)))
+
+
+@pytest.mark.parametrize("case", [c for c in ONE_INPUT_CASES if c[0] in (np.split, np.tile, np.pad)
+                                  and c[2].get("mode") in (None, "reflect", "median")],
+                         ids=case_id)
+def test_derivatives_commute_with_vmap(case, rng):
+    function, args, kwargs, shapes = case
+    check_derivatives_commute_with_vmap(applied(function, args, kwargs, case_id(case)),
+                                        rng.standard_normal(shapes[-1]))
+
+
+BATCHED_SHAPE_ARGUMENTS = [
+    #  a function whose result's shape comes from its batched argument
+    lambda counts, x: np.repeat(x, counts),
+    lambda counts, x: np.insert(x, counts, 0.0),
+    lambda counts, x: np.delete(x, counts),
+]
+
+
+@pytest.mark.parametrize("call", BATCHED_SHAPE_ARGUMENTS, ids=["repeat", "insert", "delete"])
+def test_batched_counts_and_indices_raise(call):
+    counts, x = np.array([[1, 0, 2], [2, 1, 0]]), np.ones((2, 3))
+    with pytest.raises(TypeError, match="varies over the vmap batch"):
+        cr.vmap(call)(counts, x)
+    np.testing.assert_array_equal(cr.vmap(call, in_axes=(None, 0))(counts[0], x),
+                                  np.stack([call(counts[0], member) for member in x]))
+
+
+def test_trim_zeros_under_vmap_says_what_to_write():
+    with pytest.raises(TypeError, match="np.where"):
+        cr.vmap(np.trim_zeros)(np.array([[0.0, 1.0], [1.0, 0.0]]))
+
+
+def test_pad_batching_with_traced_values_callable_modes_and_integers(rng):
+    x, pairs = rng.standard_normal((2, 3)), rng.standard_normal((2, 2))
+    for mode, keyword in (("constant", "constant_values"), ("linear_ramp", "end_values")):
+        def padded(x, values, mode=mode, keyword=keyword):  # cnp.pad: x may be the plain one
+            return cnp.pad(x, ((1, 2), (2, 1)), mode=mode, **{keyword: values})
+
+        check_vmap_by_rules(padded, (x, pairs))
+        check_vmap_by_rules(padded, (x, 0.7))
+    check_vmap_by_rules(lambda x: np.pad(x, (1, 2), _pad_with), (x,))
+    check_vmap_by_rules(lambda x: np.pad(x, 1, mode="empty")[1:-1, 1:-1], (x,))
+    integers = rng.integers(0, 9, size=(3, 2, 3))  # statistics rounded back to integers
+    for mode in ("mean", "median"):
+        np.testing.assert_array_equal(cr.vmap(lambda x: np.pad(x, 1, mode=mode))(integers),
+                                      [np.pad(member, 1, mode=mode) for member in integers])
+
+
+SEVERAL_INPUTS = [
+    #  a joining function of several arrays (each batched alone, and all together)
+    (lambda a, b: np.append(a, b, axis=0),            [(2, 3), (1, 3)]),
+    (lambda a, b: np.append(a, b),                    [(2, 3), (2,)]),
+    (lambda a, b, c: np.block([[a, b], [c]]),         [(2, 2), (2, 1), (3,)]),
+    (lambda x, v: cnp.insert(x, [0, 3], v, axis=1),   [(2, 3), (2,)]),
+    (lambda x, v: cnp.insert(x, 1, v),                [(2, 3), ()]),
+]
+
+
+@pytest.mark.parametrize("function, shapes", SEVERAL_INPUTS,
+                         ids=[f"several{i}" for i in range(len(SEVERAL_INPUTS))])
+def test_several_inputs_batching(function, shapes, rng):
+    check_vmap_by_rules(function, tuple(rng.standard_normal(shape) for shape in shapes))

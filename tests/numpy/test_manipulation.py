@@ -7,6 +7,8 @@ import pytest
 import chainrule as cr
 import chainrule.numpy as cnp
 from chainrule.numpy import manipulation as cshape
+from batch_checks import (check_derivatives_commute_with_vmap, check_vmap_by_rules,
+                          no_loop_over_batch)
 from cases import applied, case_id
 
 CASES = [
@@ -203,3 +205,73 @@ def test_errors_match_numpy(call, error):
     x = np.ones((2, 3))
     with pytest.raises(error):
         cr.grad(lambda x: call(x).sum())(x)
+
+
+# -- batching: vmap equals the loop over the batch -------------------------------------
+
+
+@pytest.mark.parametrize("case", CASES, ids=case_id)
+def test_batching(case, rng):
+    function, args, kwargs, shapes = case
+    for shape in shapes:
+        check_vmap_by_rules(applied(function, args, kwargs, case_id(case)), (rng.standard_normal(shape),))
+
+
+NO_LOOP = [
+    #  one call on the whole batch: each primitive here has a batching rule
+    (np.reshape,         ((2, -1),),          {},                         (2, 3)),
+    (np.reshape,         ((3, 2),),           {"order": "F"},             (2, 3)),
+    (np.ravel,           (),                  {},                         (2, 3)),
+    (np.squeeze,         (),                  {},                         (1, 3, 1)),
+    (np.expand_dims,     ((0, -1),),          {},                         (2, 3)),
+    (np.transpose,       (),                  {},                         (2, 3, 4)),
+    (np.transpose,       ((1, 2, 0),),        {},                         (2, 3, 4)),
+    (np.swapaxes,        (0, -1),             {},                         (2, 3)),
+    (np.moveaxis,        ((0, 1), (2, 0)),    {},                         (2, 3, 4)),
+    (np.flip,            (),                  {},                         (2, 3)),
+    (np.flip,            (),                  {"axis": (0, -1)},          (2, 3, 4)),
+    (np.rot90,           (3, (1, 2)),         {},                         (2, 3, 4)),
+    (np.roll,            (1,),                {},                         (2, 3)),
+    (np.roll,            ((1, 2),),           {"axis": (0, -1)},          (2, 3)),
+    (np.diag,            (1,),                {},                         (3,)),
+    (np.diag,            (-1,),               {},                         (3, 4)),
+    (np.diagonal,        (1,),                {"axis1": 2, "axis2": 0},   (2, 3, 4)),
+    (np.trace,           (),                  {},                         (3, 3)),
+    (np.triu,            (1,),                {},                         (3, 4)),
+    (np.tril,            (),                  {},                         (2, 3, 3)),
+]
+
+
+@pytest.mark.parametrize("case", NO_LOOP, ids=case_id)
+def test_batching_rules_need_no_loop(case, rng):
+    function, args, kwargs, shape = case
+    x = rng.standard_normal((3,) + shape)
+    with no_loop_over_batch():
+        got = cr.vmap(lambda x: function(x, *args, **kwargs))(x)
+    np.testing.assert_array_equal(got, np.stack([function(member, *args, **kwargs) for member in x]))
+
+
+COMMUTE = [case for case in CASES if case[0] in (np.transpose, np.roll, np.diag, np.triu)]
+
+
+@pytest.mark.parametrize("case", COMMUTE, ids=case_id)
+def test_derivatives_commute_with_vmap(case, rng):
+    function, args, kwargs, shapes = case
+    fn = applied(function, args, kwargs, case_id(case))
+    check_derivatives_commute_with_vmap(fn, rng.standard_normal(shapes[-1]))
+
+
+@pytest.mark.parametrize("function", [
+    lambda x: np.reshape(x, (-1,), order="F"), lambda x: np.transpose(x), lambda x: np.roll(x, 2),
+    lambda x: np.diag(x[0], 1), lambda x: np.triu(x[0]),
+    lambda x: np.concatenate([x, np.ones((1, 5))]), lambda x: np.pad(x, 1),
+], ids=["reshapeF", "transpose", "roll", "diag", "triu", "concatenate", "pad"])
+def test_vmap_of_vmap(function, rng):
+    # the inner rule's values are batched tracers of the outer vmap
+    x = rng.standard_normal((2, 3, 4, 5))
+    expected = [[function(x[i, j]) for j in range(3)] for i in range(2)]
+    np.testing.assert_array_equal(cr.vmap(cr.vmap(function))(x), expected)
+    weights = rng.standard_normal(np.shape(expected[0][0]))
+    scalar = lambda x: np.sum(function(x) * weights)  # noqa: E731
+    np.testing.assert_allclose(cr.vmap(cr.vmap(cr.grad(scalar)))(x),
+                               [[cr.grad(scalar)(x[i, j]) for j in range(3)] for i in range(2)])

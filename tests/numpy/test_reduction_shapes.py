@@ -10,6 +10,7 @@ import pytest
 
 import chainrule as cr
 from chainrule.numpy import reductions as red
+from batch_checks import check_vmap_by_rules
 
 # name, chainrule function, NumPy function, domain; each called as f(x, axis=, keepdims=)
 REDUCTIONS = [
@@ -128,3 +129,23 @@ def test_complex_input(name, fn, np_fn, domain, rng):
     z64 = z.astype(np.complex64)
     assert cr.jvp(lambda z: fn(z, axis=-1) if not cumulative else fn(z, -1), (z64,),
                   (z64,))[1].dtype == np.result_type(np_fn(z64, axis=-1))
+
+
+@pytest.mark.parametrize("name, fn, np_fn, domain", REDUCTIONS + CUMULATIVE,
+                         ids=IDS + [r[0] for r in CUMULATIVE])
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+def test_batching_at_the_edges(name, fn, np_fn, domain, rng):
+    # size-one axes, and complex and float32 members: vmap equals the loop over the batch
+    cumulative = name.startswith("cum")
+    for shape, axis, keepdims in SIZE_ONE:
+        if cumulative and isinstance(axis, tuple):
+            continue  # a cumulative function takes one axis
+        x = rng.uniform(*domain, size=shape)
+        call = (lambda x: fn(x, axis)) if cumulative else (
+            lambda x: fn(x, axis=axis, keepdims=keepdims))
+        check_vmap_by_rules(call, (x,))
+        check_vmap_by_rules(call, (x.astype(np.float32),), rtol=1e-6, atol=1e-6)
+    z = rng.uniform(*domain, size=(2, 3)) + 1j * rng.uniform(-1, 1, size=(2, 3))
+    if name in ("max", "amax", "min", "amin"):
+        z.real = np.array([[0.1, 0.9, 0.5], [0.7, 0.2, 0.4]])
+    check_vmap_by_rules((lambda z: fn(z, -1)) if cumulative else (lambda z: fn(z, axis=-1)), (z,))

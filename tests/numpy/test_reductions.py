@@ -7,6 +7,8 @@ import pytest
 
 import chainrule as cr
 import chainrule.numpy as cnp
+from batch_checks import (check_derivatives_commute_with_vmap, check_vmap_by_rules,
+                          no_loop_over_batch)
 from chainrule.numpy import reductions as red
 
 NUMPY_2 = np.lib.NumpyVersion(np.__version__) >= "2.0.0"
@@ -426,3 +428,99 @@ def test_sort_with_a_nan_sends_its_gradient_to_the_nan():
 def test_sort_refuses_order():
     with pytest.raises(NotImplementedError, match="order="):
         cr.grad(lambda x: np.sort(x, order="a").sum())(np.ones(2))
+
+
+# -- batching: vmap equals the loop over the batch -------------------------------------
+
+
+@pytest.mark.parametrize("name, fn, np_fn, domain", REDUCTIONS, ids=[r[0] for r in REDUCTIONS])
+def test_batching(name, fn, np_fn, domain, rng):
+    x = rng.uniform(*domain, size=(2, 3, 4))
+    for axis in AXES:
+        for keepdims in KEEPDIMS:
+            check_vmap_by_rules(lambda x: fn(x, axis=axis, keepdims=keepdims), (x,), axes=(0, -1))
+
+
+@pytest.mark.parametrize("fn, np_fn, domain", CUMULATIVE)
+def test_cumulative_batching(fn, np_fn, domain, rng):
+    x = rng.uniform(*domain, size=(2, 3, 4))
+    for axis in [None, 0, 1, -1]:
+        check_vmap_by_rules(lambda x: fn(x, axis), (x,))
+
+
+NO_LOOP = ["sum", "mean", "prod", "max", "min", "var", "std_ddof", "average"]
+
+
+@pytest.mark.parametrize("name, fn, np_fn, domain", [r for r in REDUCTIONS if r[0] in NO_LOOP]
+                         + [(f.__name__, f, g, d) for f, g, d in CUMULATIVE],
+                         ids=NO_LOOP + [f.__name__ for f, _, _ in CUMULATIVE])
+def test_batching_rules_need_no_loop(name, fn, np_fn, domain, rng):
+    x = rng.uniform(*domain, size=(3, 2, 3, 4))
+    for axis in (None, 1, (-1, 0)) if name not in ("cumsum", "cumprod") else (None, 1):
+        with no_loop_over_batch():
+            got = cr.vmap(lambda x: fn(x, axis=axis))(x)
+        np.testing.assert_allclose(got, np.stack([np_fn(member, axis=axis) for member in x]),
+                                   rtol=1e-14)
+
+
+@pytest.mark.parametrize("name, fn, np_fn, domain",
+                         [r for r in REDUCTIONS if r[0] in ("prod", "max", "std", "nanmean")],
+                         ids=["prod", "max", "std", "nanmean"])
+def test_derivatives_commute_with_vmap(name, fn, np_fn, domain, rng):
+    x = rng.uniform(*domain, size=(2, 3, 4))
+    x[0, 1, 2] = x[1, 0, 0] = x[0, 0, 0]  # ties (and NaN ones for nanmean) in some members
+    if name == "nanmean":
+        x[1, 2, 3] = np.nan
+    for axis in (None, 1, (-1, 0)):
+        check_derivatives_commute_with_vmap(lambda x: fn(x, axis=axis), x)
+    check_derivatives_commute_with_vmap(lambda x: red.cumprod(x, 1), x)
+
+
+def test_guards_take_the_branch_right_for_every_member():
+    # members with and without NaNs, ties and equal values: each decides its own branch
+    x = np.array([[1.0, np.nan, 3.0], [1.0, 2.0, 3.0], [2.0, 2.0, 2.0]])
+    for function in (np.nansum, np.nanmean, np.max, np.std):
+        np.testing.assert_array_equal(cr.vmap(function)(x), [function(m) for m in x])
+        np.testing.assert_array_equal(cr.vmap(cr.grad(function))(x),
+                                      [cr.grad(function)(m) for m in x])
+
+
+KEYWORD_CALLS = [
+    #  reductions with their keywords and as methods, under vmap
+    lambda x: np.mean(x, axis=1, where=x > 0),
+    lambda x: np.sum(x, axis=0, where=x > 0, initial=1.0),
+    lambda x: np.var(x, axis=0, ddof=1),
+    lambda x: np.std(x * (1 + 1j), axis=0),
+    lambda x: np.max(x, axis=0, initial=0.5),
+    lambda x: x.sum(axis=0) + x.mean() + x.max(0) + x.cumsum(0)[0] + x.prod(0) + x.std(),
+    lambda x: np.trace(x, 1),
+    lambda x: np.sort(x, axis=None),
+    lambda x: np.average(x, axis=1, weights=np.arange(1.0, 5.0)),
+]
+
+
+@pytest.mark.parametrize("call", KEYWORD_CALLS, ids=[f"call{i}" for i in range(len(KEYWORD_CALLS))])
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+def test_batching_with_keywords_and_methods(call, rng):
+    check_vmap_by_rules(call, (rng.uniform(-1, 2, size=(3, 4)),))
+
+
+def test_average_batching_in_the_weights(rng):
+    x, weights = rng.standard_normal((3, 4)), rng.uniform(0.5, 1.5, 4)
+    check_vmap_by_rules(lambda x, w: np.average(x, axis=1, weights=w), (x, weights))
+    check_vmap_by_rules(lambda x, w: np.average(x, axis=1, weights=w, returned=True), (x, weights))
+
+
+@pytest.mark.parametrize("function", [
+    lambda x: np.var(x, axis=1), lambda x: np.cumprod(x), lambda x: np.max(x, axis=(0, 1)),
+    lambda x: np.sort(x, axis=0), lambda x: np.median(x, axis=0),
+], ids=["var", "cumprod", "max", "sort", "median"])
+def test_vmap_of_vmap(function, rng):
+    # the inner rule's values are batched tracers of the outer vmap
+    x = rng.standard_normal((2, 3, 4, 5))
+    expected = [[function(x[i, j]) for j in range(3)] for i in range(2)]
+    np.testing.assert_allclose(cr.vmap(cr.vmap(function))(x), expected, rtol=1e-13)
+    scalar = lambda x: np.sum(function(x) ** 2)  # noqa: E731
+    np.testing.assert_allclose(cr.vmap(cr.vmap(cr.grad(scalar)))(x),
+                               [[cr.grad(scalar)(x[i, j]) for j in range(3)] for i in range(2)],
+                               rtol=1e-12)

@@ -9,6 +9,8 @@ import pytest
 
 import chainrule as cr
 import chainrule.numpy as cnp
+from batch_checks import (check_derivatives_commute_with_vmap, check_vmap_by_rules,
+                          no_loop_over_batch)
 from cases import applied, case_id
 
 
@@ -183,3 +185,35 @@ def test_exported(name):
     from chainrule.numpy import sorting
 
     assert getattr(cnp, name) is getattr(sorting, name)
+
+
+# -- batching: vmap equals the loop over the batch -------------------------------------
+
+
+@pytest.mark.parametrize("case", CASES, ids=case_id)
+def test_batching(case, rng):
+    function, args, kwargs, shapes = case
+    for shape in shapes:
+        check_vmap_by_rules(applied(function, args, kwargs, case_id(case)), (rng.standard_normal(shape),))
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c[0] in (np.sort, np.partition)], ids=case_id)
+def test_batching_rules_need_no_loop(case, rng):
+    function, args, kwargs, shapes = case
+    x = rng.standard_normal((3,) + shapes[-1])
+    with no_loop_over_batch():
+        got = cr.vmap(applied(function, args, kwargs, case_id(case)))(x)
+    np.testing.assert_array_equal(got, np.stack([function(m, *args, **kwargs) for m in x]))
+
+
+@pytest.mark.parametrize("case", CASES[:8], ids=case_id)
+def test_derivatives_commute_with_vmap(case, rng):
+    function, args, kwargs, shapes = case
+    x = rng.standard_normal(shapes[-1])
+    x.flat[1] = x.flat[0]  # a tie (in every member): its derivative is averaged
+    check_derivatives_commute_with_vmap(applied(function, args, kwargs, case_id(case)), x)
+
+
+def test_batched_kth_raises():
+    with pytest.raises(TypeError, match="kth varies over the vmap batch"):
+        cr.vmap(lambda x, k: np.partition(x, k))(np.ones((2, 3)), np.array([0, 1]))

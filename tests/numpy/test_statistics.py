@@ -11,6 +11,8 @@ import pytest
 
 import chainrule as cr
 import chainrule.numpy as cnp
+from batch_checks import (check_derivatives_commute_with_vmap, check_vmap_by_rules,
+                          no_loop_over_batch)
 from cases import applied
 
 METHODS = ["linear", "lower", "higher", "midpoint", "nearest", "inverted_cdf",
@@ -322,3 +324,95 @@ def test_exported(name):
     module = nan_reductions if hasattr(nan_reductions, name) else statistics
     assert name in module.__all__
     assert getattr(cnp, name) is getattr(module, name)
+
+
+# -- batching: vmap equals the loop over the batch -------------------------------------
+
+
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("case", QUANTILES, ids=_case_id)
+def test_quantile_batching(case, method, rng):
+    # each member's NaNs are its own: the positions come from each member's count
+    function, scale, ignores_nans = case
+    x = rng.standard_normal((3, 6))
+    if ignores_nans:
+        x = _with_nans(x)
+    q = np.array([0.13, 0.52, 0.81]) * scale  # room for check_vmap's 10% variations
+    check_vmap_by_rules(lambda x: function(x, q, axis=1, method=method), (x,))
+    check_vmap_by_rules(lambda x, q: function(x, q, method=method, keepdims=True), (x, q))
+
+
+@pytest.mark.parametrize("case", REDUCTIONS, ids=_reduction_id)
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+def test_reduction_batching(case, rng):
+    function, kwargs, ignores_nans = case
+    x = rng.standard_normal((3, 4, 6))
+    if ignores_nans:
+        x = _with_nans(x)
+    for axis in AXES:
+        for keepdims in (False, True):
+            check_vmap_by_rules(applied(function, (), dict(axis=axis, keepdims=keepdims, **kwargs),
+                                  function.__name__), (x,), axes=(0, -1))
+
+
+@pytest.mark.parametrize("function", CUMULATIVE, ids=lambda f: f.__name__)
+def test_nan_cumulative_batching(function, rng):
+    x = _with_nans(rng.uniform(0.5, 1.5, size=(3, 4)))
+    for axis in (None, 0, -1):
+        check_vmap_by_rules(lambda x: function(x, axis), (x,))
+
+
+@pytest.mark.parametrize("function", [f for f, _, _ in TIES[:6]] + [np.nanstd, np.nanvar],
+                         ids=[f"ties{i}" for i in range(6)] + ["nanstd", "nanvar"])
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+def test_members_with_and_without_ties_and_nans(function):
+    # one batch whose members decide differently: ties or none, NaNs or none, all equal
+    batch = np.array([[1.0, 2.0, 2.0, 3.0], [4.0, 1.0, 3.0, 2.0], [3.0, np.nan, 3.0, 1.0],
+                      [2.0, 2.0, 2.0, 2.0]])
+    loop = [function(member) for member in batch]
+    np.testing.assert_array_equal(cr.vmap(function)(batch), loop)
+    gradients = [cr.grad(function)(member) for member in batch]
+    np.testing.assert_allclose(cr.vmap(cr.grad(function))(batch), gradients, rtol=1e-14)
+
+
+def test_median_and_quantile_derivatives_commute_with_vmap(rng):
+    x = _with_nans(rng.standard_normal((3, 4, 6)))
+    for function in (lambda x: np.median(x, axis=(0, 2)), lambda x: np.nanmedian(x, axis=1),
+                     lambda x: np.nanquantile(x, [0.2, 0.7], axis=-1, method="hazen"),
+                     lambda x: np.percentile(x[0], 30.0, axis=0, method="lower")):
+        check_derivatives_commute_with_vmap(function, x)
+
+
+def test_put_along_axis_with_batched_indices(rng):
+    x, indices = rng.standard_normal((2, 3, 4)), np.array([[[2], [0], [3]], [[1], [1], [0]]])
+
+    def f(x, indices):
+        y = x * 1.0
+        np.put_along_axis(y, indices, x[:, :1] ** 2, axis=1)
+        return y
+
+    np.testing.assert_array_equal(cr.vmap(f)(x, indices), [f(*member) for member in zip(x, indices)])
+    gradients = cr.vmap(cr.grad(lambda x, i: f(x, i).sum()))(x, indices)
+    np.testing.assert_array_equal(
+        gradients, [cr.grad(lambda x: f(x, i).sum())(m) for m, i in zip(x, indices)])
+
+
+@pytest.mark.parametrize("function", [np.nanargmax, np.nanargmin], ids=lambda f: f.__name__)
+def test_nanargmax_and_nanargmin_batching_needs_no_loop(function, rng):
+    x = _with_nans(rng.standard_normal((3, 4, 6)))
+    for axis in (None, 0, -1):
+        for keepdims in (False, True):
+            with no_loop_over_batch():
+                got = cr.vmap(lambda x: function(x, axis=axis, keepdims=keepdims))(x)
+            expected = np.stack([function(member, axis=axis, keepdims=keepdims) for member in x])
+            assert got.shape == expected.shape
+            np.testing.assert_array_equal(got, expected)
+
+
+def test_batching_refusals_say_what_to_write(rng):
+    x = rng.standard_normal((2, 5))
+    if np.lib.NumpyVersion(np.__version__) >= "2.0.0":  # weights= came with NumPy 2
+        with pytest.raises(NotImplementedError, match="Loop over the batch"):
+            cr.vmap(lambda x: np.quantile(x, 0.5, method="inverted_cdf", weights=np.ones(5)))(x)
+    with pytest.raises(TypeError, match="cannot be batched"):
+        cr.vmap(np.median)(np.zeros((2, 0)))
