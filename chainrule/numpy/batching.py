@@ -87,3 +87,34 @@ def _broadcast_over_batch(value: Any, size: int) -> Any:
 
 
 register_batch_tools(stack=np.stack, broadcast=_broadcast_over_batch)
+
+
+# -- elementwise, ufuncs, creation, nondiff, sets, distributions (belem) ---------------
+
+
+def batched_shape_error(name: str, instead: str) -> TypeError:
+    """The error for a function whose output shape depends on the data, under vmap.
+
+    >>> print(batched_shape_error("np.nonzero", "np.where(mask, x, 0)"))  # doctest: +ELLIPSIS
+    np.nonzero under vmap: its result's shape depends on the values, ...
+    """
+    return TypeError(
+        f"{name} under vmap: its result's shape depends on the values, so each batch member "
+        f"may get a different shape and the results cannot be stacked into one array.\n"
+        f"  Instead: {instead}, or call the function on each member without vmap.")
+
+
+def shape_depends_on_data(name: str, instead: str) -> Callable:
+    """The batching rule of a primitive whose output shape depends on the data: it raises
+    :func:`batched_shape_error` (the loop over the batch would stack ragged results).
+
+    >>> shape_depends_on_data("np.nonzero", "np.where(mask, x, 0)")([], [])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    TypeError: np.nonzero under vmap: its result's shape depends on the values, ...
+    """
+
+    def rule(args: list, batched: list, **params: Any) -> Any:
+        raise batched_shape_error(name, instead)
+
+    return rule
+

@@ -22,7 +22,11 @@ from __future__ import annotations
 import numpy as np
 
 from ..core import Tracer, base_value
+from ..core.batching import loop_over_batch
 from .arithmetic import absolute, where
+from .batching import (align_for_broadcasting, batch_size, elementwise_batch, logical_ndim,
+                       member_axes, shape_depends_on_data)
+from .creation import member_stand_in
 from .elementwise import broadcast_tangent, unbroadcast
 from .indexing import take
 from .wrap import NUMPY_2, UFUNCS, array_of, handles, nondiff, primitive, shape_of
@@ -87,6 +91,8 @@ floor_divide = nondiff("floor_divide", np.floor_divide)
 
 around_p = nondiff("around", lambda x, decimals: np.around(x, decimals))
 fix_p = nondiff("fix", np.fix)
+around_p.def_batch(elementwise_batch(around_p))
+fix_p.def_batch(elementwise_batch(fix_p))
 
 
 @handles(np.round, np.around)
@@ -117,6 +123,7 @@ def fix(x, out=None):
 # heaviside(x, h0) is a step in x (zero slope almost everywhere); the value h0 it
 # takes at x == 0 passes through there, so it is differentiable in h0 only.
 heaviside_p = primitive("heaviside", np.heaviside)
+heaviside_p.def_batch(elementwise_batch(heaviside_p))
 heaviside_step_p = nondiff("heaviside_step", np.heaviside)
 heaviside_p.def_vjp(lambda g, ans, x, h0: None,
                     lambda g, ans, x, h0: unbroadcast(g * (x == 0), shape_of(h0)))
@@ -145,9 +152,10 @@ def _no_out(out, name):
 
 
 def _plain(value):
-    """``value`` with every tracer replaced by its plain value, inside lists, tuples, dicts."""
+    """``value`` with every tracer replaced by its plain value, inside lists, tuples, dicts;
+    a batched tracer by a stand-in of one member's shape and dtype (no copy)."""
     if isinstance(value, Tracer):
-        return base_value(value)
+        return member_stand_in(value)
     if isinstance(value, (list, tuple)):
         return type(value)(_plain(item) for item in value)
     if isinstance(value, dict):
@@ -236,6 +244,104 @@ all_p = _nondiff_function("all", np.all)
 unique_indices_p = _nondiff_function(
     "unique_indices", lambda x, **kwargs: np.unique(x, return_index=True, **kwargs)[1:],
     multiple_results=True)
+
+
+# -- batching: one call on the whole batch where NumPy has the batched form; a loop over
+# the batch otherwise (a batched lexsort key, searchsorted's sorted array, allclose);
+# an error where the result's shape depends on the data (nonzero, unique)
+
+
+# the leading parameters of the functions batched below, in NumPy's order
+_PARAMETERS = {
+    "argmax": ("a", "axis", "out"), "argmin": ("a", "axis", "out"),
+    "argsort": ("a", "axis", "kind", "order"), "argpartition": ("a", "kth", "axis", "kind", "order"),
+    "count_nonzero": ("a", "axis"), "any": ("a", "axis", "out", "keepdims"),
+    "all": ("a", "axis", "out", "keepdims"), "searchsorted": ("a", "v", "side", "sorter"),
+    "digitize": ("x", "bins", "right"), "isclose": ("a", "b", "rtol", "atol", "equal_nan"),
+    "isreal": ("x",), "iscomplex": ("x",), "isposinf": ("x", "out"), "isneginf": ("x", "out"),
+}
+
+
+def _bound(prim, values, batched, layout):
+    """The call as a dict of NumPy's parameter names, ``values`` filled in, and the names
+    holding a batched value (both None where a list holds one, or the call is unusual)."""
+    names = _PARAMETERS[prim.name.split(".")[-1]]
+    args, kwargs = layout
+    if len(args) > len(names):
+        return None, None
+    slots = dict(zip(names, args), **kwargs)
+    holders = set()
+    for name, value in slots.items():
+        if _slots_in(value, batched):
+            if not isinstance(value, Slot):
+                return None, None
+            holders.add(name)
+    return {name: _filled(value, values) for name, value in slots.items()}, holders
+
+
+def _slots_in(value, batched):
+    if isinstance(value, Slot):
+        return [value] if batched[value.position] else []
+    if isinstance(value, (list, tuple)):
+        return [slot for item in value for slot in _slots_in(item, batched)]
+    if isinstance(value, dict):
+        return [slot for item in value.values() for slot in _slots_in(item, batched)]
+    return []
+
+
+def _axis_rule(prim, default_axis=None, flatten=False):
+    """A function of the array ``a`` along ``axis``: the axis shifted past the batch axis;
+    ``axis=None`` flattens each member (``flatten``) or means all member axes."""
+
+    def rule(values, batched, layout):
+        call, holders = _bound(prim, values, batched, layout)
+        if holders != {"a"}:
+            return loop_over_batch(prim, values, batched, {"layout": layout},
+                                   batch_size(values, batched))
+        a = call["a"]
+        ndim = logical_ndim(a, True)
+        axis = call.get("axis", default_axis)
+        if axis is None and flatten:
+            call.update(a=np.reshape(a, (shape_of(a)[0], -1)), axis=1)
+            result = _apply(prim, (), call)
+            return np.reshape(result, (-1,) + (1,) * ndim) if call.get("keepdims") else result
+        call["axis"] = member_axes(axis, ndim)
+        return _apply(prim, (), call)
+
+    return rule
+
+
+def _broadcasting_rule(prim, names):
+    """A function elementwise in the arrays ``names`` (broadcast together)."""
+
+    def rule(values, batched, layout):
+        call, holders = _bound(prim, values, batched, layout)
+        if holders is None or not holders <= set(names):
+            return loop_over_batch(prim, values, batched, {"layout": layout},
+                                   batch_size(values, batched))
+        present = [name for name in names if name in call]
+        call.update(zip(present, align_for_broadcasting([call[name] for name in present],
+                                                        [name in holders for name in present])))
+        return _apply(prim, (), call)
+
+    return rule
+
+
+for _prim, _default, _flatten in ((argmax_p, None, True), (argmin_p, None, True),
+                                  (argsort_p, -1, True), (argpartition_p, -1, True),
+                                  (count_nonzero_p, None, False), (any_p, None, False),
+                                  (all_p, None, False)):
+    _prim.def_batch(_axis_rule(_prim, _default, _flatten))
+for _prim, _names in ((searchsorted_p, ("v",)), (digitize_p, ("x",)), (isclose_p, ("a", "b")),
+                      (isreal_p, ("x",)), (iscomplex_p, ("x",)), (isposinf_p, ("x",)),
+                      (isneginf_p, ("x",))):
+    _prim.def_batch(_broadcasting_rule(_prim, _names))
+for _prim, _instead in (
+        (nonzero_p, "keep the shape: np.where(mask, x, 0), or (mask * x).sum()"),
+        (flatnonzero_p, "keep the shape: np.where(mask, x, 0), or (mask * x).sum()"),
+        (argwhere_p, "keep the shape: np.where(mask, x, 0), or (mask * x).sum()"),
+        (unique_indices_p, "np.sort(x) keeps the shape (equal values side by side)")):
+    _prim.def_batch(shape_depends_on_data(f"np.{_prim.name.split('.')[-1]}", _instead))
 
 
 @handles(np.argmax)
