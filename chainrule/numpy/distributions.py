@@ -20,9 +20,11 @@ import builtins
 import numpy as np
 
 from ..core import Tracer, base_value
+from ..core.batching import is_batched
 from .arithmetic import clip, sqrt
 from .complex_numbers import conjugate, imag, real
-from .creation import asarray
+from .arithmetic import where
+from .creation import asarray, member_stand_in
 from .indexing import getitem, scatter_add_p
 from .joining import concatenate
 from .manipulation import diagonal, reshape, squeeze, transpose
@@ -51,10 +53,25 @@ def _rows(m, dtype, rowvar: bool, name: str):
     return m
 
 
+def _unbatched(value, name: str, what: str, instead: str):
+    """``value``, refused where it differs between batch members under vmap: ``name`` reads
+    the plain numbers of ``what`` (bins, counts), one set for the whole call."""
+    if is_batched(value):
+        raise TypeError(
+            f"{name} of {what} that differ between batch members under vmap is not supported: "
+            f"it reads their plain values to count.\n  Instead: {instead}, or call it on each "
+            "member without vmap.")
+    return value
+
+
+_FIXED_BINS = ("with fixed edges, count with comparisons that keep the shape: "
+               "((a[:, None] >= edges[:-1]) & (a[:, None] < edges[1:])).sum(axis=0)")
+
+
 def _sample_weights(values, count: int, name: str):
-    if np.ndim(base_value(values)) > 1:
+    if len(shape_of(values)) > 1:
         raise RuntimeError(f"cannot handle multidimensional {name}")
-    if np.shape(base_value(values))[0] != count:
+    if shape_of(values)[0] != count:
         raise RuntimeError(f"incompatible numbers of samples and {name}")
     if np.any(base_value(values) < 0):
         raise ValueError(f"{name} cannot be negative")
@@ -72,7 +89,8 @@ def cov(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=N
     if ddof is not None and ddof != int(ddof):
         raise ValueError("ddof must be integer")
     if dtype is None:
-        dtype = np.result_type(*(base_value(v) for v in (m, y) if v is not None), np.float64)
+        dtype = np.result_type(*(member_stand_in(v) for v in (m, y) if v is not None),
+                               np.float64)
     x = _rows(m, dtype, rowvar, "m")
     if shape_of(x)[0] == 0:
         return np.array([]).reshape(0, 0)
@@ -83,6 +101,7 @@ def cov(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=N
     samples = shape_of(x)[1]
     weights = None
     if fweights is not None:
+        _unbatched(fweights, "np.cov", "fweights", "give them as aweights, which may differ")
         fweights = np.asarray(base_value(fweights), dtype=float)
         if not np.all(fweights == np.around(fweights)):
             raise TypeError("fweights must be integer")
@@ -102,11 +121,13 @@ def cov(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=N
         factor = weight_sum - ddof
     else:
         factor = weight_sum - ddof * sum(weights * aweights) / weight_sum
-    if base_value(factor) <= 0:
+    if is_batched(factor):  # each member's own: a constant 0 where it is not positive
+        factor = where(factor > 0, factor, 0.0)
+    elif base_value(factor) <= 0:
         factor = 0.0
     x = x - reshape(mean, (-1, 1))
     weighted = x if weights is None else x * weights
-    if np.iscomplexobj(base_value(weighted)):
+    if dtype_of(weighted).kind == "c":
         weighted = conjugate(weighted)
     with np.errstate(divide="ignore"):
         scale = 1 / factor
@@ -128,7 +149,7 @@ def corrcoef(x, y=None, rowvar=True, *, dtype=None):
     spread = sqrt(real(diagonal(c)))
     c = c / reshape(spread, (-1, 1))
     c = c / reshape(spread, (1, -1))
-    if np.iscomplexobj(base_value(c)):
+    if dtype_of(c).kind == "c":
         return clip(real(c), -1, 1) + 1j * clip(imag(c), -1, 1)
     return clip(c, -1, 1)
 
@@ -154,9 +175,10 @@ def histogram_bin_edges(a, bins=10, range=None, weights=None):  # noqa: A002 - N
     >>> cr.grad(lambda a: histogram_bin_edges(a, 2)[1])(np.array([0.0, 1.0, 4.0]))
     array([0.5, 0. , 0.5])
     """
-    a = _array(a)
+    a = _unbatched(_array(a), "np.histogram_bin_edges", "data", _FIXED_BINS)
+    bins = _unbatched(bins, "np.histogram_bin_edges", "bins", "give every member the same bins")
     edges = np.histogram_bin_edges(base_value(a), base_value(bins), range,
-                                   None if weights is None else base_value(weights))
+                                   None if weights is None else member_stand_in(weights))
     return _traced_edges(a, edges, bins, range)
 
 
@@ -179,8 +201,10 @@ def histogram(a, bins=10, range=None, density=None, weights=None):  # noqa: A002
     >>> histogram(np.array([0.1, 0.2, 0.9]), 2)[0]
     array([2, 1])
     """
-    a = _array(a)
-    plain_weights = None if weights is None else base_value(_array(weights))
+    a = _unbatched(_array(a), "np.histogram", "data", _FIXED_BINS)
+    bins = _unbatched(bins, "np.histogram", "bins", "give every member the same bins")
+    # batched weights: NumPy's edges from a member's stand-in; their sums are traced below
+    plain_weights = None if weights is None else member_stand_in(_array(weights))
     counts, edges = np.histogram(base_value(a), base_value(bins), range, None, plain_weights)
     edges = _traced_edges(a, edges, bins, range)
     if weights is not None and isinstance(_array(weights), Tracer):
@@ -207,9 +231,9 @@ def histogramdd(sample, bins=10, range=None, density=None, weights=None):  # noq
     array([[1., 0.],
            [0., 1.]])
     """
-    samples = _samples(sample)
+    samples = _unbatched(_samples(sample), "np.histogramdd", "samples", _FIXED_BINS)
     plain = np.asarray(base_value(samples))
-    plain_weights = None if weights is None else np.asarray(base_value(_array(weights)))
+    plain_weights = None if weights is None else np.asarray(member_stand_in(_array(weights)))
     counts, edges = np.histogramdd(plain, bins, range, None, plain_weights)
     dimensions = plain.shape[1]
     try:  # one entry per dimension (NumPy has checked their number), or one for all
@@ -271,7 +295,9 @@ def bincount(x, weights=None, minlength=0):
     >>> cr.grad(lambda w: bincount(np.array([0, 2, 2]), w)[2])(np.ones(3))
     array([0., 1., 1.])
     """
-    x = np.asarray(base_value(x))
+    x = np.asarray(base_value(_unbatched(x, "np.bincount", "values",
+                                         "count with comparisons that keep the shape: "
+                                         "(x[:, None] == np.arange(n)).sum(axis=0)")))
     if not isinstance(weights, Tracer):
         return np.bincount(x, None if weights is None else base_value(weights), minlength)
     length = np.bincount(x, minlength=minlength).size

@@ -336,12 +336,14 @@ for _prim, _names in ((searchsorted_p, ("v",)), (digitize_p, ("x",)), (isclose_p
                       (isreal_p, ("x",)), (iscomplex_p, ("x",)), (isposinf_p, ("x",)),
                       (isneginf_p, ("x",))):
     _prim.def_batch(_broadcasting_rule(_prim, _names))
-for _prim, _instead in (
-        (nonzero_p, "keep the shape: np.where(mask, x, 0), or (mask * x).sum()"),
-        (flatnonzero_p, "keep the shape: np.where(mask, x, 0), or (mask * x).sum()"),
-        (argwhere_p, "keep the shape: np.where(mask, x, 0), or (mask * x).sum()"),
-        (unique_indices_p, "np.sort(x) keeps the shape (equal values side by side)")):
-    _prim.def_batch(shape_depends_on_data(f"np.{_prim.name.split('.')[-1]}", _instead))
+_KEEP_THE_SHAPE = "keep the shape: np.where(mask, x, 0), or (mask * x).sum()"
+for _prim, _name, _instead in (
+        (nonzero_p, "np.nonzero (and x[mask], np.where(mask))", _KEEP_THE_SHAPE),
+        (flatnonzero_p, "np.flatnonzero", _KEEP_THE_SHAPE),
+        (argwhere_p, "np.argwhere", _KEEP_THE_SHAPE),
+        (unique_indices_p, "np.unique (and union1d, setdiff1d)",
+         "np.sort(x) keeps the shape (equal values side by side)")):
+    _prim.def_batch(shape_depends_on_data(_name, _instead))
 
 
 @handles(np.argmax)
