@@ -14,6 +14,7 @@ import operator
 import numpy as np
 
 from ..core import Tracer, base_value
+from ..core.batching import is_batched
 from . import exp_log
 from .batching import elementwise_batch
 from .complex_numbers import conjugate, real
@@ -119,7 +120,8 @@ def _tie_split(x, y, wins):
     # sees the winners, and the NaN check is a guard there.
     weight = np.where(wins(x, y), 1.0, np.where(x == y, 0.5, 0.0))
     x_nan, y_nan = np.isnan(x), np.isnan(y)
-    if np.any(x_nan) or np.any(y_nan):
+    # under vmap no branch is taken on the data: the NaN case's where() serves every member
+    if is_batched(x_nan) or is_batched(y_nan) or np.any(x_nan) or np.any(y_nan):
         weight = np.where(x_nan, np.where(y_nan, 0.5, 1.0), np.where(y_nan, 0.0, weight))
     return weight
 

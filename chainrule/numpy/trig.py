@@ -15,6 +15,7 @@ import math
 
 import numpy as np
 
+from ..core.batching import is_batched
 from .arithmetic import sqrt, where
 from .batching import elementwise_batch
 from .elementwise import Elementwise, elementwise
@@ -49,7 +50,7 @@ def _hypot_slope(ans, x):
     # axis): the slope there is 0, a constant, as abs's is at 0 (docs/numpy.md, "Values
     # at kinks"), so hypot(x, 0) and |x| agree at every order.
     at_origin = ans == 0  # traced: a recording sees it, and np.any is a guard there
-    if not np.any(at_origin):
+    if not is_batched(at_origin) and not np.any(at_origin):  # vmap: the where() serves all
         return x / ans
     return where(at_origin, 0.0, x / where(at_origin, 1.0, ans))
 
@@ -112,7 +113,7 @@ def sinc(x):
 
 def _sinc_slope(x):
     at_zero = x == 0  # traced: a recording sees it, and np.any is a guard there
-    if not np.any(at_zero):
+    if not is_batched(at_zero) and not np.any(at_zero):  # vmap: the where() serves all
         return (cos(math.pi * x) - sinc_p(x)) / x
     safe = where(at_zero, 1.0, x)  # keeps the other branch finite, and its derivative
     return where(at_zero, _sinc_derivative_at_zero(x, order=1),
