@@ -133,7 +133,8 @@ def forbid_batch_loops(monkeypatch, allowed=()):
 def _squared_norm(function):
     def loss(*args):
         out = function(*args)
-        return np.sum(np.real(out * np.conj(out)))
+        parts = out if isinstance(out, (tuple, list)) else (out,)
+        return sum(np.sum(np.real(part * np.conj(part))) for part in parts)
 
     return loss
 

@@ -123,3 +123,24 @@ def test_float32_stays_float32(case):
     require_numpy_function(numpy_2_name)
     args = tuple(a.astype(np.float32) for a in args)
     _assert_same(traced_value(lambda *a: call(np, *a), args), call(np, *args))
+
+
+# -- batching: a set's size depends on the values, so vmap refuses, naming what to write;
+# isin keeps its input's shape and batches
+
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case[0])
+def test_batching_is_refused_with_what_to_write(case):
+    _, numpy_2_name, args, call = case
+    require_numpy_function(numpy_2_name)
+    batch = tuple(np.stack([a, a[::-1]]) for a in args)
+    with pytest.raises(TypeError, match=r"(?s)shape depends on the values.*np\.sort"):
+        cr.vmap(lambda *a: call(np, *a))(*batch)
+
+
+@pytest.mark.parametrize("call", [
+    lambda x: np.isin(x, X[:2]),
+    lambda x: x * np.isin(x, X[1:], invert=True),
+    lambda x: np.isin(x, x[1:3]),  # a batched set of test elements: a loop by design
+], ids=["isin", "isin invert", "isin batched test elements"])
+def test_isin_batching(call):
+    cr.check_vmap(call, (X,))
