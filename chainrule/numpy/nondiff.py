@@ -25,7 +25,7 @@ from ..core import Tracer, base_value
 from ..core.batching import loop_over_batch
 from .arithmetic import absolute, where
 from .batching import (align_for_broadcasting, batch_size, elementwise_batch, logical_ndim,
-                       member_axes, shape_depends_on_data)
+                       member_axes, member_axis, shape_depends_on_data, with_batch_axis)
 from .creation import member_stand_in
 from .elementwise import broadcast_tangent, unbroadcast
 from .indexing import take
@@ -259,6 +259,8 @@ _PARAMETERS = {
     "all": ("a", "axis", "out", "keepdims"), "searchsorted": ("a", "v", "side", "sorter"),
     "digitize": ("x", "bins", "right"), "isclose": ("a", "b", "rtol", "atol", "equal_nan"),
     "isreal": ("x",), "iscomplex": ("x",), "isposinf": ("x", "out"), "isneginf": ("x", "out"),
+    "lexsort": ("keys", "axis"), "allclose": ("a", "b", "rtol", "atol", "equal_nan"),
+    "array_equal": ("a1", "a2", "equal_nan"), "array_equiv": ("a1", "a2"),
 }
 
 
@@ -327,6 +329,64 @@ def _broadcasting_rule(prim, names):
     return rule
 
 
+def _looped(prim, values, batched, layout):
+    return loop_over_batch(prim, values, batched, {"layout": layout}, batch_size(values, batched))
+
+
+def _member_shape(value, flag):
+    return shape_of(value)[1:] if flag else np.shape(value)
+
+
+def _whole_members_rule(prim):
+    """allclose, array_equal, array_equiv: a test entry by entry, then all() of each member."""
+    names = _PARAMETERS[prim.name.split(".")[-1]]
+
+    def rule(values, batched, layout):
+        call, holders = _bound(prim, values, batched, layout)
+        if holders is None or not holders <= set(names[:2]):
+            return _looped(prim, values, batched, layout)
+        flags = [name in holders for name in names[:2]]
+        shapes = [_member_shape(call[name], flag) for name, flag in zip(names[:2], flags)]
+        try:
+            np.broadcast_shapes(*shapes)
+        except ValueError:
+            shapes = None  # never equal (allclose raises, as NumPy does, below)
+        if prim is not allclose_p and (shapes is None or (prim is array_equal_p
+                                                          and shapes[0] != shapes[1])):
+            return np.zeros(batch_size(values, batched), bool)
+        first, second = align_for_broadcasting([call[name] for name in names[:2]], flags)
+        if prim is allclose_p:
+            test = _apply(isclose_p, (), dict(call, a=first, b=second))
+        else:
+            test = first == second
+            if call.get("equal_nan"):
+                test = test | (np.isnan(first) & np.isnan(second))
+        return np.all(test, axis=tuple(range(1, len(shape_of(test)))))
+
+    return rule
+
+
+def _lexsort_batch(values, batched, layout):
+    # each key batched (the batch axis first), sorted along its member axis
+    args, kwargs = layout
+    named = dict(zip(("keys", "axis"), args), **kwargs)
+    keys, axis = named.get("keys"), named.get("axis", -1)
+    if isinstance(axis, Slot) or not isinstance(keys, (Slot, list, tuple)):
+        return _looped(lexsort_p, values, batched, layout)
+    size = batch_size(values, batched)
+    if isinstance(keys, Slot):  # one array of keys, the batch axis first: keys go first
+        keys = np.moveaxis(values[keys.position], 0, 1)
+        ndim = len(shape_of(keys)) - 2
+    else:
+        keys = tuple(with_batch_axis(_filled(key, values), bool(_slots_in(key, batched)), size)
+                     for key in keys)
+        ndim = len(shape_of(keys[0])) - 1
+    return _apply(lexsort_p, (keys,), {"axis": member_axis(axis, ndim)})
+
+
+lexsort_p.def_batch(_lexsort_batch)
+for _prim in (allclose_p, array_equal_p, array_equiv_p):
+    _prim.def_batch(_whole_members_rule(_prim))
 for _prim, _default, _flatten in ((argmax_p, None, True), (argmin_p, None, True),
                                   (argsort_p, -1, True), (argpartition_p, -1, True),
                                   (count_nonzero_p, None, False), (any_p, None, False),

@@ -204,11 +204,10 @@ def test_piecewise_batching(name, fn, rng, monkeypatch):
     check_batched_grads(lambda x: x * fn(x), (x,))
 
 
-# rows that reach other areas' primitives (x[0], ravel), or loop by design: lexsort,
-# allclose and array_equal(iv) (NumPy has no batched form of them), searchsorted and isclose
-# where the sorted array or a list entry is batched
-LOOPING = {"argpartition", "lexsort", "searchsorted traced", "isclose list", "allclose",
-           "array_equal", "array_equiv"}
+# rows that reach other areas' primitives (x[0], ravel), or loop by design: searchsorted
+# where the sorted array is batched (NumPy has no batched form), isclose of a list that holds
+# a batched entry
+LOOPING = {"argpartition", "lexsort", "searchsorted traced", "isclose list", "array_equiv"}
 SHAPED_BY_DATA = {"nonzero", "flatnonzero", "argwhere"}
 
 
@@ -232,11 +231,20 @@ def test_array_functions_batching(name, call, rng, monkeypatch):
 @pytest.mark.parametrize("call", [
     lambda x: np.argmax(x, keepdims=True), lambda x: np.argsort(x, axis=None),
     lambda x: np.count_nonzero(x > 0), lambda x: np.count_nonzero(x > 0, axis=(0, 1)),
-    lambda x: np.any(x > 0, axis=(0, 1), keepdims=True), lambda x: np.isclose(x, x.T[0, 0]),
+    lambda x: np.any(x > 0, axis=(0, 1), keepdims=True), lambda x: np.isclose(x, x * 0.5),
     lambda x: np.searchsorted(np.array([-1.0, 0.0, 1.0]), x, side="right"),
+    lambda x: np.lexsort(x), lambda x: np.lexsort(x, axis=0),
+    lambda x: np.lexsort((x, np.array([[1.0, 0.0, 1.0], [0.0, 0.0, 1.0]]))),
+    lambda x: np.allclose(x, 0.5), lambda x: np.allclose(x, x + 1e-12),
+    lambda x: np.array_equal(x, x * 1.0), lambda x: np.array_equal(x, np.ones(3)),
+    lambda x: np.array_equal(x, np.where(x > 0, np.nan, x), equal_nan=True),
+    lambda x: np.array_equiv(x, np.ones(3)), lambda x: np.array_equiv(x, np.ones(2)),
 ], ids=["argmax keepdims", "argsort flat", "count_nonzero", "count_nonzero axes", "any axes",
-        "isclose", "searchsorted"])
-def test_axes_of_batched_members(call, rng, monkeypatch):
+        "isclose", "searchsorted", "lexsort array", "lexsort axis", "lexsort keys", "allclose",
+        "allclose close", "array_equal", "array_equal shapes", "array_equal nan",
+        "array_equiv", "array_equiv shapes"])
+def test_more_calls_batching(call, rng, monkeypatch):
+    forbid_batch_loops(monkeypatch)
     cr.check_vmap(call, (rng.uniform(-2, 2, size=(2, 3)),))
 
 

@@ -399,7 +399,8 @@ def test_every_elementwise_and_index_primitive_batches_in_one_call():
                  "numpy.heaviside", "numpy.argmax", "numpy.argmin", "numpy.argsort",
                  "numpy.argpartition", "numpy.count_nonzero", "numpy.any", "numpy.all",
                  "numpy.searchsorted", "numpy.digitize", "numpy.isclose", "numpy.isreal",
-                 "numpy.iscomplex", "numpy.isposinf", "numpy.isneginf", "numpy.isin"]
+                 "numpy.iscomplex", "numpy.isposinf", "numpy.isneginf", "numpy.isin",
+                 "numpy.lexsort", "numpy.allclose", "numpy.array_equal", "numpy.array_equiv"]
     missing = [prim.name for prim in PRIMITIVES.values()
                if (isinstance(prim, Elementwise) or prim.name in own_rules
                    or (prim.nondiff and isinstance(prim.numpy_function, np.ufunc)))
