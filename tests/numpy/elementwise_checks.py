@@ -139,10 +139,15 @@ def _squared_norm(function):
     return loss
 
 
+def _leaves(value):
+    return list(value) if isinstance(value, (tuple, list)) else [value]
+
+
 def check_batched_grads(function, args, size=3, seed=0):
     """``vmap(grad(f))`` and ``grad`` of a sum over ``vmap(f)`` against ``grad(f)`` member by
-    member (``f`` reduced to a scalar, its squared norm), with every argument batched, then
-    the first one only (the others shared, so their cotangents are summed over the batch)."""
+    member (``f`` reduced to a scalar, its squared norm), and ``vmap(jvp(f))`` against
+    ``jvp(f)``, with every argument batched, then the first one only (the others shared, so
+    their cotangents are summed over the batch)."""
     rng = np.random.default_rng(seed)
     loss = _squared_norm(function)
     argnums = tuple(range(len(args)))
@@ -155,6 +160,12 @@ def check_batched_grads(function, args, size=3, seed=0):
         per_member = [cr.grad(loss, argnums)(*member) for member in members]
         batched = cr.vmap(cr.grad(loss, argnums), in_axes=in_axes)(*given)
         summed = cr.grad(lambda *a: np.sum(cr.vmap(loss, in_axes=in_axes)(*a)), argnums)(*given)
+        # forward mode too: the tangent of f along ones, batched and member by member
+        tangent = cr.vmap(lambda *a: cr.jvp(function, a, tuple(np.ones_like(v) for v in a))[1],
+                          in_axes=in_axes)(*given)
+        for got, member in zip(_leaves(tangent), zip(*[_leaves(cr.jvp(
+                function, m, tuple(np.ones_like(v) for v in m))[1]) for m in members])):
+            np.testing.assert_allclose(got, np.stack(member), rtol=1e-10, atol=1e-12)
         for n, axis in enumerate(in_axes):
             grads = [np.asarray(g[n]) for g in per_member]
             if axis == 0:
