@@ -254,7 +254,8 @@ unique_indices_p = _nondiff_function(
 # the leading parameters of the functions batched below, in NumPy's order
 _PARAMETERS = {
     "argmax": ("a", "axis", "out"), "argmin": ("a", "axis", "out"),
-    "argsort": ("a", "axis", "kind", "order"), "argpartition": ("a", "kth", "axis", "kind", "order"),
+    "argsort": ("a", "axis", "kind", "order"),
+    "argpartition": ("a", "kth", "axis", "kind", "order"),
     "count_nonzero": ("a", "axis"), "any": ("a", "axis", "out", "keepdims"),
     "all": ("a", "axis", "out", "keepdims"), "searchsorted": ("a", "v", "side", "sorter"),
     "digitize": ("x", "bins", "right"), "isclose": ("a", "b", "rtol", "atol", "equal_nan"),
@@ -406,194 +407,58 @@ for _prim, _name, _instead in (
     _prim.def_batch(shape_depends_on_data(_name, _instead))
 
 
-@handles(np.argmax)
-def argmax(*args, **kwargs):
-    """``np.argmax`` (an index, no derivative).
+def _index_function(numpy_function, prim, what, example, shown):
+    """The wrapper of ``numpy_function``: its call, tracers anywhere in it, through ``prim``."""
+    name = numpy_function.__name__
 
-    >>> argmax(np.array([1.0, 3.0, 2.0]))
-    1
-    """
-    return _apply(argmax_p, args, kwargs)
+    def function(*args, **kwargs):
+        return _apply(prim, args, kwargs)
 
-
-@handles(np.argmin)
-def argmin(*args, **kwargs):
-    """``np.argmin`` (an index, no derivative).
-
-    >>> argmin(np.array([1.0, 3.0, 0.5]))
-    2
-    """
-    return _apply(argmin_p, args, kwargs)
+    function.__name__ = function.__qualname__ = name
+    function.__doc__ = (f"``np.{name}`` ({what}, no derivative).\n\n"
+                        f"    >>> {name}{example}\n    {shown}\n    ")
+    return handles(numpy_function)(function)
 
 
-@handles(np.argsort)
-def argsort(*args, **kwargs):
-    """``np.argsort`` (indices, no derivative).
-
-    >>> argsort(np.array([3.0, 1.0, 2.0]))
-    array([1, 2, 0])
-    """
-    return _apply(argsort_p, args, kwargs)
-
-
-@handles(np.argpartition)
-def argpartition(*args, **kwargs):
-    """``np.argpartition`` (indices, no derivative).
-
-    >>> argpartition(np.array([3.0, 1.0, 2.0]), 0)[0]
-    1
-    """
-    return _apply(argpartition_p, args, kwargs)
-
-
-@handles(np.lexsort)
-def lexsort(*args, **kwargs):
-    """``np.lexsort`` (indices, no derivative).
-
-    >>> lexsort((np.array([2.0, 1.0]), np.array([0.0, 0.0])))
-    array([1, 0])
-    """
-    return _apply(lexsort_p, args, kwargs)
-
-
-@handles(np.nonzero)
-def nonzero(*args, **kwargs):
-    """``np.nonzero`` (indices, no derivative).
-
-    >>> nonzero(np.array([0.0, 2.0, 3.0]))
-    (array([1, 2]),)
-    """
-    return _apply(nonzero_p, args, kwargs)
-
-
-@handles(np.flatnonzero)
-def flatnonzero(*args, **kwargs):
-    """``np.flatnonzero`` (indices, no derivative).
-
-    >>> flatnonzero(np.array([[0.0, 2.0], [3.0, 0.0]]))
-    array([1, 2])
-    """
-    return _apply(flatnonzero_p, args, kwargs)
-
-
-@handles(np.argwhere)
-def argwhere(*args, **kwargs):
-    """``np.argwhere`` (indices, no derivative).
-
-    >>> argwhere(np.array([0.0, 2.0])).tolist()
-    [[1]]
-    """
-    return _apply(argwhere_p, args, kwargs)
-
-
-@handles(np.count_nonzero)
-def count_nonzero(*args, **kwargs):
-    """``np.count_nonzero`` (a count, no derivative).
-
-    >>> count_nonzero(np.array([0.0, 2.0, 3.0]))
-    2
-    """
-    return _apply(count_nonzero_p, args, kwargs)
-
-
-@handles(np.searchsorted)
-def searchsorted(*args, **kwargs):
-    """``np.searchsorted`` (indices, no derivative).
-
-    >>> searchsorted(np.array([1.0, 2.0, 3.0]), 2.5)
-    2
-    """
-    return _apply(searchsorted_p, args, kwargs)
-
-
-@handles(np.digitize)
-def digitize(*args, **kwargs):
-    """``np.digitize`` (bin indices, no derivative).
-
-    >>> digitize(np.array([0.5, 1.5]), np.array([1.0, 2.0]))
-    array([0, 1])
-    """
-    return _apply(digitize_p, args, kwargs)
-
-
-@handles(np.isclose)
-def isclose(*args, **kwargs):
-    """``np.isclose`` (booleans, no derivative).
-
-    >>> isclose(np.array([1.0, 2.0]), 1.0)
-    array([ True, False])
-    """
-    return _apply(isclose_p, args, kwargs)
-
-
-@handles(np.allclose)
-def allclose(*args, **kwargs):
-    """``np.allclose`` (a boolean, no derivative).
-
-    >>> allclose(np.array([1.0, 2.0]), np.array([1.0, 2.0 + 1e-12]))
-    True
-    """
-    return _apply(allclose_p, args, kwargs)
-
-
-@handles(np.array_equal)
-def array_equal(*args, **kwargs):
-    """``np.array_equal`` (a boolean, no derivative).
-
-    >>> array_equal(np.array([1.0, 2.0]), np.array([1.0, 2.0]))
-    True
-    """
-    return _apply(array_equal_p, args, kwargs)
-
-
-@handles(np.array_equiv)
-def array_equiv(*args, **kwargs):
-    """``np.array_equiv`` (a boolean, no derivative).
-
-    >>> array_equiv(np.array([1.0, 1.0]), 1.0)
-    True
-    """
-    return _apply(array_equiv_p, args, kwargs)
-
-
-@handles(np.isreal)
-def isreal(*args, **kwargs):
-    """``np.isreal`` (booleans, no derivative).
-
-    >>> isreal(np.array([1.0, 2.0]))
-    array([ True,  True])
-    """
-    return _apply(isreal_p, args, kwargs)
-
-
-@handles(np.iscomplex)
-def iscomplex(*args, **kwargs):
-    """``np.iscomplex`` (booleans, no derivative).
-
-    >>> iscomplex(np.array([1.0, 1j]))
-    array([False,  True])
-    """
-    return _apply(iscomplex_p, args, kwargs)
-
-
-@handles(np.isposinf)
-def isposinf(*args, **kwargs):
-    """``np.isposinf`` (booleans, no derivative).
-
-    >>> isposinf(np.array([np.inf, -np.inf]))
-    array([ True, False])
-    """
-    return _apply(isposinf_p, args, kwargs)
-
-
-@handles(np.isneginf)
-def isneginf(*args, **kwargs):
-    """``np.isneginf`` (booleans, no derivative).
-
-    >>> isneginf(np.array([np.inf, -np.inf]))
-    array([False,  True])
-    """
-    return _apply(isneginf_p, args, kwargs)
+# the wrappers NumPy's functions reach: (what the result is; an example and its value)
+argmax = _index_function(np.argmax, argmax_p, 'an index', '(np.array([1.0, 3.0, 2.0]))', '1')
+argmin = _index_function(np.argmin, argmin_p, 'an index', '(np.array([1.0, 3.0, 0.5]))', '2')
+argsort = _index_function(np.argsort, argsort_p, 'indices',
+                          '(np.array([3.0, 1.0, 2.0]))', 'array([1, 2, 0])')
+argpartition = _index_function(np.argpartition, argpartition_p, 'indices',
+                               '(np.array([3.0, 1.0, 2.0]), 0)[0]', '1')
+lexsort = _index_function(np.lexsort, lexsort_p, 'indices',
+                          '((np.array([2.0, 1.0]), np.array([0.0, 0.0])))', 'array([1, 0])')
+nonzero = _index_function(np.nonzero, nonzero_p, 'indices',
+                          '(np.array([0.0, 2.0, 3.0]))', '(array([1, 2]),)')
+flatnonzero = _index_function(np.flatnonzero, flatnonzero_p, 'indices',
+                              '(np.array([[0.0, 2.0], [3.0, 0.0]]))', 'array([1, 2])')
+argwhere = _index_function(np.argwhere, argwhere_p, 'indices',
+                           '(np.array([0.0, 2.0])).tolist()', '[[1]]')
+count_nonzero = _index_function(np.count_nonzero, count_nonzero_p, 'a count',
+                                '(np.array([0.0, 2.0, 3.0]))', '2')
+searchsorted = _index_function(np.searchsorted, searchsorted_p, 'indices',
+                               '(np.array([1.0, 2.0, 3.0]), 2.5)', '2')
+digitize = _index_function(np.digitize, digitize_p, 'bin indices',
+                           '(np.array([0.5, 1.5]), np.array([1.0, 2.0]))', 'array([0, 1])')
+isclose = _index_function(np.isclose, isclose_p, 'booleans',
+                          '(np.array([1.0, 2.0]), 1.0)', 'array([ True, False])')
+allclose = _index_function(np.allclose, allclose_p, 'a boolean',
+                           '(np.array([1.0, 2.0]), np.array([1.0, 2.0 + 1e-12]))', 'True')
+array_equal = _index_function(np.array_equal, array_equal_p, 'a boolean',
+                              '(np.array([1.0, 2.0]), np.array([1.0, 2.0]))', 'True')
+array_equiv = _index_function(np.array_equiv, array_equiv_p, 'a boolean',
+                              '(np.array([1.0, 1.0]), 1.0)', 'True')
+isreal = _index_function(np.isreal, isreal_p, 'booleans',
+                         '(np.array([1.0, 2.0]))', 'array([ True,  True])')
+iscomplex = _index_function(np.iscomplex, iscomplex_p, 'booleans',
+                            '(np.array([1.0, 1j]))', 'array([False,  True])')
+isposinf = _index_function(np.isposinf, isposinf_p, 'booleans',
+                           '(np.array([np.inf, -np.inf]))', 'array([ True, False])')
+isneginf = _index_function(np.isneginf, isneginf_p, 'booleans',
+                           '(np.array([np.inf, -np.inf]))', 'array([False,  True])')
+any = _index_function(np.any, any_p, 'booleans', '(np.array([0.0, 2.0]))', 'True')  # noqa: A001
+all = _index_function(np.all, all_p, 'booleans', '(np.array([0.0, 2.0]))', 'False')  # noqa: A001
 
 
 @handles(np.iscomplexobj)
@@ -614,26 +479,6 @@ def isrealobj(*args, **kwargs):
     True
     """
     return np.isrealobj(*_plain(args), **_plain(kwargs))
-
-
-@handles(np.any)
-def any(*args, **kwargs):  # noqa: A001 - NumPy's own name
-    """``np.any`` (booleans, no derivative).
-
-    >>> any(np.array([0.0, 2.0]))
-    True
-    """
-    return _apply(any_p, args, kwargs)
-
-
-@handles(np.all)
-def all(*args, **kwargs):  # noqa: A001 - NumPy's own name
-    """``np.all`` (booleans, no derivative).
-
-    >>> all(np.array([0.0, 2.0]))
-    False
-    """
-    return _apply(all_p, args, kwargs)
 
 
 # Shapes and types are fixed for a recording (a replay checks its inputs' shapes):
