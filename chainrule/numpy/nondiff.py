@@ -330,6 +330,23 @@ def _broadcasting_rule(prim, names):
     return rule
 
 
+def _searchsorted_batch(values, batched, layout):
+    # a batched sorted array (one row per member): v's position is how many entries come
+    # before it (NaNs sort last, as in NumPy): comparisons, n entries per element of v
+    call, holders = _bound(searchsorted_p, values, batched, layout)
+    if not holders or "a" not in holders or call.get("sorter") is not None:
+        return _searched_in_shared_array(values, batched, layout)
+    size = batch_size(values, batched)
+    v = with_batch_axis(call["v"], "v" in holders, size)
+    v = np.expand_dims(v, -1)
+    rows = np.reshape(call["a"], (size,) + (1,) * (len(shape_of(v)) - 2) + (-1,))
+    if call.get("side", "left") == "left":
+        before = (rows < v) | (np.isnan(v) & ~np.isnan(rows))
+    else:
+        before = (rows <= v) | np.isnan(v)
+    return np.sum(before, axis=-1)
+
+
 def _looped(prim, values, batched, layout):
     return loop_over_batch(prim, values, batched, {"layout": layout}, batch_size(values, batched))
 
@@ -393,7 +410,9 @@ for _prim, _default, _flatten in ((argmax_p, None, True), (argmin_p, None, True)
                                   (count_nonzero_p, None, False), (any_p, None, False),
                                   (all_p, None, False)):
     _prim.def_batch(_axis_rule(_prim, _default, _flatten))
-for _prim, _names in ((searchsorted_p, ("v",)), (digitize_p, ("x",)), (isclose_p, ("a", "b")),
+_searched_in_shared_array = _broadcasting_rule(searchsorted_p, ("v",))
+searchsorted_p.def_batch(_searchsorted_batch)
+for _prim, _names in ((digitize_p, ("x",)), (isclose_p, ("a", "b")),
                       (isreal_p, ("x",)), (iscomplex_p, ("x",)), (isposinf_p, ("x",)),
                       (isneginf_p, ("x",))):
     _prim.def_batch(_broadcasting_rule(_prim, _names))

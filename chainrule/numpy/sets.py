@@ -22,8 +22,7 @@ from typing import Any
 import numpy as np
 
 from ..core import Tracer
-from ..core.batching import loop_over_batch
-from .batching import batch_size, shape_depends_on_data
+from .batching import batch_size, logical_ndim, shape_depends_on_data, with_batch_axis
 from .creation import asarray
 from .indexing import getitem, take
 from .joining import concatenate
@@ -103,10 +102,16 @@ intersect_indices_p = _plain_function(
 
 
 def _isin_batch(args, batched, **params):
-    # elementwise in ``element``; a batched set of test elements has no batched NumPy form
-    if batched[1]:
-        return loop_over_batch(isin_p, args, batched, params, batch_size(args, batched))
-    return isin_p(*args, **params)
+    # elementwise in ``element``; a batched set of test elements (one per member): each
+    # element compared with each of its member's, == as NumPy's isin does (NaN is in nothing)
+    element, test_elements = args
+    if not batched[1]:
+        return isin_p(*args, **params)
+    size = batch_size(args, batched)
+    element = with_batch_axis(element, batched[0], size)
+    tests = np.reshape(test_elements, (size,) + (1,) * logical_ndim(element, True) + (-1,))
+    found = np.any(np.expand_dims(element, -1) == tests, axis=-1)
+    return np.logical_not(found) if params.get("invert") else found
 
 
 isin_p.def_batch(_isin_batch)

@@ -9,8 +9,8 @@ import chainrule as cr
 import chainrule.numpy as cnp
 from chainrule.numpy import arithmetic
 
-from elementwise_checks import (OTHER_AREAS, SHAPE_PAIRS, SHAPES, check_batched_grads, check_binary_batching,
-                                check_binary_grads,
+from elementwise_checks import (OTHER_AREAS, SHAPE_PAIRS, SHAPES, check_batched_grads,
+                                check_binary_batching, check_binary_grads,
                                 check_binary_values_float32_and_numpy_spelling, check_complex,
                                 check_unary_batching, check_unary_grads,
                                 check_unary_values_float32_and_numpy_spelling,

@@ -204,9 +204,8 @@ def test_piecewise_batching(name, fn, rng, monkeypatch):
     check_batched_grads(lambda x: x * fn(x), (x,))
 
 
-# rows that reach other areas' primitives (x[0], ravel), or loop by design: searchsorted
-# where the sorted array is batched (NumPy has no batched form), isclose of a list that holds
-# a batched entry
+# rows that reach other areas' primitives (x[0], ravel), or loop by design: isclose of a
+# list that holds a batched entry
 LOOPING = {"argpartition", "lexsort", "searchsorted traced", "isclose list", "array_equiv"}
 SHAPED_BY_DATA = {"nonzero", "flatnonzero", "argwhere"}
 
@@ -271,3 +270,17 @@ def test_shapes_of_batched_values_are_a_members():
     cr.vmap(lambda x: seen.append((np.shape(x), np.ndim(x), np.size(x), x.shape)) or x)(
         np.ones((4, 2, 3)))
     assert seen == [((2, 3), 2, 6, (2, 3))]
+
+
+@pytest.mark.parametrize("side", ["left", "right"])
+def test_searchsorted_in_batched_sorted_arrays(side, rng, monkeypatch):
+    forbid_batch_loops(monkeypatch)
+    rows = np.sort(rng.normal(size=(3, 5)), axis=1)  # each member's own sorted array
+    rows[1, -2:] = np.nan  # NaNs sort last, as NumPy places them
+    rows[2, 1:3] = rows[2, 0]  # ties
+    for v, in_axes in ((rng.normal(size=(3, 2, 4)), 0), (np.array([np.nan, rows[2, 0], 5.0]), None),
+                       (0.3, None)):
+        got = cr.vmap(lambda a, v: np.searchsorted(a, v, side=side), in_axes=(0, in_axes))(rows, v)
+        members = [np.searchsorted(row, v[k] if in_axes == 0 else v, side=side)
+                   for k, row in enumerate(rows)]
+        np.testing.assert_array_equal(got, np.stack(members))

@@ -12,6 +12,7 @@ import chainrule as cr
 import chainrule.numpy as cnp
 from chainrule.core import Tracer
 from cases import require_numpy_function, traced_value
+from elementwise_checks import forbid_batch_loops
 
 X = np.array([0.7, -1.3, 2.1, 0.4, 1.6])
 Y = np.array([[0.9, -0.2], [1.1, 0.3]])
@@ -138,9 +139,13 @@ def test_batching_is_refused_with_what_to_write(case):
 
 
 @pytest.mark.parametrize("call", [
-    lambda x: np.isin(x, X[:2]),
-    lambda x: x * np.isin(x, X[1:], invert=True),
-    lambda x: np.isin(x, x[1:3]),  # a batched set of test elements: a loop by design
-], ids=["isin", "isin invert", "isin batched test elements"])
-def test_isin_batching(call):
-    cr.check_vmap(call, (X,))
+    lambda x, y: np.isin(x, Y),
+    lambda x, y: x * np.isin(x, X[1:], invert=True),
+    lambda x, y: np.isin(x, y),
+    lambda x, y: np.isin(Y, y, invert=True),
+    lambda x, y: np.isin(x, np.where(y > 0.5, np.nan, y)),  # NaN is in nothing
+], ids=["isin", "isin invert", "isin batched test elements", "only test elements batched",
+        "NaN"])
+def test_isin_batching(call, monkeypatch):
+    forbid_batch_loops(monkeypatch)
+    cr.check_vmap(call, (X, np.array([0.7, 0.9, 2.1])))
