@@ -10,7 +10,7 @@ from typing import Any, Callable, Literal
 
 import numpy as np
 
-from ..core import Tracer, base_value
+from ..core import Tracer, base_value, new_tracer
 from ..core.batching import is_batched
 from .arithmetic import add, power, where
 from .elementwise import astype
@@ -37,6 +37,24 @@ def member_stand_in(value: Any) -> Any:
     if is_batched(value):
         return np.broadcast_to(np.zeros((), dtype_of(value)), shape_of(value))
     return base_value(value)
+
+
+def batched_constant(plain: Any, like: Any) -> Any:
+    """``plain``, computed from ``base_value(like)`` and so carrying ``like``'s batch axes
+    in front, as a value of ``like``'s batching levels: each member's own constant (no
+    derivative level). A plain ``like`` gives ``plain`` itself.
+
+    >>> batched_constant(np.arange(3), np.ones(3))
+    array([0, 1, 2])
+    """
+    levels = []
+    while isinstance(like, Tracer):
+        if like.level.leading_axes:
+            levels.append(like.level)
+        like = like.primal
+    for level in reversed(levels):
+        plain = new_tracer(plain, level)
+    return plain
 
 
 def _shape_of(x, shape):

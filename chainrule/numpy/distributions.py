@@ -24,7 +24,7 @@ from ..core.batching import is_batched
 from .arithmetic import clip, sqrt
 from .complex_numbers import conjugate, imag, real
 from .arithmetic import where
-from .creation import asarray, member_stand_in
+from .creation import asarray, batched_constant, member_stand_in
 from .indexing import getitem, scatter_add_p
 from .joining import concatenate
 from .manipulation import diagonal, reshape, squeeze, transpose
@@ -64,7 +64,8 @@ def _unbatched(value, name: str, what: str, instead: str):
     return value
 
 
-_FIXED_BINS = ("with fixed edges, count with comparisons that keep the shape: "
+_FIXED_BINS = ("np.histogram with fixed edges (bins=an array, or range=), or count with "
+               "comparisons that keep the shape: "
                "((a[:, None] >= edges[:-1]) & (a[:, None] < edges[1:])).sum(axis=0)")
 
 
@@ -193,6 +194,25 @@ def _binned(a, edges, weights):
                          dtype=dtype_of(chosen))
 
 
+def _binned_members(a, edges, weights):
+    """The counts (sums of ``weights``) per bin of fixed ``edges`` for every batch member of
+    ``a`` at once: each value's bin marked in a (values, bins) table of each member."""
+    plain = base_value(a)
+    leading = np.ndim(plain) - len(shape_of(a))  # the batch axes in front
+    values = plain.reshape(plain.shape[:leading] + (-1,))
+    bins = edges.size - 1
+    index = np.searchsorted(edges, values, side="right") - 1
+    index[values == edges[-1]] = bins - 1  # NumPy's last bin is closed
+    inside = (values >= edges[0]) & (values <= edges[-1])
+    marks = (index[..., None] == np.arange(bins)) & inside[..., None]
+    if weights is None:
+        return batched_constant(marks.sum(axis=-2), a)
+    if not isinstance(weights, Tracer):
+        return batched_constant((marks * np.reshape(weights, (-1, 1))).sum(axis=-2), a)
+    marks = batched_constant(marks.astype(dtype_of(weights)), a)
+    return sum(marks * reshape(weights, (-1, 1)), axis=0)
+
+
 @handles(np.histogram)
 def histogram(a, bins=10, range=None, density=None, weights=None):  # noqa: A002 - NumPy's name
     """``np.histogram``: counts (no derivative), weighted counts (linear in ``weights``),
@@ -201,13 +221,19 @@ def histogram(a, bins=10, range=None, density=None, weights=None):  # noqa: A002
     >>> histogram(np.array([0.1, 0.2, 0.9]), 2)[0]
     array([2, 1])
     """
-    a = _unbatched(_array(a), "np.histogram", "data", _FIXED_BINS)
+    a = _array(a)
     bins = _unbatched(bins, "np.histogram", "bins", "give every member the same bins")
-    # batched weights: NumPy's edges from a member's stand-in; their sums are traced below
+    fixed_edges = np.ndim(bins) == 1 or (range is not None and not isinstance(bins, str))
+    if not fixed_edges:
+        _unbatched(a, "np.histogram", "data", "give the edges (bins=an array, or range=)")
+    # batched values: NumPy's edges (and checks) from a member's stand-in
     plain_weights = None if weights is None else member_stand_in(_array(weights))
-    counts, edges = np.histogram(base_value(a), base_value(bins), range, None, plain_weights)
+    counts, edges = np.histogram(member_stand_in(a), base_value(bins), range, None,
+                                 plain_weights)
     edges = _traced_edges(a, edges, bins, range)
-    if weights is not None and isinstance(_array(weights), Tracer):
+    if is_batched(a):
+        counts = _binned_members(a, edges, None if weights is None else _array(weights))
+    elif weights is not None and isinstance(_array(weights), Tracer):
         counts = _binned(a, base_value(edges), _array(weights))
     if density:
         widths = getitem(edges, slice(1, None)) - getitem(edges, slice(None, -1))

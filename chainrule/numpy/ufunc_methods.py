@@ -28,12 +28,12 @@ from typing import Any
 
 import numpy as np
 
-from ..core import Primitive, Tracer, base_value, new_tracer
+from ..core import Primitive, Tracer, base_value
 from ..core.batching import is_batched
 
 # every file that routes ufuncs, so that all of them are in UFUNCS when the table is built
 from . import arithmetic, complex_numbers, exp_log, nondiff, reductions, trig, ufuncs  # noqa: F401
-from .creation import member_stand_in
+from .creation import batched_constant, member_stand_in
 from .indexing import getitem, scatter_add_p, setitem
 from .joining import stack
 from .manipulation import broadcast_to, moveaxis, reshape
@@ -135,22 +135,9 @@ def _running_extremum(x, axis, beats):
     leading = np.ndim(plain) - len(shape_of(x))  # the batch axes of vmap levels, in front
     holders = _record_holders(plain, axis + leading, beats)
     if leading:  # a constant of each batch member: batched like x, a gather per member
-        return take_along_axis(x, _batched_like(holders, x), axis)
+        return take_along_axis(x, batched_constant(holders, x), axis)
     index = tuple(np.indices(plain.shape, sparse=True))
     return getitem(x, index[:axis] + (holders,) + index[axis + 1:])
-
-
-def _batched_like(plain: Any, like: Tracer) -> Any:
-    """``plain``, whose leading axes are ``like``'s batch axes, as a tracer of ``like``'s
-    batching levels (a constant: no derivative level)."""
-    levels = []
-    while isinstance(like, Tracer):
-        if like.level.leading_axes:
-            levels.append(like.level)
-        like = like.primal
-    for level in reversed(levels):
-        plain = new_tracer(plain, level)
-    return plain
 
 
 def _accumulate_method(ufunc: np.ufunc, function: Callable) -> Callable:
