@@ -21,9 +21,9 @@ import numpy as np
 
 from ..core import Tracer, base_value
 from ..core.batching import is_batched
-from .arithmetic import clip, sqrt
+from .arithmetic import clip, sqrt, where
+from .batching import batched_shape_error
 from .complex_numbers import conjugate, imag, real
-from .arithmetic import where
 from .creation import asarray, batched_constant, member_stand_in
 from .indexing import getitem, scatter_add_p
 from .joining import concatenate
@@ -207,10 +207,19 @@ def _binned_members(a, edges, weights):
     marks = (index[..., None] == np.arange(bins)) & inside[..., None]
     if weights is None:
         return batched_constant(marks.sum(axis=-2), a)
+    return _counted(marks, weights, a, None)
+
+
+def _counted(marks, weights, like, dtype):
+    """The sum of ``weights`` (one per value) marked in each column of ``marks`` (values by
+    bins, batch axes in front): plain, or traced in the weights."""
     if not isinstance(weights, Tracer):
-        return batched_constant((marks * np.reshape(weights, (-1, 1))).sum(axis=-2), a)
-    marks = batched_constant(marks.astype(dtype_of(weights)), a)
-    return sum(marks * reshape(weights, (-1, 1)), axis=0)
+        weights = np.reshape(weights, (-1, 1))
+        return batched_constant((marks * weights).sum(axis=-2).astype(dtype or weights.dtype),
+                                like)
+    marks = batched_constant(marks.astype(dtype or dtype_of(weights)), like)
+    return sum(marks * reshape(weights if dtype is None else asarray(weights, dtype), (-1, 1)),
+               axis=0)
 
 
 @handles(np.histogram)
@@ -321,11 +330,29 @@ def bincount(x, weights=None, minlength=0):
     >>> cr.grad(lambda w: bincount(np.array([0, 2, 2]), w)[2])(np.ones(3))
     array([0., 1., 1.])
     """
-    x = np.asarray(base_value(_unbatched(x, "np.bincount", "values",
-                                         "count with comparisons that keep the shape: "
-                                         "(x[:, None] == np.arange(n)).sum(axis=0)")))
+    if is_batched(x):
+        return _bincount_members(x, weights, minlength)
+    x = np.asarray(base_value(x))
     if not isinstance(weights, Tracer):
         return np.bincount(x, None if weights is None else base_value(weights), minlength)
     length = np.bincount(x, minlength=minlength).size
     return scatter_add_p(asarray(weights, np.float64), index=(x,), shape=(length,),
                          dtype=np.float64)
+
+
+def _bincount_members(x, weights, minlength):
+    """``np.bincount`` of every batch member of ``x`` at once; their counts must have one
+    length (the largest value, or ``minlength``)."""
+    plain = np.asarray(base_value(x))
+    np.bincount(plain.ravel(), minlength=minlength)  # NumPy's checks (negative values, dtype)
+    np.bincount(member_stand_in(x))  # and its check of the member's shape
+    leading = plain.ndim - len(shape_of(x))
+    lengths = np.maximum(plain.max(axis=-1, initial=-1) + 1, minlength)
+    if np.any(lengths != np.ravel(lengths)[0]):
+        raise batched_shape_error(
+            "np.bincount of values whose largest differs between batch members",
+            "pass minlength= at least the largest value + 1, the same length for every member")
+    marks = plain[..., None] == np.arange(int(np.ravel(lengths)[0]))
+    if weights is None:
+        return batched_constant(marks.sum(axis=-2), x)
+    return _counted(marks, weights, x, np.float64)

@@ -265,5 +265,21 @@ def test_histogram_of_batched_data_into_fixed_edges(kwargs, rng):
 def test_counts_of_batched_data_are_refused_with_what_to_write(call, rng):
     with pytest.raises(TypeError, match=r"(?s)differ between batch members.*(range=|sum\(axis=0)"):
         cr.vmap(call)(rng.standard_normal((2, 6)))
-    with pytest.raises(TypeError, match=r"np\.arange\(n\)"):
-        cr.vmap(lambda x: np.bincount(x))(np.array([[0, 1], [1, 1]]))
+
+
+@pytest.mark.parametrize("minlength", [0, 8])
+def test_bincount_of_batched_values(minlength, rng):
+    values = np.array([[0, 3, 3, 1, 5], [5, 0, 0, 2, 2]])
+    weights = rng.standard_normal((2, 5))
+    for call, args in ((lambda x: np.bincount(x, minlength=minlength), (values,)),
+                       (lambda x: np.bincount(x, weights[0], minlength), (values,)),
+                       (lambda x, w: np.bincount(x, w, minlength), (values, weights))):
+        got = cr.vmap(call)(*args)
+        expected = np.stack([call(*member) for member in zip(*args)])
+        assert got.dtype == expected.dtype
+        np.testing.assert_allclose(got, expected, rtol=1e-14)
+    gradient = cr.vmap(cr.grad(lambda x, w: np.bincount(x, w, minlength)[3], argnums=1))(
+        values, weights)
+    np.testing.assert_array_equal(gradient, values == 3)
+    with pytest.raises(TypeError, match="minlength= at least the largest value"):
+        cr.vmap(np.bincount)(np.array([[0, 1], [0, 3]]))

@@ -475,3 +475,27 @@ def test_at_with_indices_that_differ_between_members_is_refused():
 
     with pytest.raises(TypeError, match="same indices to every member"):
         cr.vmap(scattered)(np.array([[0, 1], [2, 2]]))
+
+
+NESTED = [
+    #  name              function of one member (a vector of 5)
+    ("histogram",        lambda a: np.histogram(a, bins=np.array([-2.0, -0.5, 0.0, 1.0, 3.0]))[0]),
+    ("running maximum",  lambda a: np.maximum.accumulate(a)),
+    ("argsort",          lambda a: np.argsort(a)),
+    ("lexsort",          lambda a: np.lexsort((a, a * 0))),
+    ("allclose",         lambda a: np.allclose(a, 0.0)),
+    ("isin",             lambda a: np.isin(a, a * 2.0)),
+    ("zeros_like",       lambda a: np.zeros_like(a) + a),
+    ("grad, broadcast",  lambda a: cr.grad(lambda a: np.sum(a * np.ones((2, 5))))(a)),
+    ("grad of copysign", lambda a: cr.grad(lambda a: np.sum(np.copysign(a, a - 0.3) ** 2))(a)),
+    ("grad of frexp",    lambda a: cr.grad(lambda a: np.sum(np.frexp(a)[0]))(a)),
+]
+
+
+@pytest.mark.parametrize("name, function", NESTED, ids=[c[0] for c in NESTED])
+def test_nested_vmap(name, function, rng):
+    # two batch axes in front of each plain value: the rules and the per-member constants
+    # (histogram counts, record holders) keep them in their order
+    x = rng.standard_normal((2, 3, 5))
+    expected = np.stack([np.stack([function(member) for member in row]) for row in x])
+    np.testing.assert_array_equal(cr.vmap(cr.vmap(function))(x), expected)
