@@ -346,7 +346,6 @@ def _bincount_members(x, weights, minlength):
     plain = np.asarray(base_value(x))
     np.bincount(plain.ravel(), minlength=minlength)  # NumPy's checks (negative values, dtype)
     np.bincount(member_stand_in(x))  # and its check of the member's shape
-    leading = plain.ndim - len(shape_of(x))
     lengths = np.maximum(plain.max(axis=-1, initial=-1) + 1, minlength)
     if np.any(lengths != np.ravel(lengths)[0]):
         raise batched_shape_error(

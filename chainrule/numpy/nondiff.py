@@ -246,9 +246,10 @@ unique_indices_p = _nondiff_function(
     multiple_results=True)
 
 
-# -- batching: one call on the whole batch where NumPy has the batched form; a loop over
-# the batch otherwise (a batched lexsort key, searchsorted's sorted array, allclose);
-# an error where the result's shape depends on the data (nonzero, unique)
+# -- batching: one call on the whole batch (axes shifted past the batch axis, arrays
+# broadcast, or comparisons); a loop over the batch only where a batched value sits where
+# no rule looks (inside a list, in rtol=, kth= or sorter=); an error where the result's
+# shape depends on the data (nonzero, unique)
 
 
 # the leading parameters of the functions batched below, in NumPy's order
@@ -282,6 +283,10 @@ def _bound(prim, values, batched, layout):
     return {name: _filled(value, values) for name, value in slots.items()}, holders
 
 
+def _looped(prim, values, batched, layout):
+    return loop_over_batch(prim, values, batched, {"layout": layout}, batch_size(values, batched))
+
+
 def _slots_in(value, batched):
     if isinstance(value, Slot):
         return [value] if batched[value.position] else []
@@ -299,8 +304,7 @@ def _axis_rule(prim, default_axis=None, flatten=False):
     def rule(values, batched, layout):
         call, holders = _bound(prim, values, batched, layout)
         if holders != {"a"}:
-            return loop_over_batch(prim, values, batched, {"layout": layout},
-                                   batch_size(values, batched))
+            return _looped(prim, values, batched, layout)
         a = call["a"]
         ndim = logical_ndim(a, True)
         axis = call.get("axis", default_axis)
@@ -320,8 +324,7 @@ def _broadcasting_rule(prim, names):
     def rule(values, batched, layout):
         call, holders = _bound(prim, values, batched, layout)
         if holders is None or not holders <= set(names):
-            return loop_over_batch(prim, values, batched, {"layout": layout},
-                                   batch_size(values, batched))
+            return _looped(prim, values, batched, layout)
         present = [name for name in names if name in call]
         call.update(zip(present, align_for_broadcasting([call[name] for name in present],
                                                         [name in holders for name in present])))
@@ -345,10 +348,6 @@ def _searchsorted_batch(values, batched, layout):
     else:
         before = (rows <= v) | np.isnan(v)
     return np.sum(before, axis=-1)
-
-
-def _looped(prim, values, batched, layout):
-    return loop_over_batch(prim, values, batched, {"layout": layout}, batch_size(values, batched))
 
 
 def _member_shape(value, flag):

@@ -284,3 +284,12 @@ def test_searchsorted_in_batched_sorted_arrays(side, rng, monkeypatch):
         members = [np.searchsorted(row, v[k] if in_axes == 0 else v, side=side)
                    for k, row in enumerate(rows)]
         np.testing.assert_array_equal(got, np.stack(members))
+
+
+def test_batched_values_where_no_rule_looks_are_looped_over(rng):
+    # a batched kth= or rtol=: each member's own call (NumPy has no batched form of them)
+    x = rng.uniform(-2, 2, size=(2, 5))
+    kth = np.array([0, 3])
+    got = cr.vmap(lambda x, k: np.argpartition(x, k)[k])(x, kth)
+    np.testing.assert_array_equal(got, [np.argpartition(x[m], kth[m])[kth[m]] for m in range(2)])
+    cr.check_vmap(lambda x, rtol: np.isclose(x, 0.5, rtol=rtol), (x[0], 2.0))
