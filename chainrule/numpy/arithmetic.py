@@ -15,6 +15,7 @@ import numpy as np
 
 from ..core import Tracer, base_value
 from . import exp_log
+from .batching import elementwise_batch
 from .complex_numbers import conjugate, real
 from .elementwise import Elementwise, broadcast_tangent, elementwise, unbroadcast
 from .wrap import (any_entry, dtype_of, handles, primitive, registered, shape_of,
@@ -176,6 +177,7 @@ def _truncated_quotient(x, y):
 # where(condition, x, y): linear in x and y. The condition stays an argument, so a
 # recording sees it and a replay recomputes it; it has no derivative (None).
 _where = primitive("where", np.where)
+_where.def_batch(elementwise_batch(_where))  # it broadcasts its three arguments
 _where.def_vjp(
     lambda g, ans, c, x, y: None,
     lambda g, ans, c, x, y: unbroadcast(_where(c, g, 0.0), shape_of(x)),
@@ -217,6 +219,7 @@ def _clip_weights(ans, x, lo, hi):
 
 
 clip_p = registered(Elementwise("numpy.clip", np.clip))
+clip_p.def_batch(elementwise_batch(clip_p))  # a bound may be None: it stays as it is
 clip_p.def_partials(lambda ans, x, lo, hi: _clip_weights(ans, x, lo, hi)[0],
                     lambda ans, x, lo, hi: _clip_weights(ans, x, lo, hi)[1],
                     lambda ans, x, lo, hi: _clip_weights(ans, x, lo, hi)[2])

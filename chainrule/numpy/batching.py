@@ -20,11 +20,16 @@ from typing import Any, Callable
 
 import numpy as np
 
-from ..core.batching import register_batch_tools
+from ..core import Tracer, base_value
+from ..core.batching import is_batched, loop_over_batch, register_batch_tools
 from .wrap import align_for_broadcasting, elementwise_batch, logical_ndim, shape_of
 
-__all__ = ["align_for_broadcasting", "batch_axis_param", "batch_size", "elementwise_batch",
-           "logical_ndim", "member_axes", "member_axis", "with_batch_axis"]
+# the engine's and wrap's helpers that rules use, re-exported so an area imports one module
+__all__ = ["align_for_broadcasting", "batch_axis_moved_first", "batch_axis_param",
+           "batch_size", "batched_shape_error", "elementwise_batch", "is_batched",
+           "logical_ndim", "loop_over_batch", "member_axes", "member_axis", "member_shape",
+           "plain_argument", "shape_depends_on_data", "shared_matrix_solve", "stacked_batch",
+           "with_batch_axis"]
 
 
 def batch_size(args: Any, batched: Any) -> int:
@@ -89,14 +94,9 @@ def _broadcast_over_batch(value: Any, size: int) -> Any:
 register_batch_tools(stack=np.stack, broadcast=_broadcast_over_batch)
 
 
-# -- linear algebra (products, solve, decompositions, eigen, least_squares, linalg; and the
-# SciPy layer, which reaches these as chainrule.numpy.batching) ---------------------------
+# -- linear algebra (products, solve, decompositions, eigen, least_squares, linalg; the
+# SciPy layer reaches these as chainrule.numpy.batching) -----------------------------------
 
-from ..core import Tracer  # noqa: E402  (here, to keep this area's block in one place)
-from ..core.batching import is_batched, loop_over_batch  # noqa: E402, F401  (re-exported)
-
-__all__ += ["is_batched", "loop_over_batch", "member_shape", "shared_matrix_solve",
-            "stacked_batch"]
 
 
 def stacked_batch(primitive: Any) -> Callable:
@@ -138,10 +138,8 @@ def member_shape(value: Any) -> tuple:
     return shape_of(value) if isinstance(value, Tracer) else np.shape(value)
 
 
-# -- shapes, joining, reductions, sorting, statistics (manipulation.py ... sorting.py) ----------
+# -- shapes, joining, reductions, sorting, statistics ----------------------------------------
 
-from ..core import base_value  # noqa: E402  (this block's own imports, kept with it)
-from ..core.batching import is_batched  # noqa: E402
 
 
 def plain_argument(value: Any, function: str, what: str) -> Any:
@@ -158,13 +156,6 @@ def plain_argument(value: Any, function: str, what: str) -> Any:
     return base_value(value)
 
 
-def data_dependent_shape(function: str, instead: str) -> TypeError:
-    """The error for a function whose result's shape depends on a batched value's data."""
-    return TypeError(f"{function} cannot be batched: the shape of its result depends on the "
-                     f"values of each batch member, and vmap needs one shape for the whole "
-                     f"batch. {instead}")
-
-
 def batch_axis_moved_first(primitive: Any, name: str = "axis", shift: int = 1) -> Callable:
     """The rule of a one-array primitive whose keyword ``name`` is one int axis, whose
     result has ``shift`` extra leading axes (``(2,) + shape`` for stacked results): the
@@ -178,3 +169,34 @@ def batch_axis_moved_first(primitive: Any, name: str = "axis", shift: int = 1) -
         return result
 
     return rule
+
+
+# -- functions whose result's shape depends on the data --------------------------------------
+
+
+def batched_shape_error(name: str, instead: str) -> TypeError:
+    """The error for a function whose output shape depends on the data, under vmap.
+
+    >>> print(batched_shape_error("np.nonzero", "np.where(mask, x, 0)"))  # doctest: +ELLIPSIS
+    np.nonzero under vmap: its result's shape depends on the values, ...
+    """
+    return TypeError(
+        f"{name} under vmap: its result's shape depends on the values, so each batch member "
+        f"may get a different shape and the results cannot be stacked into one array.\n"
+        f"  Instead: {instead}, or call the function on each member without vmap.")
+
+
+def shape_depends_on_data(name: str, instead: str) -> Callable:
+    """The batching rule of a primitive whose output shape depends on the data: it raises
+    :func:`batched_shape_error` (the loop over the batch would stack ragged results).
+
+    >>> shape_depends_on_data("np.nonzero", "np.where(mask, x, 0)")([], [])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    TypeError: np.nonzero under vmap: its result's shape depends on the values, ...
+    """
+
+    def rule(args: list, batched: list, **params: Any) -> Any:
+        raise batched_shape_error(name, instead)
+
+    return rule
+

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..core import base_value
+from .batching import elementwise_batch
 from .elementwise import elementwise
-from .wrap import array_of, handles, primitive
+from .wrap import array_of, dtype_of, handles, primitive
 
 real_p = primitive("real", np.real)
 # The output of real/imag is real, so only the real part of its cotangent counts.
@@ -32,13 +32,17 @@ conj = conjugate
 angle_p = primitive("angle", lambda x, deg: np.angle(x, deg))
 # angle = arctan2(imag, real): d angle = Im(conj(z) dz) / |z|^2
 angle_p.def_vjp(lambda g, ans, x, deg: g * _degrees(deg) * -1j * np.conj(x) / (x * np.conj(x))
-                if np.iscomplexobj(_plain(x)) else 0.0 * x)
+                if _is_complex(x) else 0.0 * x)
 angle_p.def_jvp(lambda t, ans, x, deg: real(t * -1j * np.conj(x) / (x * np.conj(x)))  # type: ignore[has-type]
-                * _degrees(deg) if np.iscomplexobj(_plain(x)) else 0.0 * t)
+                * _degrees(deg) if _is_complex(x) else 0.0 * t)
 
 
-def _plain(x):
-    return base_value(x)
+def _is_complex(x):
+    return dtype_of(x).kind == "c"
+
+
+for _prim in (real_p, imag_p, angle_p):
+    _prim.def_batch(elementwise_batch(_prim))
 
 
 def _degrees(deg):
@@ -53,7 +57,7 @@ def real(x):
     array([1.])
     """
     x = array_of(x)
-    return real_p(x) if np.iscomplexobj(_plain(x)) else x
+    return real_p(x) if _is_complex(x) else x
 
 
 @handles(np.imag)

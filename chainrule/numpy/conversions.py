@@ -29,8 +29,10 @@ from typing import Any
 import numpy as np
 
 from ..core import Tracer, base_value
+from ..core.batching import is_batched
 from .arithmetic import mod, where
-from .creation import asarray
+from .batching import batched_shape_error
+from .creation import asarray, member_stand_in
 from .differences import diff
 from .elementwise import astype as _astype
 from .indexing import getitem
@@ -248,7 +250,7 @@ def unwrap(p: Any, discont: Any = None, axis: int = -1, *, period: Any = 2 * mat
     dd = diff(p, axis=axis)
     if discont is None:
         discont = period / 2
-    dtype = np.result_type(base_value(dd), base_value(period))
+    dtype = np.result_type(member_stand_in(dd), member_stand_in(period))
     if np.issubdtype(dtype, np.integer):
         high, remainder = divmod(period, 2)
         ambiguous = remainder == 0
@@ -256,9 +258,10 @@ def unwrap(p: Any, discont: Any = None, axis: int = -1, *, period: Any = 2 * mat
         high, ambiguous = period / 2, True
     low = -high
     ddmod = mod(dd - low, period) + low
+    # the choices are comparisons (nondiff: constants), made member by member under vmap
     if ambiguous:
-        ddmod = where((base_value(ddmod) == base_value(low)) & (base_value(dd) > 0), high, ddmod)
-    correction = where(np.abs(base_value(dd)) < base_value(discont), 0, ddmod - dd)
+        ddmod = where((ddmod == low) & (dd > 0), high, ddmod)
+    correction = where(np.abs(dd) < discont, 0, ddmod - dd)
     first = [slice(None)] * ndim
     rest = [slice(None)] * ndim
     first[axis], rest[axis] = slice(None, 1), slice(1, None)
@@ -314,11 +317,18 @@ def polysub(a1: Any, a2: Any) -> Any:
 
 
 def _leading_zeros_trimmed(p: Any) -> Any:
-    """``p`` without its leading exact zeros (``np.poly1d`` does this), or ``[0.]``."""
-    nonzero = np.flatnonzero(base_value(p))
-    if not nonzero.size:
-        return np.zeros(1, dtype_of(p))
-    return getitem(p, slice(int(nonzero[0]), None)) if nonzero[0] else p
+    """``p`` without its leading exact zeros (``np.poly1d`` does this), or ``[0.]``;
+    under vmap every batch member must have as many (the length depends on them)."""
+    plain = base_value(p)
+    nonzero = plain != 0
+    if not np.any(nonzero):
+        return np.zeros(1, dtype_of(p)) if not is_batched(p) else 0.0 * getitem(p, slice(0, 1))
+    first = np.argmax(nonzero, axis=-1)
+    if not np.all(np.any(nonzero, axis=-1)) or np.any(first != np.ravel(first)[0]):
+        raise batched_shape_error("np.polymul with leading zeros that differ between batch "
+                                  "members", "trim them before vmap, or use np.convolve")
+    start = int(np.ravel(first)[0])
+    return getitem(p, slice(start, None)) if start else p
 
 
 @handles(np.polymul)
@@ -349,7 +359,7 @@ def polydiv(u: Any, v: Any) -> tuple:
         return np.polydiv(u, v)
     u, v = _coefficients(u, v)
     u, v = u + 0.0, v + 0.0
-    dtype = np.result_type(base_value(getitem(u, 0)), base_value(getitem(v, 0)))
+    dtype = np.result_type(member_stand_in(getitem(u, 0)), member_stand_in(getitem(v, 0)))
     m, n = shape_of(u)[0] - 1, shape_of(v)[0] - 1
     scale = 1.0 / getitem(v, 0)
     remainder = _astype(u, dtype)
@@ -361,10 +371,19 @@ def polydiv(u: Any, v: Any) -> tuple:
                                  getitem(remainder, slice(k, k + n + 1)) - d * v,
                                  getitem(remainder, slice(k + n + 1, None))])
     q = _astype(stack(quotient), dtype) if quotient else np.zeros(1, dtype)
-    while (np.allclose(base_value(getitem(remainder, 0)), 0, rtol=1e-14)
-           and shape_of(remainder)[-1] > 1):
+    while shape_of(remainder)[-1] > 1 and _leading_zero(getitem(remainder, 0), "np.polydiv"):
         remainder = getitem(remainder, slice(1, None))
     return q, remainder
+
+
+def _leading_zero(coefficient: Any, name: str) -> bool:
+    """Whether NumPy drops this leading remainder coefficient (close to 0); under vmap
+    every batch member must agree (the remainder's length depends on it)."""
+    close = np.abs(base_value(coefficient)) <= 1e-8  # np.allclose(c, 0, rtol=1e-14)
+    if np.all(close) or not np.any(close):
+        return bool(np.all(close))
+    raise batched_shape_error(f"{name} with remainders of different lengths between batch "
+                              "members", "divide each member without vmap")
 
 
 # -- index helpers: plain indices from a shape ------------------------------------------
@@ -414,4 +433,7 @@ def ix_(*args: Any) -> tuple:
     (array([[0],
            [1]]), array([[2]]))
     """
+    if any(is_batched(a) for a in args):
+        raise TypeError("np.ix_ of indices that differ between batch members under vmap is not "
+                        "supported: pass the same indices to every member (in_axes=None).")
     return np.ix_(*(base_value(a) if isinstance(a, Tracer) else a for a in args))

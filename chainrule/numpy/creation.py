@@ -10,13 +10,14 @@ from typing import Any, Callable, Literal
 
 import numpy as np
 
-from ..core import Tracer, base_value
+from ..core import Tracer, base_value, new_tracer
+from ..core.batching import is_batched
 from .arithmetic import add, power, where
 from .elementwise import astype
 from .exp_log import log10
 from .joining import stack
 from .manipulation import expand_dims, moveaxis, reshape
-from .wrap import handles, set_sequence_converter
+from .wrap import dtype_of, handles, set_sequence_converter, shape_of
 
 
 def constant_like(value, like):
@@ -24,6 +25,40 @@ def constant_like(value, like):
     if not isinstance(like, Tracer):
         return value
     return like.level.constant(constant_like(value, like.primal))
+
+
+def member_stand_in(value: Any) -> Any:
+    """A plain value for NumPy's shape and dtype rules: ``value``'s own where it carries
+    no batch axis, else zeros of one batch member's shape and dtype (no copy).
+
+    >>> member_stand_in(1.5)
+    1.5
+    """
+    if is_batched(value):
+        return np.broadcast_to(np.zeros((), dtype_of(value)), shape_of(value))
+    return base_value(value)
+
+
+def batched_constant(plain: Any, like: Any) -> Any:
+    """``plain``, computed from ``base_value(like)`` and so carrying ``like``'s batch axes
+    in front, as a value of ``like``'s batching levels: each member's own constant (no
+    derivative level). A plain ``like`` gives ``plain`` itself.
+
+    >>> batched_constant(np.arange(3), np.ones(3))
+    array([0, 1, 2])
+    """
+    levels = []
+    while isinstance(like, Tracer):
+        if like.level.leading_axes:
+            levels.append(like.level)
+        like = like.primal
+    for level in reversed(levels):
+        plain = new_tracer(plain, level)
+    return plain
+
+
+def _shape_of(x, shape):
+    return shape_of(x) if shape is None else shape
 
 
 def _contains_tracer(value) -> bool:
@@ -63,7 +98,7 @@ def asarray(value, dtype=None, **kwargs):
 
 
 def _dtype_of(x, dtype):
-    return np.result_type(base_value(x)) if dtype is None else dtype
+    return dtype_of(x) if dtype is None else dtype
 
 
 @handles(np.zeros_like)
@@ -78,7 +113,7 @@ def zeros_like(x, dtype=None, order="K", subok=True, shape=None):
     array([0., 6.])
     """
     x = asarray(x)
-    return constant_like(np.zeros_like(base_value(x), dtype=dtype, shape=shape), x)
+    return constant_like(np.zeros(_shape_of(x, shape), _dtype_of(x, dtype)), x)
 
 
 @handles(np.ones_like)
@@ -89,7 +124,7 @@ def ones_like(x, dtype=None, order="K", subok=True, shape=None):
     array([1., 1.])
     """
     x = asarray(x)
-    return constant_like(np.ones_like(base_value(x), dtype=dtype, shape=shape), x)
+    return constant_like(np.ones(_shape_of(x, shape), _dtype_of(x, dtype)), x)
 
 
 @handles(np.empty_like)
@@ -112,7 +147,7 @@ def full_like(x, fill_value, dtype=None, order="K", subok=True, shape=None):
     x = asarray(x)
     filled = zeros_like(x, dtype=dtype, shape=shape)
     return add(filled, fill_value) if isinstance(fill_value, Tracer) else constant_like(
-        np.full_like(base_value(x), fill_value, dtype=dtype, shape=shape), x)
+        np.full(_shape_of(x, shape), fill_value, _dtype_of(x, dtype)), x)
 
 
 def full(shape: Any, fill_value: Any, dtype: Any = None, order: Literal["C", "F"] = "C", *,
@@ -130,8 +165,8 @@ def full(shape: Any, fill_value: Any, dtype: Any = None, order: Literal["C", "F"
     fill = asarray(fill_value)
     if dtype is not None:
         fill = astype(fill, dtype)
-    zeros = np.zeros(shape, dtype=np.result_type(base_value(fill)), order=order)
-    np.broadcast_to(base_value(fill), zeros.shape)  # NumPy's error where the fill does not fit
+    zeros = np.zeros(shape, dtype=dtype_of(fill), order=order)
+    np.broadcast_to(member_stand_in(fill), zeros.shape)  # NumPy's error where it does not fit
     return add(constant_like(zeros, like), fill)
 
 
@@ -168,15 +203,17 @@ def linspace(start: Any, stop: Any, num: int = 50, endpoint: bool = True, retste
     if num < 0:
         raise ValueError(f"Number of samples, {num}, must be non-negative.")
     start, stop = asarray(start), asarray(stop)
-    inexact = np.result_type(base_value(start), base_value(stop), float(num))
+    inexact = np.result_type(member_stand_in(start), member_stand_in(stop), float(num))
     start, stop = astype(start, inexact), astype(stop, inexact)
     delta = stop - start
-    ndim = np.ndim(base_value(delta))
+    ndim = len(shape_of(delta))
     steps = np.arange(0, num, dtype=inexact).reshape((-1,) + (1,) * ndim)
     div = num - 1 if endpoint else num
     if div > 0:
         step = delta / div
-        if np.any(base_value(step) == 0):  # NumPy's care for denormal steps
+        if is_batched(step):  # NumPy's care for denormal steps, member by member
+            y = where(step == 0, (steps / div) * delta, steps * step)
+        elif np.any(base_value(step) == 0):  # NumPy's care for denormal steps
             y = (steps / div) * delta
         else:
             y = steps * step
@@ -196,14 +233,13 @@ def _as_dtype(y, dtype, floor: bool = True):
     if dtype is None:
         return y
     if np.issubdtype(np.dtype(dtype), np.integer):  # no derivative; linspace floors first
-        plain = base_value(y)
-        return (np.floor(plain) if floor else plain).astype(dtype)
+        return astype(np.floor(y) if floor else y, dtype)  # a nondiff cast: plain or batched
     return astype(y, dtype)
 
 
 def _at_least_ndim(x, ndim: int):
     x = asarray(x)
-    shape = np.shape(base_value(x))
+    shape = shape_of(x)
     return reshape(x, (1,) * (ndim - len(shape)) + shape) if len(shape) < ndim else x
 
 
@@ -218,7 +254,7 @@ def logspace(start: Any, stop: Any, num: int = 50, endpoint: bool = True, base: 
     """
     if _plain_call(start, stop, base):
         return np.logspace(start, stop, num, endpoint, base, dtype, axis)
-    ndim = np.broadcast(*(base_value(asarray(v)) for v in (start, stop, base))).ndim
+    ndim = len(np.broadcast_shapes(*(shape_of(asarray(v)) for v in (start, stop, base))))
     start, stop, base = (_at_least_ndim(v, ndim) for v in (start, stop, base))
     y = linspace(start, stop, num=num, endpoint=endpoint, axis=axis)
     return _as_dtype(power(expand_dims(base, axis), y), dtype, floor=False)
@@ -238,16 +274,17 @@ def geomspace(start: Any, stop: Any, num: int = 50, endpoint: bool = True, dtype
     start, stop = asarray(start), asarray(stop)
     if np.any(base_value(start) == 0) or np.any(base_value(stop) == 0):
         raise ValueError("Geometric sequence cannot include zero")
-    inexact = np.result_type(base_value(start), base_value(stop), float(num), np.zeros((), dtype))
+    inexact = np.result_type(member_stand_in(start), member_stand_in(stop), float(num),
+                             np.zeros((), dtype))
     if np.issubdtype(inexact, np.complexfloating):
         raise NotImplementedError(
             "numpy.geomspace of complex traced values is not supported by chainrule; write "
             "it as start * (stop / start) ** np.linspace(0, 1, num).")
     start, stop = astype(start, inexact), astype(stop, inexact)
-    sign = np.sign(base_value(start))  # a constant: the sequence keeps start's sign
+    sign = np.sign(start)  # nondiff, a constant: the sequence keeps start's sign
     start, stop = start / sign, stop / sign
     result = logspace(log10(start), log10(stop), num=num, endpoint=endpoint, dtype=inexact)
-    ndim = np.ndim(base_value(result)) - 1
+    ndim = len(shape_of(result)) - 1
     if num > 0:  # exactly the ends given: 10 ** log10(x) need not be x
         result = where(_along_first([0], num, ndim), start, result)
         if num > 1 and endpoint:

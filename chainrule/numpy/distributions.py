@@ -20,9 +20,11 @@ import builtins
 import numpy as np
 
 from ..core import Tracer, base_value
-from .arithmetic import clip, sqrt
+from ..core.batching import is_batched
+from .arithmetic import clip, sqrt, where
+from .batching import batched_shape_error
 from .complex_numbers import conjugate, imag, real
-from .creation import asarray
+from .creation import asarray, batched_constant, member_stand_in
 from .indexing import getitem, scatter_add_p
 from .joining import concatenate
 from .manipulation import diagonal, reshape, squeeze, transpose
@@ -51,10 +53,26 @@ def _rows(m, dtype, rowvar: bool, name: str):
     return m
 
 
+def _unbatched(value, name: str, what: str, instead: str):
+    """``value``, refused where it differs between batch members under vmap: ``name`` reads
+    the plain numbers of ``what`` (bins, counts), one set for the whole call."""
+    if is_batched(value):
+        raise TypeError(
+            f"{name} of {what} that differ between batch members under vmap is not supported: "
+            f"it reads their plain values to count.\n  Instead: {instead}, or call it on each "
+            "member without vmap.")
+    return value
+
+
+_FIXED_BINS = ("np.histogram with fixed edges (bins=an array, or range=), or count with "
+               "comparisons that keep the shape: "
+               "((a[:, None] >= edges[:-1]) & (a[:, None] < edges[1:])).sum(axis=0)")
+
+
 def _sample_weights(values, count: int, name: str):
-    if np.ndim(base_value(values)) > 1:
+    if len(shape_of(values)) > 1:
         raise RuntimeError(f"cannot handle multidimensional {name}")
-    if np.shape(base_value(values))[0] != count:
+    if shape_of(values)[0] != count:
         raise RuntimeError(f"incompatible numbers of samples and {name}")
     if np.any(base_value(values) < 0):
         raise ValueError(f"{name} cannot be negative")
@@ -72,7 +90,8 @@ def cov(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=N
     if ddof is not None and ddof != int(ddof):
         raise ValueError("ddof must be integer")
     if dtype is None:
-        dtype = np.result_type(*(base_value(v) for v in (m, y) if v is not None), np.float64)
+        dtype = np.result_type(*(member_stand_in(v) for v in (m, y) if v is not None),
+                               np.float64)
     x = _rows(m, dtype, rowvar, "m")
     if shape_of(x)[0] == 0:
         return np.array([]).reshape(0, 0)
@@ -83,6 +102,7 @@ def cov(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=N
     samples = shape_of(x)[1]
     weights = None
     if fweights is not None:
+        _unbatched(fweights, "np.cov", "fweights", "give them as aweights, which may differ")
         fweights = np.asarray(base_value(fweights), dtype=float)
         if not all_entries(fweights == np.around(fweights)):
             raise TypeError("fweights must be integer")
@@ -102,11 +122,13 @@ def cov(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=N
         factor = weight_sum - ddof
     else:
         factor = weight_sum - ddof * sum(weights * aweights) / weight_sum
-    if base_value(factor) <= 0:
+    if is_batched(factor):  # each member's own: a constant 0 where it is not positive
+        factor = where(factor > 0, factor, 0.0)
+    elif base_value(factor) <= 0:
         factor = 0.0
     x = x - reshape(mean, (-1, 1))
     weighted = x if weights is None else x * weights
-    if np.iscomplexobj(base_value(weighted)):
+    if dtype_of(weighted).kind == "c":
         weighted = conjugate(weighted)
     with np.errstate(divide="ignore"):
         scale = 1 / factor
@@ -128,7 +150,7 @@ def corrcoef(x, y=None, rowvar=True, *, dtype=None):
     spread = sqrt(real(diagonal(c)))
     c = c / reshape(spread, (-1, 1))
     c = c / reshape(spread, (1, -1))
-    if np.iscomplexobj(base_value(c)):
+    if dtype_of(c).kind == "c":
         return clip(real(c), -1, 1) + 1j * clip(imag(c), -1, 1)
     return clip(c, -1, 1)
 
@@ -154,9 +176,10 @@ def histogram_bin_edges(a, bins=10, range=None, weights=None):  # noqa: A002 - N
     >>> cr.grad(lambda a: histogram_bin_edges(a, 2)[1])(np.array([0.0, 1.0, 4.0]))
     array([0.5, 0. , 0.5])
     """
-    a = _array(a)
+    a = _unbatched(_array(a), "np.histogram_bin_edges", "data", _FIXED_BINS)
+    bins = _unbatched(bins, "np.histogram_bin_edges", "bins", "give every member the same bins")
     edges = np.histogram_bin_edges(base_value(a), base_value(bins), range,
-                                   None if weights is None else base_value(weights))
+                                   None if weights is None else member_stand_in(weights))
     return _traced_edges(a, edges, bins, range)
 
 
@@ -171,6 +194,34 @@ def _binned(a, edges, weights):
                          dtype=dtype_of(chosen))
 
 
+def _binned_members(a, edges, weights):
+    """The counts (sums of ``weights``) per bin of fixed ``edges`` for every batch member of
+    ``a`` at once: each value's bin marked in a (values, bins) table of each member."""
+    plain = base_value(a)
+    leading = np.ndim(plain) - len(shape_of(a))  # the batch axes in front
+    values = plain.reshape(plain.shape[:leading] + (-1,))
+    bins = edges.size - 1
+    index = np.searchsorted(edges, values, side="right") - 1
+    index[values == edges[-1]] = bins - 1  # NumPy's last bin is closed
+    inside = (values >= edges[0]) & (values <= edges[-1])
+    marks = (index[..., None] == np.arange(bins)) & inside[..., None]
+    if weights is None:
+        return batched_constant(marks.sum(axis=-2), a)
+    return _counted(marks, weights, a, None)
+
+
+def _counted(marks, weights, like, dtype):
+    """The sum of ``weights`` (one per value) marked in each column of ``marks`` (values by
+    bins, batch axes in front): plain, or traced in the weights."""
+    if not isinstance(weights, Tracer):
+        weights = np.reshape(weights, (-1, 1))
+        return batched_constant((marks * weights).sum(axis=-2).astype(dtype or weights.dtype),
+                                like)
+    marks = batched_constant(marks.astype(dtype or dtype_of(weights)), like)
+    return sum(marks * reshape(weights if dtype is None else asarray(weights, dtype), (-1, 1)),
+               axis=0)
+
+
 @handles(np.histogram)
 def histogram(a, bins=10, range=None, density=None, weights=None):  # noqa: A002 - NumPy's name
     """``np.histogram``: counts (no derivative), weighted counts (linear in ``weights``),
@@ -180,10 +231,18 @@ def histogram(a, bins=10, range=None, density=None, weights=None):  # noqa: A002
     array([2, 1])
     """
     a = _array(a)
-    plain_weights = None if weights is None else base_value(_array(weights))
-    counts, edges = np.histogram(base_value(a), base_value(bins), range, None, plain_weights)
+    bins = _unbatched(bins, "np.histogram", "bins", "give every member the same bins")
+    fixed_edges = np.ndim(bins) == 1 or (range is not None and not isinstance(bins, str))
+    if not fixed_edges:
+        _unbatched(a, "np.histogram", "data", "give the edges (bins=an array, or range=)")
+    # batched values: NumPy's edges (and checks) from a member's stand-in
+    plain_weights = None if weights is None else member_stand_in(_array(weights))
+    counts, edges = np.histogram(member_stand_in(a), base_value(bins), range, None,
+                                 plain_weights)
     edges = _traced_edges(a, edges, bins, range)
-    if weights is not None and isinstance(_array(weights), Tracer):
+    if is_batched(a):
+        counts = _binned_members(a, edges, None if weights is None else _array(weights))
+    elif weights is not None and isinstance(_array(weights), Tracer):
         counts = _binned(a, base_value(edges), _array(weights))
     if density:
         widths = getitem(edges, slice(1, None)) - getitem(edges, slice(None, -1))
@@ -207,9 +266,9 @@ def histogramdd(sample, bins=10, range=None, density=None, weights=None):  # noq
     array([[1., 0.],
            [0., 1.]])
     """
-    samples = _samples(sample)
+    samples = _unbatched(_samples(sample), "np.histogramdd", "samples", _FIXED_BINS)
     plain = np.asarray(base_value(samples))
-    plain_weights = None if weights is None else np.asarray(base_value(_array(weights)))
+    plain_weights = None if weights is None else np.asarray(member_stand_in(_array(weights)))
     counts, edges = np.histogramdd(plain, bins, range, None, plain_weights)
     dimensions = plain.shape[1]
     try:  # one entry per dimension (NumPy has checked their number), or one for all
@@ -271,9 +330,28 @@ def bincount(x, weights=None, minlength=0):
     >>> cr.grad(lambda w: bincount(np.array([0, 2, 2]), w)[2])(np.ones(3))
     array([0., 1., 1.])
     """
+    if is_batched(x):
+        return _bincount_members(x, weights, minlength)
     x = np.asarray(base_value(x))
     if not isinstance(weights, Tracer):
         return np.bincount(x, None if weights is None else base_value(weights), minlength)
     length = np.bincount(x, minlength=minlength).size
     return scatter_add_p(asarray(weights, np.float64), index=(x,), shape=(length,),
                          dtype=np.float64)
+
+
+def _bincount_members(x, weights, minlength):
+    """``np.bincount`` of every batch member of ``x`` at once; their counts must have one
+    length (the largest value, or ``minlength``)."""
+    plain = np.asarray(base_value(x))
+    np.bincount(plain.ravel(), minlength=minlength)  # NumPy's checks (negative values, dtype)
+    np.bincount(member_stand_in(x))  # and its check of the member's shape
+    lengths = np.maximum(plain.max(axis=-1, initial=-1) + 1, minlength)
+    if np.any(lengths != np.ravel(lengths)[0]):
+        raise batched_shape_error(
+            "np.bincount of values whose largest differs between batch members",
+            "pass minlength= at least the largest value + 1, the same length for every member")
+    marks = plain[..., None] == np.arange(int(np.ravel(lengths)[0]))
+    if weights is None:
+        return batched_constant(marks.sum(axis=-2), x)
+    return _counted(marks, weights, x, np.float64)

@@ -22,7 +22,7 @@ from typing import Any, Callable
 import numpy as np
 
 from .wrap import (NUMPY_2, SCALAR_TYPES, UFUNCS, NumpyPrimitive, array_of, dtype_of,
-                   elementwise_batch, nondiff, primitive, registered, shape_of)
+                   elementwise_batch, logical_ndim, nondiff, primitive, registered, shape_of)
 
 # -- broadcasting and its transpose ----------------------------------------------
 
@@ -41,6 +41,26 @@ sum_to_p = primitive("sum_to", _sum_to_impl)
 broadcast_to_p = primitive("broadcast_to", lambda x, shape: np.broadcast_to(x, shape))
 sum_to_p.def_linear(lambda g, ans, x, shape: broadcast_to_p(g, shape=shape_of(x)))
 broadcast_to_p.def_linear(lambda g, ans, x, shape: unbroadcast(g, shape_of(x)))
+
+
+# Batched, both keep the batch axis first: the member axes line up from the right, so
+# the member shape is padded with ones to the batched value's rank (no axis is added
+# or dropped in front of the batch), the size-1 axes summed or broadcast, then dropped.
+def _sum_to_batch(args, batched, shape):
+    g = args[0]
+    padded = (shape_of(g)[0],) + (1,) * (logical_ndim(g, True) - len(shape)) + tuple(shape)
+    return np.reshape(sum_to_p(g, shape=padded), padded[:1] + tuple(shape))
+
+
+def _broadcast_to_batch(args, batched, shape):
+    x = args[0]
+    size = shape_of(x)[0]
+    x = np.reshape(x, (size,) + (1,) * (len(shape) - logical_ndim(x, True)) + shape_of(x)[1:])
+    return broadcast_to_p(x, shape=(size,) + tuple(shape))
+
+
+sum_to_p.def_batch(_sum_to_batch)
+broadcast_to_p.def_batch(_broadcast_to_batch)
 
 
 def unbroadcast(g: Any, shape: tuple) -> Any:
@@ -76,6 +96,8 @@ astype_p = primitive("astype", _cast)
 astype_p.def_linear(lambda g, ans, x, dtype: astype(g, dtype_of(x)))  # dtype is a keyword param
 # a cast to integers or booleans: no derivative, but a primitive, so a replay recomputes it
 astype_discrete_p = nondiff("astype_discrete", _cast)
+astype_p.def_batch(elementwise_batch(astype_p))
+astype_discrete_p.def_batch(elementwise_batch(astype_discrete_p))
 
 
 def astype(x: Any, dtype: Any) -> Any:

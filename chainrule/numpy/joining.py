@@ -21,7 +21,7 @@ import numpy as np
 from ..core import Tracer
 from ..core.batching import is_batched
 from .arithmetic import positive
-from .batching import batch_size, data_dependent_shape, plain_argument, with_batch_axis
+from .batching import batch_size, batched_shape_error, plain_argument, with_batch_axis
 from .elementwise import astype
 from .indexing import getitem, take
 from .manipulation import (_array, _axis, atleast_1d, atleast_2d, atleast_3d, broadcast_to, ravel,
@@ -395,8 +395,8 @@ def trim_zeros(filt: Any, trim: Any = "fb", axis: Any = None) -> Any:
     """
     filt = _array(filt)
     if is_batched(filt):
-        raise data_dependent_shape("np.trim_zeros", "Keep the shape and zero what is not "
-                                   "wanted instead, e.g. np.where(mask, x, 0).")
+        raise batched_shape_error("np.trim_zeros", "keep the shape and zero what is not wanted, "
+                                  "np.where(mask, x, 0)")
     plain = np.asarray(plain_argument(filt, "np.trim_zeros", "filt"))
     trim = trim.lower()
     if any(letter not in "fb" for letter in trim):

@@ -22,7 +22,11 @@ from __future__ import annotations
 import numpy as np
 
 from ..core import Tracer, base_value
+from ..core.batching import loop_over_batch
 from .arithmetic import absolute, where
+from .batching import (align_for_broadcasting, batch_size, elementwise_batch, logical_ndim,
+                       member_axes, member_axis, shape_depends_on_data, with_batch_axis)
+from .creation import member_stand_in
 from .elementwise import broadcast_tangent, unbroadcast
 from .indexing import take
 from .wrap import NUMPY_2, UFUNCS, array_of, handles, nondiff, primitive, shape_of
@@ -87,6 +91,8 @@ floor_divide = nondiff("floor_divide", np.floor_divide)
 
 around_p = nondiff("around", lambda x, decimals: np.around(x, decimals))
 fix_p = nondiff("fix", np.fix)
+around_p.def_batch(elementwise_batch(around_p))
+fix_p.def_batch(elementwise_batch(fix_p))
 
 
 @handles(np.round, np.around)
@@ -117,6 +123,7 @@ def fix(x, out=None):
 # heaviside(x, h0) is a step in x (zero slope almost everywhere); the value h0 it
 # takes at x == 0 passes through there, so it is differentiable in h0 only.
 heaviside_p = primitive("heaviside", np.heaviside)
+heaviside_p.def_batch(elementwise_batch(heaviside_p))
 heaviside_step_p = nondiff("heaviside_step", np.heaviside)
 heaviside_p.def_vjp(lambda g, ans, x, h0: None,
                     lambda g, ans, x, h0: unbroadcast(g * (x == 0), shape_of(h0)))
@@ -145,9 +152,10 @@ def _no_out(out, name):
 
 
 def _plain(value):
-    """``value`` with every tracer replaced by its plain value, inside lists, tuples, dicts."""
+    """``value`` with every tracer replaced by its plain value, inside lists, tuples, dicts;
+    a batched tracer by a stand-in of one member's shape and dtype (no copy)."""
     if isinstance(value, Tracer):
-        return base_value(value)
+        return member_stand_in(value)
     if isinstance(value, (list, tuple)):
         return type(value)(_plain(item) for item in value)
     if isinstance(value, dict):
@@ -238,194 +246,237 @@ unique_indices_p = _nondiff_function(
     multiple_results=True)
 
 
-@handles(np.argmax)
-def argmax(*args, **kwargs):
-    """``np.argmax`` (an index, no derivative).
-
-    >>> argmax(np.array([1.0, 3.0, 2.0]))
-    1
-    """
-    return _apply(argmax_p, args, kwargs)
+# -- batching: one call on the whole batch (axes shifted past the batch axis, arrays
+# broadcast, or comparisons); a loop over the batch only where a batched value sits where
+# no rule looks (inside a list, in rtol=, kth= or sorter=); an error where the result's
+# shape depends on the data (nonzero, unique)
 
 
-@handles(np.argmin)
-def argmin(*args, **kwargs):
-    """``np.argmin`` (an index, no derivative).
-
-    >>> argmin(np.array([1.0, 3.0, 0.5]))
-    2
-    """
-    return _apply(argmin_p, args, kwargs)
-
-
-@handles(np.argsort)
-def argsort(*args, **kwargs):
-    """``np.argsort`` (indices, no derivative).
-
-    >>> argsort(np.array([3.0, 1.0, 2.0]))
-    array([1, 2, 0])
-    """
-    return _apply(argsort_p, args, kwargs)
+# the leading parameters of the functions batched below, in NumPy's order
+_PARAMETERS = {
+    "argmax": ("a", "axis", "out"), "argmin": ("a", "axis", "out"),
+    "argsort": ("a", "axis", "kind", "order"),
+    "argpartition": ("a", "kth", "axis", "kind", "order"),
+    "count_nonzero": ("a", "axis"), "any": ("a", "axis", "out", "keepdims"),
+    "all": ("a", "axis", "out", "keepdims"), "searchsorted": ("a", "v", "side", "sorter"),
+    "digitize": ("x", "bins", "right"), "isclose": ("a", "b", "rtol", "atol", "equal_nan"),
+    "isreal": ("x",), "iscomplex": ("x",), "isposinf": ("x", "out"), "isneginf": ("x", "out"),
+    "lexsort": ("keys", "axis"), "allclose": ("a", "b", "rtol", "atol", "equal_nan"),
+    "array_equal": ("a1", "a2", "equal_nan"), "array_equiv": ("a1", "a2"),
+}
 
 
-@handles(np.argpartition)
-def argpartition(*args, **kwargs):
-    """``np.argpartition`` (indices, no derivative).
-
-    >>> argpartition(np.array([3.0, 1.0, 2.0]), 0)[0]
-    1
-    """
-    return _apply(argpartition_p, args, kwargs)
-
-
-@handles(np.lexsort)
-def lexsort(*args, **kwargs):
-    """``np.lexsort`` (indices, no derivative).
-
-    >>> lexsort((np.array([2.0, 1.0]), np.array([0.0, 0.0])))
-    array([1, 0])
-    """
-    return _apply(lexsort_p, args, kwargs)
+def _bound(prim, values, batched, layout):
+    """The call as a dict of NumPy's parameter names, ``values`` filled in, and the names
+    holding a batched value (both None where a list holds one, or the call is unusual)."""
+    names = _PARAMETERS[prim.name.split(".")[-1]]
+    args, kwargs = layout
+    if len(args) > len(names):
+        return None, None
+    slots = dict(zip(names, args), **kwargs)
+    holders = set()
+    for name, value in slots.items():
+        if _slots_in(value, batched):
+            if not isinstance(value, Slot):
+                return None, None
+            holders.add(name)
+    return {name: _filled(value, values) for name, value in slots.items()}, holders
 
 
-@handles(np.nonzero)
-def nonzero(*args, **kwargs):
-    """``np.nonzero`` (indices, no derivative).
-
-    >>> nonzero(np.array([0.0, 2.0, 3.0]))
-    (array([1, 2]),)
-    """
-    return _apply(nonzero_p, args, kwargs)
+def _looped(prim, values, batched, layout):
+    return loop_over_batch(prim, values, batched, {"layout": layout}, batch_size(values, batched))
 
 
-@handles(np.flatnonzero)
-def flatnonzero(*args, **kwargs):
-    """``np.flatnonzero`` (indices, no derivative).
-
-    >>> flatnonzero(np.array([[0.0, 2.0], [3.0, 0.0]]))
-    array([1, 2])
-    """
-    return _apply(flatnonzero_p, args, kwargs)
-
-
-@handles(np.argwhere)
-def argwhere(*args, **kwargs):
-    """``np.argwhere`` (indices, no derivative).
-
-    >>> argwhere(np.array([0.0, 2.0])).tolist()
-    [[1]]
-    """
-    return _apply(argwhere_p, args, kwargs)
+def _slots_in(value, batched):
+    if isinstance(value, Slot):
+        return [value] if batched[value.position] else []
+    if isinstance(value, (list, tuple)):
+        return [slot for item in value for slot in _slots_in(item, batched)]
+    if isinstance(value, dict):
+        return [slot for item in value.values() for slot in _slots_in(item, batched)]
+    return []
 
 
-@handles(np.count_nonzero)
-def count_nonzero(*args, **kwargs):
-    """``np.count_nonzero`` (a count, no derivative).
+def _axis_rule(prim, default_axis=None, flatten=False):
+    """A function of the array ``a`` along ``axis``: the axis shifted past the batch axis;
+    ``axis=None`` flattens each member (``flatten``) or means all member axes."""
 
-    >>> count_nonzero(np.array([0.0, 2.0, 3.0]))
-    2
-    """
-    return _apply(count_nonzero_p, args, kwargs)
+    def rule(values, batched, layout):
+        call, holders = _bound(prim, values, batched, layout)
+        if holders != {"a"}:
+            return _looped(prim, values, batched, layout)
+        a = call["a"]
+        ndim = logical_ndim(a, True)
+        axis = call.get("axis", default_axis)
+        if axis is None and flatten:
+            call.update(a=np.reshape(a, (shape_of(a)[0], -1)), axis=1)
+            result = _apply(prim, (), call)
+            return np.reshape(result, (-1,) + (1,) * ndim) if call.get("keepdims") else result
+        call["axis"] = member_axes(axis, ndim)
+        return _apply(prim, (), call)
 
-
-@handles(np.searchsorted)
-def searchsorted(*args, **kwargs):
-    """``np.searchsorted`` (indices, no derivative).
-
-    >>> searchsorted(np.array([1.0, 2.0, 3.0]), 2.5)
-    2
-    """
-    return _apply(searchsorted_p, args, kwargs)
-
-
-@handles(np.digitize)
-def digitize(*args, **kwargs):
-    """``np.digitize`` (bin indices, no derivative).
-
-    >>> digitize(np.array([0.5, 1.5]), np.array([1.0, 2.0]))
-    array([0, 1])
-    """
-    return _apply(digitize_p, args, kwargs)
+    return rule
 
 
-@handles(np.isclose)
-def isclose(*args, **kwargs):
-    """``np.isclose`` (booleans, no derivative).
+def _broadcasting_rule(prim, names):
+    """A function elementwise in the arrays ``names`` (broadcast together)."""
 
-    >>> isclose(np.array([1.0, 2.0]), 1.0)
-    array([ True, False])
-    """
-    return _apply(isclose_p, args, kwargs)
+    def rule(values, batched, layout):
+        call, holders = _bound(prim, values, batched, layout)
+        if holders is None or not holders <= set(names):
+            return _looped(prim, values, batched, layout)
+        present = [name for name in names if name in call]
+        call.update(zip(present, align_for_broadcasting([call[name] for name in present],
+                                                        [name in holders for name in present])))
+        return _apply(prim, (), call)
 
-
-@handles(np.allclose)
-def allclose(*args, **kwargs):
-    """``np.allclose`` (a boolean, no derivative).
-
-    >>> allclose(np.array([1.0, 2.0]), np.array([1.0, 2.0 + 1e-12]))
-    True
-    """
-    return _apply(allclose_p, args, kwargs)
+    return rule
 
 
-@handles(np.array_equal)
-def array_equal(*args, **kwargs):
-    """``np.array_equal`` (a boolean, no derivative).
-
-    >>> array_equal(np.array([1.0, 2.0]), np.array([1.0, 2.0]))
-    True
-    """
-    return _apply(array_equal_p, args, kwargs)
-
-
-@handles(np.array_equiv)
-def array_equiv(*args, **kwargs):
-    """``np.array_equiv`` (a boolean, no derivative).
-
-    >>> array_equiv(np.array([1.0, 1.0]), 1.0)
-    True
-    """
-    return _apply(array_equiv_p, args, kwargs)
+def _searchsorted_batch(values, batched, layout):
+    # a batched sorted array (one row per member): v's position is how many entries come
+    # before it (NaNs sort last, as in NumPy): comparisons, n entries per element of v
+    call, holders = _bound(searchsorted_p, values, batched, layout)
+    if not holders or "a" not in holders or call.get("sorter") is not None:
+        return _searched_in_shared_array(values, batched, layout)
+    size = batch_size(values, batched)
+    v = with_batch_axis(call["v"], "v" in holders, size)
+    v = np.expand_dims(v, -1)
+    rows = np.reshape(call["a"], (size,) + (1,) * (len(shape_of(v)) - 2) + (-1,))
+    if call.get("side", "left") == "left":
+        before = (rows < v) | (np.isnan(v) & ~np.isnan(rows))
+    else:
+        before = (rows <= v) | np.isnan(v)
+    return np.sum(before, axis=-1)
 
 
-@handles(np.isreal)
-def isreal(*args, **kwargs):
-    """``np.isreal`` (booleans, no derivative).
-
-    >>> isreal(np.array([1.0, 2.0]))
-    array([ True,  True])
-    """
-    return _apply(isreal_p, args, kwargs)
+def _member_shape(value, flag):
+    return shape_of(value)[1:] if flag else np.shape(value)
 
 
-@handles(np.iscomplex)
-def iscomplex(*args, **kwargs):
-    """``np.iscomplex`` (booleans, no derivative).
+def _whole_members_rule(prim):
+    """allclose, array_equal, array_equiv: a test entry by entry, then all() of each member."""
+    names = _PARAMETERS[prim.name.split(".")[-1]]
 
-    >>> iscomplex(np.array([1.0, 1j]))
-    array([False,  True])
-    """
-    return _apply(iscomplex_p, args, kwargs)
+    def rule(values, batched, layout):
+        call, holders = _bound(prim, values, batched, layout)
+        if holders is None or not holders <= set(names[:2]):
+            return _looped(prim, values, batched, layout)
+        flags = [name in holders for name in names[:2]]
+        shapes = [_member_shape(call[name], flag) for name, flag in zip(names[:2], flags)]
+        try:
+            np.broadcast_shapes(*shapes)
+        except ValueError:
+            shapes = None  # never equal (allclose raises, as NumPy does, below)
+        if prim is not allclose_p and (shapes is None or (prim is array_equal_p
+                                                          and shapes[0] != shapes[1])):
+            return np.zeros(batch_size(values, batched), bool)
+        first, second = align_for_broadcasting([call[name] for name in names[:2]], flags)
+        if prim is allclose_p:
+            test = _apply(isclose_p, (), dict(call, a=first, b=second))
+        else:
+            test = first == second
+            if call.get("equal_nan"):
+                test = test | (np.isnan(first) & np.isnan(second))
+        return np.all(test, axis=tuple(range(1, len(shape_of(test)))))
+
+    return rule
 
 
-@handles(np.isposinf)
-def isposinf(*args, **kwargs):
-    """``np.isposinf`` (booleans, no derivative).
+def _lexsort_batch(values, batched, layout):
+    # each key batched (the batch axis first), sorted along its member axis
+    args, kwargs = layout
+    named = dict(zip(("keys", "axis"), args), **kwargs)
+    keys, axis = named.get("keys"), named.get("axis", -1)
+    if isinstance(axis, Slot) or not isinstance(keys, (Slot, list, tuple)):
+        return _looped(lexsort_p, values, batched, layout)
+    size = batch_size(values, batched)
+    if isinstance(keys, Slot):  # one array of keys, the batch axis first: keys go first
+        keys = np.moveaxis(values[keys.position], 0, 1)
+        ndim = len(shape_of(keys)) - 2
+    else:
+        keys = tuple(with_batch_axis(_filled(key, values), bool(_slots_in(key, batched)), size)
+                     for key in keys)
+        ndim = len(shape_of(keys[0])) - 1
+    return _apply(lexsort_p, (keys,), {"axis": member_axis(axis, ndim)})
 
-    >>> isposinf(np.array([np.inf, -np.inf]))
-    array([ True, False])
-    """
-    return _apply(isposinf_p, args, kwargs)
+
+lexsort_p.def_batch(_lexsort_batch)
+for _prim in (allclose_p, array_equal_p, array_equiv_p):
+    _prim.def_batch(_whole_members_rule(_prim))
+for _prim, _default, _flatten in ((argmax_p, None, True), (argmin_p, None, True),
+                                  (argsort_p, -1, True), (argpartition_p, -1, True),
+                                  (count_nonzero_p, None, False), (any_p, None, False),
+                                  (all_p, None, False)):
+    _prim.def_batch(_axis_rule(_prim, _default, _flatten))
+_searched_in_shared_array = _broadcasting_rule(searchsorted_p, ("v",))
+searchsorted_p.def_batch(_searchsorted_batch)
+for _prim, _names in ((digitize_p, ("x",)), (isclose_p, ("a", "b")),
+                      (isreal_p, ("x",)), (iscomplex_p, ("x",)), (isposinf_p, ("x",)),
+                      (isneginf_p, ("x",))):
+    _prim.def_batch(_broadcasting_rule(_prim, _names))
+_KEEP_THE_SHAPE = "keep the shape: np.where(mask, x, 0), or (mask * x).sum()"
+for _prim, _name, _instead in (
+        (nonzero_p, "np.nonzero (and x[mask], np.where(mask))", _KEEP_THE_SHAPE),
+        (flatnonzero_p, "np.flatnonzero", _KEEP_THE_SHAPE),
+        (argwhere_p, "np.argwhere", _KEEP_THE_SHAPE),
+        (unique_indices_p, "np.unique (and union1d, setdiff1d)",
+         "np.sort(x) keeps the shape (equal values side by side)")):
+    _prim.def_batch(shape_depends_on_data(_name, _instead))
 
 
-@handles(np.isneginf)
-def isneginf(*args, **kwargs):
-    """``np.isneginf`` (booleans, no derivative).
+def _index_function(numpy_function, prim, what, example, shown):
+    """The wrapper of ``numpy_function``: its call, tracers anywhere in it, through ``prim``."""
+    name = numpy_function.__name__
 
-    >>> isneginf(np.array([np.inf, -np.inf]))
-    array([False,  True])
-    """
-    return _apply(isneginf_p, args, kwargs)
+    def function(*args, **kwargs):
+        return _apply(prim, args, kwargs)
+
+    function.__name__ = function.__qualname__ = name
+    function.__doc__ = (f"``np.{name}`` ({what}, no derivative).\n\n"
+                        f"    >>> {name}{example}\n    {shown}\n    ")
+    return handles(numpy_function)(function)
+
+
+# the wrappers NumPy's functions reach: (what the result is; an example and its value)
+argmax = _index_function(np.argmax, argmax_p, 'an index', '(np.array([1.0, 3.0, 2.0]))', '1')
+argmin = _index_function(np.argmin, argmin_p, 'an index', '(np.array([1.0, 3.0, 0.5]))', '2')
+argsort = _index_function(np.argsort, argsort_p, 'indices',
+                          '(np.array([3.0, 1.0, 2.0]))', 'array([1, 2, 0])')
+argpartition = _index_function(np.argpartition, argpartition_p, 'indices',
+                               '(np.array([3.0, 1.0, 2.0]), 0)[0]', '1')
+lexsort = _index_function(np.lexsort, lexsort_p, 'indices',
+                          '((np.array([2.0, 1.0]), np.array([0.0, 0.0])))', 'array([1, 0])')
+nonzero = _index_function(np.nonzero, nonzero_p, 'indices',
+                          '(np.array([0.0, 2.0, 3.0]))', '(array([1, 2]),)')
+flatnonzero = _index_function(np.flatnonzero, flatnonzero_p, 'indices',
+                              '(np.array([[0.0, 2.0], [3.0, 0.0]]))', 'array([1, 2])')
+argwhere = _index_function(np.argwhere, argwhere_p, 'indices',
+                           '(np.array([0.0, 2.0])).tolist()', '[[1]]')
+count_nonzero = _index_function(np.count_nonzero, count_nonzero_p, 'a count',
+                                '(np.array([0.0, 2.0, 3.0]))', '2')
+searchsorted = _index_function(np.searchsorted, searchsorted_p, 'indices',
+                               '(np.array([1.0, 2.0, 3.0]), 2.5)', '2')
+digitize = _index_function(np.digitize, digitize_p, 'bin indices',
+                           '(np.array([0.5, 1.5]), np.array([1.0, 2.0]))', 'array([0, 1])')
+isclose = _index_function(np.isclose, isclose_p, 'booleans',
+                          '(np.array([1.0, 2.0]), 1.0)', 'array([ True, False])')
+allclose = _index_function(np.allclose, allclose_p, 'a boolean',
+                           '(np.array([1.0, 2.0]), np.array([1.0, 2.0 + 1e-12]))', 'True')
+array_equal = _index_function(np.array_equal, array_equal_p, 'a boolean',
+                              '(np.array([1.0, 2.0]), np.array([1.0, 2.0]))', 'True')
+array_equiv = _index_function(np.array_equiv, array_equiv_p, 'a boolean',
+                              '(np.array([1.0, 1.0]), 1.0)', 'True')
+isreal = _index_function(np.isreal, isreal_p, 'booleans',
+                         '(np.array([1.0, 2.0]))', 'array([ True,  True])')
+iscomplex = _index_function(np.iscomplex, iscomplex_p, 'booleans',
+                            '(np.array([1.0, 1j]))', 'array([False,  True])')
+isposinf = _index_function(np.isposinf, isposinf_p, 'booleans',
+                           '(np.array([np.inf, -np.inf]))', 'array([ True, False])')
+isneginf = _index_function(np.isneginf, isneginf_p, 'booleans',
+                           '(np.array([np.inf, -np.inf]))', 'array([False,  True])')
+any = _index_function(np.any, any_p, 'booleans', '(np.array([0.0, 2.0]))', 'True')  # noqa: A001
+all = _index_function(np.all, all_p, 'booleans', '(np.array([0.0, 2.0]))', 'False')  # noqa: A001
 
 
 @handles(np.iscomplexobj)
@@ -446,26 +497,6 @@ def isrealobj(*args, **kwargs):
     True
     """
     return np.isrealobj(*_plain(args), **_plain(kwargs))
-
-
-@handles(np.any)
-def any(*args, **kwargs):  # noqa: A001 - NumPy's own name
-    """``np.any`` (booleans, no derivative).
-
-    >>> any(np.array([0.0, 2.0]))
-    True
-    """
-    return _apply(any_p, args, kwargs)
-
-
-@handles(np.all)
-def all(*args, **kwargs):  # noqa: A001 - NumPy's own name
-    """``np.all`` (booleans, no derivative).
-
-    >>> all(np.array([0.0, 2.0]))
-    False
-    """
-    return _apply(all_p, args, kwargs)
 
 
 # Shapes and types are fixed for a recording (a replay checks its inputs' shapes):

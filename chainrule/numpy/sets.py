@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from ..core import Tracer
+from .batching import batch_size, logical_ndim, shape_depends_on_data, with_batch_axis
 from .creation import asarray
 from .indexing import getitem, take
 from .joining import concatenate
@@ -97,7 +98,23 @@ isin_p = _plain_function("isin", np.isin)
 intersect_indices_p = _plain_function(
     "intersect1d_indices", lambda a, b, assume_unique: np.intersect1d(
         a, b, assume_unique=assume_unique, return_indices=True)[1:], multiple_results=True)
-# the positions of setxor1d's values in its inputs, concatenated
+# the positions of setxor1d's values in its inputs, concatenated (below)
+
+
+def _isin_batch(args, batched, **params):
+    # elementwise in ``element``; a batched set of test elements (one per member): each
+    # element compared with each of its member's, == as NumPy's isin does (NaN is in nothing)
+    element, test_elements = args
+    if not batched[1]:
+        return isin_p(*args, **params)
+    size = batch_size(args, batched)
+    element = with_batch_axis(element, batched[0], size)
+    tests = np.reshape(test_elements, (size,) + (1,) * logical_ndim(element, True) + (-1,))
+    found = np.any(np.expand_dims(element, -1) == tests, axis=-1)
+    return np.logical_not(found) if params.get("invert") else found
+
+
+isin_p.def_batch(_isin_batch)
 
 
 def _gathered(x: Any, index: np.ndarray) -> Any:
@@ -208,6 +225,15 @@ def _setxor_positions(aux: np.ndarray) -> np.ndarray:
 
 
 setxor_indices_p = _plain_function("setxor1d_indices", _setxor_positions)
+
+# a set's size depends on the values: no batched form
+for _prim, _name in ((unique_all_p, "np.unique_all"), (unique_values_p, "np.unique_values"),
+                     (unique_counts_p, "np.unique_counts"),
+                     (unique_inverse_p, "np.unique_inverse"),
+                     (intersect_indices_p, "np.intersect1d"), (setxor_indices_p, "np.setxor1d")):
+    _prim.def_batch(shape_depends_on_data(
+        _name, "np.sort(x) keeps the shape (equal values side by side), and np.isin(x, y) "
+        "marks the common values with a mask of x's shape"))
 
 
 @handles(np.setxor1d)

@@ -24,7 +24,6 @@ import numpy as np
 from ..core import Tracer, base_value
 from ..core.batching import is_batched
 from . import arithmetic
-from .batching import data_dependent_shape
 from .creation import asarray
 from .indexing import getitem, setitem
 from .manipulation import reshape, transpose
@@ -175,6 +174,11 @@ def _weak(q) -> bool:
     return NUMPY_2 and type(q) in (int, float)
 
 
+def _empty_under_vmap(function: str) -> NotImplementedError:
+    return NotImplementedError(f"{function} of an empty array under vmap: NumPy's answer (NaNs, "
+                               "or its error) has no entries to batch. Call it outside vmap.")
+
+
 def _quantile(name, a, q, axis, method, keepdims, ignore_nan, weights, weak):
     a = _array(a)
     if np.issubdtype(dtype_of(a), np.complexfloating):
@@ -189,8 +193,7 @@ def _quantile(name, a, q, axis, method, keepdims, ignore_nan, weights, weak):
     a_shape = shape_of(a)
     if 0 in a_shape:  # nothing to differentiate: NumPy's result, or its error
         if is_batched(a) or is_batched(q):
-            raise data_dependent_shape(f"np.{name} of an empty array",
-                                       "Call it outside vmap: its result has no entries to batch.")
+            raise _empty_under_vmap(f"np.{name}")
         function = getattr(np, name)
         return function(base_value(a), q_plain * (1 if name.endswith("quantile") else 100),
                         axis, method=method, keepdims=keepdims)
@@ -309,8 +312,7 @@ def _median(a, axis, keepdims, ignore_nan):
     a_shape = shape_of(a)
     if 0 in a_shape:  # nothing to differentiate: NumPy's NaNs (and warning), or its error
         if is_batched(a):
-            raise data_dependent_shape("np.median of an empty array",
-                                       "Call it outside vmap: its result has no entries to batch.")
+            raise _empty_under_vmap("np.median")
         function = np.nanmedian if ignore_nan else np.median
         return function(base_value(a), axis, keepdims=keepdims)
     x, axes = _sorted_slices(a, axis)

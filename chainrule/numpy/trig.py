@@ -16,6 +16,7 @@ import math
 import numpy as np
 
 from .arithmetic import sqrt, where
+from .batching import elementwise_batch
 from .elementwise import Elementwise, elementwise
 from .wrap import any_entry, handles, primitive
 
@@ -96,6 +97,7 @@ degrees.def_partials(lambda ans, x: DEGREES_PER_RADIAN)
 # primitive whose own derivative is the next coefficient: every order is exact at 0.
 sinc_p = primitive("sinc", np.sinc)
 sinc_p.def_partials(lambda ans, x: _sinc_slope(x))
+sinc_p.def_batch(elementwise_batch(sinc_p))
 
 
 @handles(np.sinc)
@@ -133,3 +135,4 @@ def _sinc_derivative_at_zero_impl(x, order):
 
 _sinc_derivative_at_zero = primitive("sinc_derivative_at_zero", _sinc_derivative_at_zero_impl)
 _sinc_derivative_at_zero.def_partials(lambda ans, x, order: _sinc_derivative_at_zero(x, order=order + 1))
+_sinc_derivative_at_zero.def_batch(elementwise_batch(_sinc_derivative_at_zero))

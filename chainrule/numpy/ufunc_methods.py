@@ -29,13 +29,16 @@ from typing import Any
 import numpy as np
 
 from ..core import Primitive, Tracer, base_value
+from ..core.batching import is_batched
 
 # every file that routes ufuncs, so that all of them are in UFUNCS when the table is built
 from . import arithmetic, complex_numbers, exp_log, nondiff, reductions, trig, ufuncs  # noqa: F401
+from .creation import batched_constant, member_stand_in
 from .indexing import getitem, scatter_add_p, setitem
 from .joining import stack
 from .manipulation import broadcast_to, moveaxis, reshape
 from .mutation import LOST_DERIVATIVE_HINT, update
+from .sorting import take_along_axis
 from .wrap import UFUNCS, dtype_of, shape_of
 
 
@@ -58,11 +61,24 @@ def _reduced_axes(axis: Any, ndim: int) -> tuple:
 
 # -- reduce ----------------------------------------------------------------------------
 
+def _plain_or_member(*values: Any) -> list:
+    """The plain values for NumPy's own method: the values themselves, or, where any is
+    batched (its plain value has batch axes in front), stand-ins of a member's shape."""
+    if any(is_batched(value) for value in values):
+        return [member_stand_in(value) for value in values]
+    return [base_value(value) for value in values]
+
+
 def _folded(function, ufunc, x, axis, keepdims, initial):
-    """``ufunc.reduce`` as a left fold of ``function``; NumPy checks the arguments first."""
-    expected = ufunc.reduce(base_value(x), axis=axis, keepdims=keepdims,
-                            initial=base_value(initial))
-    if not _differentiable(function) or not (isinstance(x, Tracer) or isinstance(initial, Tracer)):
+    """``ufunc.reduce`` as a left fold of ``function``; NumPy checks the arguments first
+    (on stand-ins of a batch member under vmap: a batched result is folded, even of a
+    non-differentiable ufunc)."""
+    plain_x, plain_initial = _plain_or_member(x, initial)
+    with np.errstate(all="ignore"):
+        expected = ufunc.reduce(plain_x, axis=axis, keepdims=keepdims, initial=plain_initial)
+    batched = is_batched(x) or is_batched(initial)
+    if not batched and (not _differentiable(function)
+                        or not (isinstance(x, Tracer) or isinstance(initial, Tracer))):
         return expected
     x = x if isinstance(x, Tracer) else np.asarray(x)
     axes = _reduced_axes(axis, len(shape_of(x)))
@@ -86,7 +102,7 @@ def _reduce_method(ufunc: np.ufunc, function: Callable) -> Callable:
 
     def reduce(array, axis=0, keepdims=False, initial=np._NoValue, where=True):
         _check_where(where, ufunc, "reduce")
-        if fast is not None and np.size(base_value(array)):
+        if fast is not None and np.prod(shape_of(array)):
             return fast(array, axis, keepdims=keepdims,
                         initial=None if initial is np._NoValue else initial)
         return _folded(function, ufunc, array, axis, keepdims, initial)
@@ -116,22 +132,27 @@ def _record_holders(plain, axis, beats):
 
 def _running_extremum(x, axis, beats):
     plain = base_value(x)
-    holders = _record_holders(plain, axis, beats)
+    leading = np.ndim(plain) - len(shape_of(x))  # the batch axes of vmap levels, in front
+    holders = _record_holders(plain, axis + leading, beats)
+    if leading:  # a constant of each batch member: batched like x, a gather per member
+        return take_along_axis(x, batched_constant(holders, x), axis)
     index = tuple(np.indices(plain.shape, sparse=True))
     return getitem(x, index[:axis] + (holders,) + index[axis + 1:])
 
 
 def _accumulate_method(ufunc: np.ufunc, function: Callable) -> Callable:
     def accumulate(array, axis=0):
-        expected = ufunc.accumulate(base_value(array), axis=axis)  # NumPy's checks
-        if not _differentiable(function) or not isinstance(array, Tracer):
+        with np.errstate(all="ignore"):  # NumPy's checks (on a member's stand-in under vmap)
+            expected = ufunc.accumulate(_plain_or_member(array)[0], axis=axis)
+        if not is_batched(array) and (not _differentiable(function)
+                                      or not isinstance(array, Tracer)):
             return expected
         axis = axis % len(shape_of(array))
         if ufunc is np.add:
             return reductions.cumsum(array, axis)
         if ufunc is np.multiply:
             return reductions.cumprod(array, axis)
-        if ufunc in (np.maximum, np.minimum):
+        if ufunc in (np.maximum, np.minimum) and _differentiable(function):
             return _running_extremum(array, axis, np.greater if ufunc is np.maximum else np.less)
         moved = moveaxis(array, axis, 0)
         results = [getitem(moved, 0)]
@@ -178,16 +199,22 @@ def _at_method(ufunc: np.ufunc, function: Callable) -> Callable:
             raise TypeError(
                 f"chainrule cannot apply np.{ufunc.__name__}.at to a plain NumPy array with "
                 "traced values: the derivative would be lost.\n" + LOST_DERIVATIVE_HINT)
-        index = indices.value if isinstance(indices, Tracer) else indices
-        plain_b = None if b is None else base_value(b)
+        if is_batched(indices):
+            raise TypeError(
+                f"np.{ufunc.__name__}.at with indices that differ between batch members "
+                "under vmap is not supported; pass the same indices to every member (in_axes="
+                "None), or build the update with np.where(mask, f(a, b), a).")
+        index = base_value(indices)
+        plain_a, plain_b = _plain_or_member(a, b)
         # NumPy checks the index, the broadcasting and the casting on a copy
-        ufunc.at(np.array(base_value(a)), index, *(() if b is None else (plain_b,)))
+        with np.errstate(all="ignore"):
+            ufunc.at(np.array(plain_a), index, *(() if b is None else (plain_b,)))
         shape = shape_of(a)
         positions = np.arange(int(np.prod(shape))).reshape(shape)[index]
         flat = reshape(a, (-1,))
         values = None
         if b is not None:
-            values = b if np.shape(plain_b) == positions.shape else broadcast_to(b, positions.shape)
+            values = b if shape_of(b) == positions.shape else broadcast_to(b, positions.shape)
             values = reshape(values, (-1,)) if isinstance(values, Tracer) else np.ravel(values)
         positions = positions.ravel()
         occurrences = _occurrences(positions)

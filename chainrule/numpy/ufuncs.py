@@ -17,11 +17,12 @@ from typing import Any
 
 import numpy as np
 
-from ..core import base_value
+from ..core import Tracer
 from .arithmetic import remainder, where
-from .elementwise import Elementwise, elementwise
+from .batching import elementwise_batch
+from .elementwise import Elementwise, astype, elementwise
 from .exp_log import log
-from .wrap import UFUNCS, all_entries, handles, nondiff, primitive, registered, since_numpy
+from .wrap import UFUNCS, all_entries, dtype_of, handles, nondiff, primitive, registered, since_numpy
 
 # -- copysign: |x| with the sign of y; y only chooses a sign, so it has no derivative --
 
@@ -32,8 +33,8 @@ copysign_p.def_partials(lambda ans, x, y: _copysign_slope(x, y), lambda ans, x, 
 
 def _copysign_slope(x, y):
     # the slope of |x| (0 at the kink, as for np.abs), negated where y's sign bit is set
-    slope = np.sign(base_value(x))
-    return np.where(np.signbit(base_value(y)), -slope, slope)
+    slope = np.sign(x)  # nondiff functions of the traced values: constants, batched as they are
+    return np.where(np.signbit(y), -slope, slope)
 
 
 def copysign(x: Any, y: Any, out: Any = None) -> Any:
@@ -43,7 +44,15 @@ def copysign(x: Any, y: Any, out: Any = None) -> Any:
     -1.0
     """
     _no_out(out, "copysign")
-    return copysign_p(x, base_value(y))
+    return copysign_p(x, _sign_source(y))
+
+
+def _sign_source(y):
+    # y only lends its sign bit: a traced y becomes +-1 of its dtype with that sign bit, a
+    # constant (signbit is nondiff), still batched under vmap
+    if not isinstance(y, Tracer):
+        return y
+    return astype(where(np.signbit(y), -1.0, 1.0), dtype_of(y))
 
 
 UFUNCS[np.copysign] = copysign
@@ -67,17 +76,18 @@ float_power.def_partials(lambda ans, x, y: _float_power_slope(x, y),
 
 def _float_dtype(x) -> np.dtype:
     """The floating-point type NumPy computes ``x`` in (float64 for Python numbers)."""
-    dtype = np.asarray(base_value(x)).dtype
+    dtype = dtype_of(x)
     return dtype if dtype.kind in "fc" else np.dtype(np.float64)
 
 
 def _powers_of_two(like, exponent):
-    """2**exponent in the floating-point type of ``like``: exact, a constant."""
-    return np.ldexp(np.ones(np.shape(base_value(like)), _float_dtype(like)), exponent)
+    """2**exponent (shaped like ``exponent``, an integer array without derivative) in the
+    floating-point type of ``like``: exact, a constant."""
+    return np.ldexp(np.ones((), _float_dtype(like)), exponent)
 
 
 ldexp_p = elementwise("ldexp", np.ldexp)
-ldexp_p.def_partials(lambda ans, x, n: _powers_of_two(x, base_value(n)), None)  # n: integers
+ldexp_p.def_partials(lambda ans, x, n: _powers_of_two(x, n), None)  # n: integers
 ldexp_p.written_doc = "numpy.ldexp(x, n) = x * 2**n: the slope in x is 2**n; n is an integer.\n"
 
 
@@ -88,17 +98,19 @@ def ldexp(x: Any, n: Any, out: Any = None) -> Any:
     array([ 4., 12.])
     """
     _no_out(out, "ldexp")
-    return ldexp_p(x, base_value(n))
+    return ldexp_p(x, n)  # integers: no derivative level, batched as they are
 
 
 UFUNCS[np.ldexp] = ldexp
 
 mantissa_p = registered(Elementwise("numpy.frexp.mantissa", lambda x: np.frexp(x)[0]))
 # mantissa = x / 2**exponent with the exponent piecewise constant
-mantissa_p.def_partials(lambda ans, x: _powers_of_two(x, -np.frexp(base_value(x))[1]))
+mantissa_p.def_partials(lambda ans, x: _powers_of_two(x, -exponent_p(x)))
 exponent_p = nondiff("frexp.exponent", lambda x: np.frexp(x)[1])
 mantissa_p.written_doc = "The mantissa of numpy.frexp: x / 2**exponent, slope 2**-exponent.\n"
 exponent_p.written_doc = "The exponent of numpy.frexp: an integer, no derivative.\n"
+mantissa_p.def_batch(elementwise_batch(mantissa_p))
+exponent_p.def_batch(elementwise_batch(exponent_p))
 
 
 def frexp(x: Any, out: Any = None) -> tuple:
@@ -121,6 +133,8 @@ fractional_p.def_partials(lambda ans, x: 1.0)
 integral_p = nondiff("modf.integral", lambda x: np.modf(x)[1])
 fractional_p.written_doc = "The fractional part of numpy.modf: slope 1.\n"
 integral_p.written_doc = "The integral part of numpy.modf: piecewise constant, no derivative.\n"
+fractional_p.def_batch(elementwise_batch(fractional_p))
+integral_p.def_batch(elementwise_batch(integral_p))
 
 
 def modf(x: Any, out: Any = None) -> tuple:
@@ -137,6 +151,7 @@ UFUNCS[np.modf] = modf
 
 quotient_p = nondiff("divmod.quotient", lambda x, y: np.divmod(x, y)[0])
 quotient_p.written_doc = "The quotient of numpy.divmod, x // y: piecewise constant.\n"
+quotient_p.def_batch(elementwise_batch(quotient_p))
 
 
 def divmod(x: Any, y: Any, out: Any = None) -> tuple:  # NumPy's name
@@ -189,6 +204,7 @@ bessel_i_p.def_partials(lambda ans, x, order: bessel_i_p(x, order=1) if order ==
                         0.5 * (bessel_i_p(x, order=order - 1) + bessel_i_p(x, order=order + 1)))
 bessel_i_p.written_doc = ("The modified Bessel function I_order of integer order (np.i0 for 0); "
                           "its slope is (I_(order-1) + I_(order+1)) / 2.\n")
+bessel_i_p.def_batch(elementwise_batch(bessel_i_p))
 
 
 @handles(np.i0)

@@ -9,10 +9,12 @@ import chainrule as cr
 import chainrule.numpy as cnp
 from chainrule.numpy import arithmetic
 
-from elementwise_checks import (SHAPE_PAIRS, SHAPES, check_binary_grads,
+from elementwise_checks import (OTHER_AREAS, SHAPE_PAIRS, SHAPES, check_batched_grads,
+                                check_binary_batching, check_binary_grads,
                                 check_binary_values_float32_and_numpy_spelling, check_complex,
-                                check_unary_grads, check_unary_values_float32_and_numpy_spelling,
-                                second_tangent)
+                                check_unary_batching, check_unary_grads,
+                                check_unary_values_float32_and_numpy_spelling,
+                                forbid_batch_loops, second_tangent)
 
 NUMPY_2 = np.lib.NumpyVersion(np.__version__) >= "2.0.0"
 
@@ -249,3 +251,37 @@ def test_astype():
                    modes=("fwd", "rev"), order=2)
     # a cast to an integer type carries no derivative
     assert cr.grad(lambda x: (x * x.astype(int)).sum())(x).tolist() == [1.0, -2.0]
+
+
+# -- batching: vmap against a loop over the batch, one call per primitive -------------
+
+@pytest.mark.parametrize("name, domain", UNARY)
+def test_unary_batching(name, domain, rng, monkeypatch):
+    check_unary_batching(getattr(arithmetic, name), domain, rng, monkeypatch)
+
+
+@pytest.mark.parametrize("name, domain_x, domain_y", BINARY)
+def test_binary_batching(name, domain_x, domain_y, rng, monkeypatch):
+    check_binary_batching(getattr(arithmetic, name), domain_x, domain_y, rng, monkeypatch)
+
+
+BATCHED = [
+    #  name                  function                                          arguments
+    ("where",                lambda c, x, y: np.where(c > 0, x, y),            ((2, 3), (3,), (2, 1))),
+    ("where traced",         lambda x: np.where(x > 0, x, 0.0),                ((2, 3),)),
+    ("clip",                 lambda x, lo, hi: np.clip(x, lo, hi),             ((2, 3), (3,), ())),
+    ("clip one bound",       lambda x: np.clip(x, None, 0.5),                  ((2, 3),)),
+    ("astype",               lambda x: cnp.astype(x, np.float32) * 2.0,        ((3,),)),
+    ("astype int",           lambda x: x * x.astype(int),                      ((3,),)),
+    ("broadcast, summed",    lambda x, y: x * y + x,                           ((3,), (2, 3))),
+    ("complex abs",          lambda x: np.abs(x * (1 + 2j)),                   ((3,),)),
+]
+
+
+@pytest.mark.parametrize("name, function, shapes", BATCHED, ids=[c[0] for c in BATCHED])
+def test_batching(name, function, shapes, rng, monkeypatch):
+    forbid_batch_loops(monkeypatch)
+    args = tuple(rng.uniform(-2, 2, size=shape) for shape in shapes)
+    cr.check_vmap(function, args)
+    forbid_batch_loops(monkeypatch, allowed=OTHER_AREAS)
+    check_batched_grads(function, args)

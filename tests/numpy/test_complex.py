@@ -7,6 +7,8 @@ import pytest
 import chainrule as cr
 import chainrule.numpy as cnp
 
+from elementwise_checks import OTHER_AREAS, check_batched_grads, forbid_batch_loops
+
 CASES = [
     #  name                 function
     ("holomorphic",        lambda z: np.sin(z) * z + np.exp(z) / (2.0 + z * z)),
@@ -42,3 +44,12 @@ def test_grad_of_a_complex_output_is_an_error():
 def test_a_real_array_indexed_in_complex_code_has_a_real_cotangent_at_second_order():
     z = np.array([1 + 2j, 0.5 - 1j])
     cr.check_grads(lambda z: (np.abs(z)[0] * z).real.sum(), (z,), modes=("fwd", "rev"), order=2)
+
+
+@pytest.mark.parametrize("name, function", CASES, ids=[c[0] for c in CASES])
+def test_batching(name, function, rng, monkeypatch):
+    z = rng.uniform(0.2, 1, 3) + 1j * rng.uniform(0.2, 1, 3)
+    forbid_batch_loops(monkeypatch)
+    cr.check_vmap(function, (z,))
+    forbid_batch_loops(monkeypatch, allowed=OTHER_AREAS)
+    check_batched_grads(function, (z,))

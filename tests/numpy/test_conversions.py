@@ -11,6 +11,7 @@ import chainrule as cr
 import chainrule.numpy as cnp
 from chainrule.core import Tracer
 from cases import require_numpy_function, traced_value
+from elementwise_checks import check_batched_grads
 
 A = np.array([0.3, -1.2, 2.0, 0.7])
 M = np.array([[0.5, -1.0, 2.0], [1.5, 0.2, -0.4]])
@@ -159,3 +160,35 @@ def test_float32_stays_float32(case):
     for o, e in zip(*(r if isinstance(r, (tuple, list)) else (r,) for r in (ours, expected))):
         np.testing.assert_allclose(o, e, rtol=1e-5, atol=1e-6)
         assert np.asarray(o).dtype == np.asarray(e).dtype
+
+
+# -- batching ---------------------------------------------------------------------------
+
+# np.unwrap dispatches on p only: with p plain and the period batched alone NumPy's own
+# unwrap runs on the tracer (so it does without vmap too); that row batches both together
+BOTH_TOGETHER = {"unwrap traced period"}
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case[0])
+def test_batching(case):
+    name, numpy_2_name, args, call = case
+    require_numpy_function(numpy_2_name)
+
+    def f(*a):
+        return call(np, *a)
+
+    f.__name__ = name
+    if name in BOTH_TOGETHER:
+        batch = tuple(np.stack([a, a * 1.1]) for a in args)
+        got = cr.vmap(f)(*batch)
+        np.testing.assert_allclose(got, np.stack([f(*member) for member in zip(*batch)]))
+        return
+    cr.check_vmap(f, args)
+    check_batched_grads(f, args)
+
+
+def test_trims_that_differ_between_batch_members_are_refused():
+    with pytest.raises(TypeError, match="differ between batch members"):
+        cr.vmap(lambda a: np.polymul(a, V))(np.array([[0.0, 1.0, 2.0], [1.0, 1.0, 2.0]]))
+    with pytest.raises(TypeError, match="same indices to every member"):
+        cr.vmap(lambda x: np.ix_(x > 0, [0]))(np.array([[1.0, -1.0], [1.0, 1.0]]))

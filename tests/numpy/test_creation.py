@@ -9,6 +9,8 @@ import pytest
 import chainrule as cr
 import chainrule.numpy as cnp
 
+from elementwise_checks import OTHER_AREAS, check_batched_grads, forbid_batch_loops
+
 # (numpy function, traced ends, other arguments): each row is called as
 # function(*ends, **kwargs), once on plain values and once traced
 SEQUENCES = [
@@ -121,3 +123,58 @@ def test_plain_full_of_a_tracer_is_refused_with_the_spelling_that_works():
     for spelling in (lambda v: np.full(3, v, dtype=float), lambda v: np.full_like(np.zeros(3), v)):
         with pytest.raises(TypeError, match=r"(?s)np\.copyto.*cnp\.full\(shape, t\)"):
             cr.grad(lambda v: spelling(v).sum())(1.0)
+
+
+# -- batching: each member's sequence, and member-shaped constants -----------------------
+
+@pytest.mark.parametrize("function, ends, kwargs", SEQUENCES, ids=[_row_id(r) for r in SEQUENCES])
+def test_sequences_batching(function, ends, kwargs, monkeypatch):
+    if all(np.ndim(end) == 0 for end in ends) and kwargs.get("axis", 0) == 0:
+        forbid_batch_loops(monkeypatch)  # scalar ends: this area's primitives only
+    cr.check_vmap(lambda *e: function(*e, **kwargs), ends)
+    forbid_batch_loops(monkeypatch, allowed=OTHER_AREAS + ("numpy.reshape", "numpy.transpose"))
+    check_batched_grads(lambda *e: function(*e, **kwargs), ends)
+
+
+def _filled(x):
+    y = np.zeros_like(x)
+    y[0] = x[1] ** 2
+    return y
+
+
+LIKE = [
+    #  name                 function of a traced x of shape (3,)
+    ("zeros_like",          lambda x: np.zeros_like(x) + x),
+    ("zeros_like shape",    lambda x: np.zeros_like(x, shape=(2, 4)) * x[0]),
+    ("ones_like",           lambda x: np.ones_like(x) * x),
+    ("ones_like dtype",     lambda x: np.ones_like(x, dtype=np.float32) * x),
+    ("full_like",           lambda x: np.full_like(x, 2.0) * x),
+    ("full_like traced",    lambda x: np.full_like(x, x[0])),
+    ("zeros like=",         lambda x: np.zeros((2, 3), like=x) + x),
+    ("full like=",          lambda x: np.full(3, x[1], like=x)),
+    ("cnp.full",            lambda x: cnp.full((2, 3), x)),
+    ("arange like=",        lambda x: np.arange(3.0, like=x) * x),
+    ("eye like=",           lambda x: np.sum(np.eye(3, like=x) * x, axis=1)),
+    ("filled zeros_like",   _filled),
+    ("array of tracers",    lambda x: cnp.array([x[0], 2.0 * x[1]])),
+    ("array of rows",       lambda x: cnp.array([x, x * x, np.ones(3)])),
+]
+NO_OTHER_AREAS = {"zeros_like", "ones_like", "ones_like dtype", "full_like", "zeros like=",
+                  "cnp.full", "arange like="}
+
+
+@pytest.mark.parametrize("name, function", LIKE, ids=[c[0] for c in LIKE])
+def test_creation_like_a_batched_value(name, function, monkeypatch):
+    x = np.array([0.5, -1.5, 2.0])
+    if name in NO_OTHER_AREAS:
+        forbid_batch_loops(monkeypatch)
+    cr.check_vmap(function, (x,))
+    if name in NO_OTHER_AREAS:
+        forbid_batch_loops(monkeypatch, allowed=OTHER_AREAS)
+    check_batched_grads(function, (x,))
+
+
+def test_zeros_like_a_batched_value_is_member_shaped():
+    shapes = []
+    cr.vmap(lambda x: shapes.append(np.shape(np.zeros_like(x))) or x)(np.ones((4, 2, 3)))
+    assert shapes == [(2, 3)]

@@ -9,6 +9,8 @@ import pytest
 import chainrule as cr
 import chainrule.numpy as cnp
 
+from elementwise_checks import check_batched_grads
+
 FWEIGHTS = np.array([1, 2, 1, 3, 1, 2])
 AWEIGHTS = np.array([0.5, 1.5, 1.0, 2.0, 0.7, 1.2])
 
@@ -189,3 +191,95 @@ def test_exported(name):
     from chainrule.numpy import distributions
 
     assert getattr(cnp, name) is getattr(distributions, name)
+
+
+# -- batching ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("function", [np.cov, np.corrcoef], ids=["cov", "corrcoef"])
+@pytest.mark.parametrize("kwargs, with_y", COV_CASES)
+def test_cov_and_corrcoef_batching(function, kwargs, with_y, rng):
+    if function is np.corrcoef:
+        kwargs = {k: v for k, v in kwargs.items() if k == "rowvar"}
+    x, y = _data(rng, kwargs, with_y)
+    args = (x,) if y is None else (x, y)
+    cr.check_vmap(lambda *a: function(*a, **kwargs), args)
+    check_batched_grads(lambda *a: function(*a, **kwargs), args)
+
+
+@pytest.mark.parametrize("kwargs", [k for k in HISTOGRAMS if not isinstance(k.get("bins"), str)],
+                         ids=repr)
+def test_histogram_of_batched_weights(kwargs, rng):
+    a = rng.standard_normal(40)
+    weights = rng.uniform(0.2, 1.0, size=40)
+    cr.check_vmap(lambda w: np.histogram(a, weights=w, **kwargs), (weights,))
+    check_batched_grads(lambda w: np.histogram(a, weights=w, **kwargs)[0], (weights,))
+
+
+@pytest.mark.parametrize("kwargs", HISTOGRAMS_DD, ids=repr)
+def test_histogramdd_of_batched_weights(kwargs, rng):
+    sample = rng.standard_normal((30, 3))
+    weights = rng.uniform(0.2, 1.0, size=30)
+    cr.check_vmap(lambda w: np.histogramdd(sample, weights=w, **kwargs)[0], (weights,))
+    check_batched_grads(lambda w: np.histogramdd(sample, weights=w, **kwargs)[0], (weights,))
+
+
+def test_bincount_and_histogram2d_of_batched_weights(rng):
+    x = np.array([0, 3, 3, 1, 5])
+    cr.check_vmap(lambda w: np.bincount(x, w, minlength=7), (rng.standard_normal(5),))
+    check_batched_grads(lambda w: np.bincount(x, w, minlength=7), (rng.standard_normal(5),))
+    points = rng.standard_normal((2, 30))
+    cr.check_vmap(lambda w: np.histogram2d(*points, bins=3, weights=w, density=True)[0],
+                  (rng.uniform(size=30),))
+
+
+FIXED_EDGES = [
+    #  keywords: edges that do not depend on the data
+    {"bins": 5, "range": (-1.0, 1.0)},
+    {"bins": np.array([-2.0, -0.5, 0.0, 1.0, 3.0])},
+    {"bins": 4, "range": (-1.0, 2.0), "density": True},
+    {"bins": np.array([-2.0, -0.5, 0.0, 1.0, 3.0]), "density": True},
+]
+
+
+@pytest.mark.parametrize("kwargs", FIXED_EDGES, ids=repr)
+def test_histogram_of_batched_data_into_fixed_edges(kwargs, rng):
+    # values on the edges (the last bin is closed), outside them, and NaN count as NumPy's
+    a = np.concatenate([rng.standard_normal(30), [-2.0, -1.0, 1.0, 2.0, 3.0, 5.0, np.nan]])
+    weights = rng.uniform(0.2, 1.0, size=a.size)
+    cr.check_vmap(lambda a: np.histogram(a, **kwargs), (a,))
+    cr.check_vmap(lambda a, w: np.histogram(a, weights=w, **kwargs), (a, weights))
+    check_batched_grads(lambda w: np.histogram(a, weights=w, **kwargs)[0], (weights,))
+    gradient = cr.vmap(cr.grad(lambda a, w: np.histogram(a, weights=w, **kwargs)[0][1],
+                               argnums=1))(np.stack([a, -a]), np.stack([weights, weights]))
+    np.testing.assert_array_equal(gradient, np.stack([
+        cr.grad(lambda w: np.histogram(member, weights=w, **kwargs)[0][1])(weights)
+        for member in (a, -a)]))
+
+
+@pytest.mark.parametrize("call", [
+    lambda a: np.histogram(a, 4)[0],
+    lambda a: np.histogram(a, "auto", range=(0.0, 1.0))[0],
+    lambda a: np.histogram_bin_edges(a, 3),
+    lambda a: np.histogramdd(a.reshape(-1, 2), bins=2)[0],
+], ids=["histogram", "estimated bins", "bin edges", "histogramdd"])
+def test_counts_of_batched_data_are_refused_with_what_to_write(call, rng):
+    with pytest.raises(TypeError, match=r"(?s)differ between batch members.*(range=|sum\(axis=0)"):
+        cr.vmap(call)(rng.standard_normal((2, 6)))
+
+
+@pytest.mark.parametrize("minlength", [0, 8])
+def test_bincount_of_batched_values(minlength, rng):
+    values = np.array([[0, 3, 3, 1, 5], [5, 0, 0, 2, 2]])
+    weights = rng.standard_normal((2, 5))
+    for call, args in ((lambda x: np.bincount(x, minlength=minlength), (values,)),
+                       (lambda x: np.bincount(x, weights[0], minlength), (values,)),
+                       (lambda x, w: np.bincount(x, w, minlength), (values, weights))):
+        got = cr.vmap(call)(*args)
+        expected = np.stack([call(*member) for member in zip(*args)])
+        assert got.dtype == expected.dtype
+        np.testing.assert_allclose(got, expected, rtol=1e-14)
+    gradient = cr.vmap(cr.grad(lambda x, w: np.bincount(x, w, minlength)[3], argnums=1))(
+        values, weights)
+    np.testing.assert_array_equal(gradient, values == 3)
+    with pytest.raises(TypeError, match="minlength= at least the largest value"):
+        cr.vmap(np.bincount)(np.array([[0, 1], [0, 3]]))

@@ -7,9 +7,9 @@ import pytest
 import chainrule as cr
 from chainrule.numpy import exp_log
 
-from elementwise_checks import (SHAPE_PAIRS, SHAPES, check_binary_grads,
+from elementwise_checks import (SHAPE_PAIRS, SHAPES, check_binary_batching, check_binary_grads,
                                 check_binary_values_float32_and_numpy_spelling, check_complex,
-                                check_unary_float32, check_unary_grads,
+                                check_unary_batching, check_unary_float32, check_unary_grads,
                                 check_unary_values_and_numpy_spelling)
 
 UNARY = [
@@ -83,3 +83,15 @@ def test_higher_orders():
     assert d4(0.5) == pytest.approx(np.exp(0.5))
     d3 = cr.deriv(cr.grad(cr.deriv(exp_log.log)))  # mixed modes: 2 / x**3
     assert d3(2.0) == pytest.approx(0.25)
+
+
+# -- batching: vmap against a loop over the batch, one call per primitive -------------
+
+@pytest.mark.parametrize("name, domain", UNARY)
+def test_unary_batching(name, domain, rng, monkeypatch):
+    check_unary_batching(getattr(exp_log, name), domain, rng, monkeypatch)
+
+
+@pytest.mark.parametrize("name, domain_x, domain_y", BINARY)
+def test_binary_batching(name, domain_x, domain_y, rng, monkeypatch):
+    check_binary_batching(getattr(exp_log, name), domain_x, domain_y, rng, monkeypatch)

@@ -8,6 +8,8 @@ import pytest
 import chainrule as cr
 import chainrule.numpy as cnp
 
+from elementwise_checks import check_batched_grads
+
 MESHGRID_OPTIONS = [
     {}, {"indexing": "ij"}, {"sparse": True}, {"sparse": True, "indexing": "ij"},
     {"copy": False},
@@ -96,3 +98,22 @@ ERRORS = [
 def test_errors(call, error):
     with pytest.raises(error):
         cr.grad(lambda x: np.sum(call(x)))(X)
+
+
+# -- batching ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("options", MESHGRID_OPTIONS, ids=repr)
+@pytest.mark.parametrize("shapes", [[(3,), (2,)], [(3,), (2,), (4,)], [(2, 2), ()]], ids=repr)
+def test_meshgrid_batching(options, shapes, rng):
+    vectors = tuple(rng.standard_normal(shape) for shape in shapes)
+    cr.check_vmap(lambda *v: np.meshgrid(*v, **options), vectors)
+    check_batched_grads(lambda *v: cnp.stack([g.sum() * (k + 1) for k, g in
+                                              enumerate(np.meshgrid(*v, **options))]), vectors)
+
+
+@pytest.mark.parametrize("name, key", R_KEYS + [("c_ " + k[0], k[1]) for k in C_KEYS],
+                         ids=[k[0] for k in R_KEYS] + ["c_ " + k[0] for k in C_KEYS])
+def test_r_and_c_batching(name, key):
+    join = cnp.c_ if name.startswith("c_ ") else cnp.r_
+    cr.check_vmap(lambda x: join[key(x)], (X,))
+    check_batched_grads(lambda x: join[key(x)], (X,))

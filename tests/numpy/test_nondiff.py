@@ -8,6 +8,8 @@ import chainrule as cr
 from chainrule.core import Tracer
 from chainrule.numpy import nondiff
 
+from elementwise_checks import OTHER_AREAS, check_batched_grads, forbid_batch_loops
+
 NUMPY_2 = np.lib.NumpyVersion(np.__version__) >= "2.0.0"
 
 # Piecewise-constant functions of x, as NumPy spells them. The tests use values of x
@@ -189,3 +191,105 @@ def test_sign_of_complex_is_differentiable():
     assert cr.jvp(np.sign, (np.array([0j]),), (np.array([1 + 0j]),))[1].tolist() == [0j]
     tangent = cr.jvp(np.sign, (z,), (np.ones(2, complex),))[1]
     assert np.all(tangent != 0) if NUMPY_2 else tangent.tolist() == [0j, 0j]
+
+
+# -- batching -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name, fn", PIECEWISE, ids=[name for name, _ in PIECEWISE])
+def test_piecewise_batching(name, fn, rng, monkeypatch):
+    x = away_from_jumps(rng, (2, 3))
+    forbid_batch_loops(monkeypatch)
+    cr.check_vmap(lambda x: x * fn(x), (x,))
+    forbid_batch_loops(monkeypatch, allowed=OTHER_AREAS)
+    check_batched_grads(lambda x: x * fn(x), (x,))
+
+
+# rows that reach other areas' primitives (x[0], ravel), or loop by design: isclose of a
+# list that holds a batched entry
+LOOPING = {"argpartition", "lexsort", "searchsorted traced", "isclose list", "array_equiv"}
+SHAPED_BY_DATA = {"nonzero", "flatnonzero", "argwhere"}
+
+
+@pytest.mark.parametrize("name, call", ARRAY_FUNCTIONS, ids=[name for name, _ in ARRAY_FUNCTIONS])
+def test_array_functions_batching(name, call, rng, monkeypatch):
+    x = rng.uniform(-2, 2, size=(2, 3))
+    if name == "result_type":  # a dtype, the same for every member: not an output of vmap
+        seen = []
+        cr.vmap(lambda x: seen.append(call(x)) or x)(np.stack([x, x]))
+        assert seen == [call(x)]
+        return
+    if name in SHAPED_BY_DATA:
+        with pytest.raises(TypeError, match="shape depends on the values"):
+            cr.vmap(call)(np.stack([x, x]))
+        return
+    if name not in LOOPING:
+        forbid_batch_loops(monkeypatch)
+    cr.check_vmap(call, (x,))
+
+
+@pytest.mark.parametrize("call", [
+    lambda x: np.argmax(x, keepdims=True), lambda x: np.argsort(x, axis=None),
+    lambda x: np.count_nonzero(x > 0), lambda x: np.count_nonzero(x > 0, axis=(0, 1)),
+    lambda x: np.any(x > 0, axis=(0, 1), keepdims=True), lambda x: np.isclose(x, x * 0.5),
+    lambda x: np.searchsorted(np.array([-1.0, 0.0, 1.0]), x, side="right"),
+    lambda x: np.lexsort(x), lambda x: np.lexsort(x, axis=0),
+    lambda x: np.lexsort((x, np.array([[1.0, 0.0, 1.0], [0.0, 0.0, 1.0]]))),
+    lambda x: np.allclose(x, 0.5), lambda x: np.allclose(x, x + 1e-12),
+    lambda x: np.array_equal(x, x * 1.0), lambda x: np.array_equal(x, np.ones(3)),
+    lambda x: np.array_equal(x, np.where(x > 0, np.nan, x), equal_nan=True),
+    lambda x: np.array_equiv(x, np.ones(3)), lambda x: np.array_equiv(x, np.ones(2)),
+], ids=["argmax keepdims", "argsort flat", "count_nonzero", "count_nonzero axes", "any axes",
+        "isclose", "searchsorted", "lexsort array", "lexsort axis", "lexsort keys", "allclose",
+        "allclose close", "array_equal", "array_equal shapes", "array_equal nan",
+        "array_equiv", "array_equiv shapes"])
+def test_more_calls_batching(call, rng, monkeypatch):
+    forbid_batch_loops(monkeypatch)
+    cr.check_vmap(call, (rng.uniform(-2, 2, size=(2, 3)),))
+
+
+def test_unique_and_masks_under_vmap_say_what_to_write():
+    batch = np.array([[1.0, 2.0, 1.0], [3.0, 3.0, 3.0]])
+    with pytest.raises(TypeError, match=r"np\.unique.*\n.*np\.sort"):
+        cr.vmap(np.unique)(batch)
+    with pytest.raises(TypeError, match=r"np\.where\(mask, x, 0\)"):
+        cr.vmap(lambda x: x[np.nonzero(x > 1.5)])(batch)
+
+
+def test_heaviside_and_complex_sign_batching(monkeypatch):
+    x = np.array([-1.0, 0.0, 2.0, 0.0])
+    forbid_batch_loops(monkeypatch, allowed=OTHER_AREAS)
+    cr.check_vmap(lambda h0: np.heaviside(x, h0), (np.array([0.1, 0.2, 0.3, 0.4]),))
+    check_batched_grads(lambda h0: np.heaviside(x, h0), (np.array([0.1, 0.2, 0.3, 0.4]),))
+    z = np.array([3.0 + 4.0j, 1.0 - 2.0j])
+    cr.check_vmap(np.sign, (z,))
+    check_batched_grads(np.sign, (z,))
+
+
+def test_shapes_of_batched_values_are_a_members():
+    seen = []
+    cr.vmap(lambda x: seen.append((np.shape(x), np.ndim(x), np.size(x), x.shape)) or x)(
+        np.ones((4, 2, 3)))
+    assert seen == [((2, 3), 2, 6, (2, 3))]
+
+
+@pytest.mark.parametrize("side", ["left", "right"])
+def test_searchsorted_in_batched_sorted_arrays(side, rng, monkeypatch):
+    forbid_batch_loops(monkeypatch)
+    rows = np.sort(rng.normal(size=(3, 5)), axis=1)  # each member's own sorted array
+    rows[1, -2:] = np.nan  # NaNs sort last, as NumPy places them
+    rows[2, 1:3] = rows[2, 0]  # ties
+    for v, in_axes in ((rng.normal(size=(3, 2, 4)), 0), (np.array([np.nan, rows[2, 0], 5.0]), None),
+                       (0.3, None)):
+        got = cr.vmap(lambda a, v: np.searchsorted(a, v, side=side), in_axes=(0, in_axes))(rows, v)
+        members = [np.searchsorted(row, v[k] if in_axes == 0 else v, side=side)
+                   for k, row in enumerate(rows)]
+        np.testing.assert_array_equal(got, np.stack(members))
+
+
+def test_batched_values_where_no_rule_looks_are_looped_over(rng):
+    # a batched kth= or rtol=: each member's own call (NumPy has no batched form of them)
+    x = rng.uniform(-2, 2, size=(2, 5))
+    kth = np.array([0, 3])
+    got = cr.vmap(lambda x, k: np.argpartition(x, k)[k])(x, kth)
+    np.testing.assert_array_equal(got, [np.argpartition(x[m], kth[m])[kth[m]] for m in range(2)])
+    cr.check_vmap(lambda x, rtol: np.isclose(x, 0.5, rtol=rtol), (x[0], 2.0))

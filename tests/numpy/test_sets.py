@@ -12,6 +12,7 @@ import chainrule as cr
 import chainrule.numpy as cnp
 from chainrule.core import Tracer
 from cases import require_numpy_function, traced_value
+from elementwise_checks import forbid_batch_loops
 
 X = np.array([0.7, -1.3, 2.1, 0.4, 1.6])
 Y = np.array([[0.9, -0.2], [1.1, 0.3]])
@@ -123,3 +124,28 @@ def test_float32_stays_float32(case):
     require_numpy_function(numpy_2_name)
     args = tuple(a.astype(np.float32) for a in args)
     _assert_same(traced_value(lambda *a: call(np, *a), args), call(np, *args))
+
+
+# -- batching: a set's size depends on the values, so vmap refuses, naming what to write;
+# isin keeps its input's shape and batches
+
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case[0])
+def test_batching_is_refused_with_what_to_write(case):
+    _, numpy_2_name, args, call = case
+    require_numpy_function(numpy_2_name)
+    batch = tuple(np.stack([a, a[::-1]]) for a in args)
+    with pytest.raises(TypeError, match=r"(?s)shape depends on the values.*np\.sort"):
+        cr.vmap(lambda *a: call(np, *a))(*batch)
+
+
+@pytest.mark.parametrize("call", [
+    lambda x, y: np.isin(x, Y),
+    lambda x, y: x * np.isin(x, X[1:], invert=True),
+    lambda x, y: np.isin(x, y),
+    lambda x, y: np.isin(Y, y, invert=True),
+    lambda x, y: np.isin(x, np.where(y > 0.5, np.nan, y)),  # NaN is in nothing
+], ids=["isin", "isin invert", "isin batched test elements", "only test elements batched",
+        "NaN"])
+def test_isin_batching(call, monkeypatch):
+    forbid_batch_loops(monkeypatch)
+    cr.check_vmap(call, (X, np.array([0.7, 0.9, 2.1])))

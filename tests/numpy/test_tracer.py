@@ -252,14 +252,22 @@ def test_methods_that_would_lose_the_derivative_say_what_works(spelling, match):
 
 
 # -- under vmap: methods, iteration and writes run on the batch, against a loop over it --------
-# (np.add.at and np.subtract.at are left out: ufunc_methods.py checks their index on the
-# batch's plain value, which has the batch axis)
-BATCHED_WRITES = [row for row in WRITING_METHODS if not row[0].endswith(".at")]
+BATCHED_WRITES = WRITING_METHODS
+# nonzero's result has a shape the data decides: vmap refuses it (a test below);
+# searchsorted needs each member sorted, which check_vmap's varied members are not
+# (tests/numpy/test_nondiff.py batches it on sorted members)
+BATCHED_METHODS = [row for row in METHODS if row[0] not in ("nonzero", "searchsorted")]
 
 
-@pytest.mark.parametrize("name, method, differentiable", METHODS, ids=[m[0] for m in METHODS])
+@pytest.mark.parametrize("name, method, differentiable", BATCHED_METHODS,
+                         ids=[m[0] for m in BATCHED_METHODS])
 def test_batching(name, method, differentiable):
     cr.check_vmap(method, (X,))
+
+
+def test_nonzero_under_vmap_names_where():
+    with pytest.raises(TypeError, match="np.where"):
+        cr.vmap(lambda a: a.nonzero())(X[None])
 
 
 @pytest.mark.parametrize("start", ["traced", "like="])

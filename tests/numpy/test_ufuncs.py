@@ -11,12 +11,14 @@ import pytest
 import chainrule as cr
 import chainrule.numpy as cnp
 from chainrule.numpy import ufuncs
+from chainrule.numpy.elementwise import Elementwise
 from chainrule.numpy.ufunc_methods import UFUNC_METHODS
-from chainrule.numpy.wrap import NUMPY_2, UFUNCS
+from chainrule.numpy.wrap import NUMPY_2, PRIMITIVES, UFUNCS
 
-from elementwise_checks import (MODES, SHAPE_PAIRS, SHAPES, check_binary_grads,
+from elementwise_checks import (MODES, SHAPE_PAIRS, SHAPES, check_batched_grads,
+                                check_binary_batching, check_binary_grads,
                                 check_binary_values_float32_and_numpy_spelling,
-                                check_unary_float32, check_unary_grads,
+                                check_unary_batching, check_unary_float32, check_unary_grads,
                                 check_unary_values_and_numpy_spelling, sample)
 
 
@@ -347,3 +349,153 @@ def test_matvec_and_vecmat(name, complex_input, rng):
     np_fn = getattr(np, name)
     np.testing.assert_allclose(getattr(cnp, name)(x1, x2), np_fn(x1, x2), rtol=1e-13)
     cr.check_grads(np_fn, (x1, x2), modes=MODES, order=2)
+
+
+# -- batching: vmap against a loop over the batch ------------------------------------------
+
+@pytest.mark.parametrize("name, fn, np_fn, domain", UNARY, ids=[case[0] for case in UNARY])
+def test_unary_batching(name, fn, np_fn, domain, rng, monkeypatch):
+    check_unary_batching(fn, domain, rng, monkeypatch)
+
+
+@pytest.mark.parametrize("name, fn, np_fn, domain_x, domain_y", BINARY, ids=[c[0] for c in BINARY])
+def test_binary_batching(name, fn, np_fn, domain_x, domain_y, rng, monkeypatch):
+    check_binary_batching(fn, domain_x, domain_y, rng, monkeypatch)
+
+
+PLAIN_PARTS = [
+    #  name               function of x (the plain part times x: a constant factor)
+    ("frexp exponent",    lambda x: x * np.frexp(x)[1]),
+    ("modf integral",     lambda x: x * np.modf(x)[1]),
+    ("divmod quotient",   lambda x: x * np.divmod(x, 0.7)[0]),
+    ("nextafter",         lambda x: x * np.nextafter(x, 0.0)),
+    ("spacing",           lambda x: x * np.spacing(x)),
+    ("ldexp",             lambda x: np.ldexp(x, np.array([-3, 0, 5]))),
+    ("copysign",          lambda x: np.copysign(x, 1.0 - x)),
+]
+
+
+@pytest.mark.parametrize("name, fn", PLAIN_PARTS, ids=[c[0] for c in PLAIN_PARTS])
+def test_plain_parts_batching(name, fn, rng, monkeypatch):
+    check_unary_batching(fn, ("±", 0.3, 7), rng, monkeypatch)
+
+
+def test_ldexp_with_batched_exponents():
+    x = np.array([1.5, -2.0, 3.0])
+    exponents = np.array([[1, 2, 3], [-1, 0, 4]])
+    np.testing.assert_array_equal(cr.vmap(lambda n: np.ldexp(x, n))(exponents),
+                                  np.ldexp(x, exponents))
+    gradient = cr.vmap(lambda n: cr.grad(lambda x: np.ldexp(x, n).sum())(x))(exponents)
+    np.testing.assert_array_equal(gradient, 2.0 ** exponents)
+
+
+def test_every_elementwise_and_index_primitive_batches_in_one_call():
+    # the elementwise ones (made by elementwise() or otherwise) and ufuncs without a
+    # derivative share the broadcasting rule; the rest of these files have their own
+    own_rules = ["numpy.sum_to", "numpy.broadcast_to", "numpy.astype", "numpy.astype_discrete",
+                 "numpy.real", "numpy.imag", "numpy.angle", "numpy.where", "numpy.sinc",
+                 "numpy.sinc_derivative_at_zero", "numpy.i0.bessel_i", "numpy.frexp.exponent",
+                 "numpy.modf.integral", "numpy.divmod.quotient", "numpy.around", "numpy.fix",
+                 "numpy.heaviside", "numpy.argmax", "numpy.argmin", "numpy.argsort",
+                 "numpy.argpartition", "numpy.count_nonzero", "numpy.any", "numpy.all",
+                 "numpy.searchsorted", "numpy.digitize", "numpy.isclose", "numpy.isreal",
+                 "numpy.iscomplex", "numpy.isposinf", "numpy.isneginf", "numpy.isin",
+                 "numpy.lexsort", "numpy.allclose", "numpy.array_equal", "numpy.array_equiv"]
+    missing = [prim.name for prim in PRIMITIVES.values()
+               if (isinstance(prim, Elementwise) or prim.name in own_rules
+                   or (prim.nondiff and isinstance(prim.numpy_function, np.ufunc)))
+               and "batch" not in prim.rules]
+    assert missing == []
+
+
+REDUCE_IDS = [f"{c[0].__name__}-{c[1]}-{c[2]}-{c[3]}" for c in REDUCE]
+
+
+@pytest.mark.parametrize("ufunc, axis, keepdims, initial, domain", REDUCE, ids=REDUCE_IDS)
+def test_reduce_batching(ufunc, axis, keepdims, initial, domain, rng):
+    options = {"axis": axis, "keepdims": keepdims}
+    if initial is not None:
+        options["initial"] = initial
+    reduce = UFUNC_METHODS[ufunc, "reduce"]
+    x = sample(rng, domain, (3, 4))
+    cr.check_vmap(lambda x: reduce(x, **options), (x,))
+    if ufunc in (np.maximum, np.minimum):
+        return  # their gradients are reductions.max's and min's, batched in their own area
+    check_batched_grads(lambda x: reduce(x, **options), (x,))
+
+
+@pytest.mark.parametrize("ufunc, axis, domain", ACCUMULATE,
+                         ids=[f"{c[0].__name__}-{c[1]}" for c in ACCUMULATE])
+def test_accumulate_batching(ufunc, axis, domain, rng):
+    accumulate = UFUNC_METHODS[ufunc, "accumulate"]
+    x = sample(rng, domain, (3, 4))
+    cr.check_vmap(lambda x: accumulate(x, axis=axis), (x,))
+    check_batched_grads(lambda x: accumulate(x, axis=axis), (x,))
+
+
+@pytest.mark.parametrize("ufunc, domain_x, domain_y", OUTER, ids=[c[0].__name__ for c in OUTER])
+def test_outer_batching(ufunc, domain_x, domain_y, rng):
+    outer = UFUNC_METHODS[ufunc, "outer"]
+    args = (sample(rng, domain_x, (2, 3)), sample(rng, domain_y, (4,)))
+    cr.check_vmap(outer, args)
+    check_batched_grads(outer, args)
+
+
+@pytest.mark.parametrize("ufunc, index, value_shape, domain", AT,
+                         ids=[f"{c[0].__name__}-{i}" for i, c in enumerate(AT)])
+def test_at_batching(ufunc, index, value_shape, domain, rng):
+    at = UFUNC_METHODS[ufunc, "at"]
+
+    def updated(x, value):
+        y = x + 0.0 * np.sum(value)  # traced (batched) whenever either is
+        at(y, index, value)
+        return y
+
+    args = (sample(rng, (0.5, 2), (4, 3) if isinstance(index, tuple) else (4,)),
+            sample(rng, domain, value_shape))
+    cr.check_vmap(updated, args)
+    check_batched_grads(updated, args)
+
+
+@pytest.mark.parametrize("call", [
+    lambda x: np.logical_or.reduce(x > 0, axis=1),
+    lambda x: np.logical_and.accumulate(x > 0, axis=0),
+    lambda x: np.less.outer(x[0], x[1]),
+    lambda x: np.maximum.accumulate(np.where(x > 1.5, np.nan, x), axis=1),
+], ids=["logical_or.reduce", "logical_and.accumulate", "less.outer", "maximum.accumulate NaN"])
+def test_methods_of_batched_values_without_derivative(call, rng):
+    cr.check_vmap(call, (sample(rng, (-2, 2), (3, 4)),))
+
+
+def test_at_with_indices_that_differ_between_members_is_refused():
+    def scattered(index):
+        y = np.zeros(3, like=index * 1.0)
+        np.add.at(y, index, 1.0)
+        return y
+
+    with pytest.raises(TypeError, match="same indices to every member"):
+        cr.vmap(scattered)(np.array([[0, 1], [2, 2]]))
+
+
+NESTED = [
+    #  name              function of one member (a vector of 5)
+    ("histogram",        lambda a: np.histogram(a, bins=np.array([-2.0, -0.5, 0.0, 1.0, 3.0]))[0]),
+    ("running maximum",  lambda a: np.maximum.accumulate(a)),
+    ("argsort",          lambda a: np.argsort(a)),
+    ("lexsort",          lambda a: np.lexsort((a, a * 0))),
+    ("allclose",         lambda a: np.allclose(a, 0.0)),
+    ("isin",             lambda a: np.isin(a, a * 2.0)),
+    ("zeros_like",       lambda a: np.zeros_like(a) + a),
+    ("grad, broadcast",  lambda a: cr.grad(lambda a: np.sum(a * np.ones((2, 5))))(a)),
+    ("grad of copysign", lambda a: cr.grad(lambda a: np.sum(np.copysign(a, a - 0.3) ** 2))(a)),
+    ("grad of frexp",    lambda a: cr.grad(lambda a: np.sum(np.frexp(a)[0]))(a)),
+]
+
+
+@pytest.mark.parametrize("name, function", NESTED, ids=[c[0] for c in NESTED])
+def test_nested_vmap(name, function, rng):
+    # two batch axes in front of each plain value: the rules and the per-member constants
+    # (histogram counts, record holders) keep them in their order
+    x = rng.standard_normal((2, 3, 5))
+    expected = np.stack([np.stack([function(member) for member in row]) for row in x])
+    np.testing.assert_array_equal(cr.vmap(cr.vmap(function))(x), expected)
