@@ -103,10 +103,10 @@ def ldexp(x: Any, n: Any, out: Any = None) -> Any:
 
 UFUNCS[np.ldexp] = ldexp
 
+exponent_p = nondiff("frexp.exponent", lambda x: np.frexp(x)[1])
 mantissa_p = registered(Elementwise("numpy.frexp.mantissa", lambda x: np.frexp(x)[0]))
 # mantissa = x / 2**exponent with the exponent piecewise constant
 mantissa_p.def_partials(lambda ans, x: _powers_of_two(x, -exponent_p(x)))
-exponent_p = nondiff("frexp.exponent", lambda x: np.frexp(x)[1])
 mantissa_p.written_doc = "The mantissa of numpy.frexp: x / 2**exponent, slope 2**-exponent.\n"
 exponent_p.written_doc = "The exponent of numpy.frexp: an integer, no derivative.\n"
 mantissa_p.def_batch(elementwise_batch(mantissa_p))
