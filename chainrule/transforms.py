@@ -440,6 +440,7 @@ def hvp(function: Callable, x: Any, v: Any) -> Any:
 
 stop_gradient_p = Primitive("stop_gradient", lambda x: x)
 stop_gradient_p.def_nondiff()
+stop_gradient_p.def_batch(lambda args, batched: stop_gradient_p(*args))
 
 
 def stop_gradient(x: Any) -> Any:

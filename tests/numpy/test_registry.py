@@ -55,3 +55,19 @@ def test_rules_command_lists_every_primitive(capsys):
     main(["rules"])
     out = capsys.readouterr().out
     assert all(name in out for name in PRIMITIVES)
+
+
+# The primitives vmap runs once per batch member (python -m chainrule rules: "loop"), each
+# with the reason it has no batching rule. Every other primitive must have one.
+LOOPING = {
+    "numpy.sort_tied": "sort's tie check; under vmap the tie-averaging always runs instead",
+}
+
+
+@pytest.mark.parametrize("name", sorted(PRIMITIVES))
+def test_every_primitive_has_a_batching_rule_or_a_declared_loop(name):
+    has_rule = "batch" in PRIMITIVES[name].rules
+    assert has_rule != (name in LOOPING), (
+        f"{name}: " + ("declared looping but has a batching rule" if has_rule else
+                       "no batching rule (vmap loops over the batch); give it one with "
+                       "def_batch, or declare it in LOOPING with the reason"))
