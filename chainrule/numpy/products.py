@@ -86,7 +86,13 @@ def _matmul_batch(args, batched):
     if x_batched and not y_batched and x_ndim == 1 and y_ndim == 2:
         return matmul(x, y)  # (B, k) @ (k, m)
     if y_batched and not x_batched and y_ndim == 1 and x_ndim == 2:
-        return matmul(y, _swap_last(x))  # (n, k) @ (B, k)  ==  (B, k) @ (k, n)
+        # (n, k) @ (B, k)  ==  (B, k) @ (k, n). A plain matrix is copied to row order:
+        # multi-threaded OpenBLAS multiplies a transposed operand several times slower
+        # (measured 0.2 ms against 0.03 ms for 100 x 100 on 2 cores)
+        transposed = _swap_last(x)
+        if type(transposed) is np.ndarray:
+            transposed = np.ascontiguousarray(transposed)
+        return matmul(y, transposed)
     if x_ndim == y_ndim == 1 and x_batched != y_batched:
         return matmul(x, y) if x_batched else matmul(y, x)  # (B, k) @ (k,)
     if (x_ndim == 1 and not x_batched) or (y_ndim == 1 and not y_batched):
