@@ -315,14 +315,13 @@ def _size(leaf: Any) -> int:
 def _basis_rows(leaves: list, start: int, stop: int) -> list:
     """Rows ``start:stop`` of the identity over all of ``leaves``' entries, one block
     per leaf, each of shape ``(stop - start,) + leaf shape``: a batch of basis vectors."""
+    total = sum(_size(leaf) for leaf in leaves)
     blocks = []
     offset = 0
     for leaf in leaves:
         size = _size(leaf)
-        rows = np.arange(start, stop)
-        block = np.zeros((stop - start, size), dtype_of(leaf))
-        inside = (rows >= offset) & (rows < offset + size)
-        block[np.nonzero(inside)[0], rows[inside] - offset] = 1
+        # the identity's rows start:stop, its columns offset:offset + size
+        block = np.eye(stop - start, total, start, dtype_of(leaf))[:, offset:offset + size]
         blocks.append(block.reshape((stop - start,) + shape_of(leaf)))
         offset += size
     return blocks

@@ -257,15 +257,13 @@ def align_for_broadcasting(args: Any, batched: Any) -> list:
     many ones as the widest member has extra axes; unbatched values stay as
     they are (their axes align from the right, as in NumPy).
     """
-    widest = max(logical_ndim(value, flag) for value, flag in zip(args, batched))
-    aligned = []
-    for value, flag in zip(args, batched):
-        if flag:
-            shape = shape_of(value)
-            missing = widest - (len(shape) - 1)
-            if missing:
-                value = np.reshape(value, shape[:1] + (1,) * missing + shape[1:])
-        aligned.append(value)
+    shapes = [shape_of(value) for value in args]
+    widest = max(len(shape) - flag for shape, flag in zip(shapes, batched))
+    aligned = list(args)
+    for position, (shape, flag) in enumerate(zip(shapes, batched)):
+        missing = widest - (len(shape) - 1)
+        if flag and missing:
+            aligned[position] = np.reshape(args[position], shape[:1] + (1,) * missing + shape[1:])
     return aligned
 
 
