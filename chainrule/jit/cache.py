@@ -1,0 +1,292 @@
+"""The compiled entries of a ``jit`` function: a bounded LRU cache keyed by signature,
+re-tracing when a guard fails, and eager evaluation where tracing does not pay.
+
+Per signature the cache keeps a list of entries, one per path the guards
+have seen (``if x > 0`` traced once with each sign gives two). A call runs
+the newest entry whose guards hold; when none does, the function is traced
+again at the new arguments. After ``max_retraces`` re-traces of one
+signature the path evidently depends on the data at every call (a ``while``
+on a residual): that signature runs eagerly from then on, with one warning
+naming the guard's file and line.
+
+>>> f = cr.jit(lambda x: x if x > 0 else -x)
+>>> f(2.0), f(-3.0), f.cache_info()["entries"]
+(2.0, 3.0, 2)
+"""
+
+from __future__ import annotations
+
+import itertools
+import linecache
+import sys
+import warnings
+from collections import OrderedDict
+from typing import Any, Callable
+
+from ..core import active_levels, unflatten
+from ..core.tree import LEAF
+from .codegen import Generated, GuardFailed, generate, uses_scalars
+from .signature import Signature
+from .simplify import Program, simplify
+from .tracing import Recorded, record
+
+_EAGER = "eager"
+_counter = itertools.count(1)
+
+
+class JitFallbackWarning(RuntimeWarning):
+    """A jit function re-traced too often for one signature and now runs eagerly there."""
+
+
+class Entry:
+    """One compiled path: the fast variant, the exact one (compiled when first needed)."""
+
+    __slots__ = ("fast", "exact", "fast_code", "exact_code", "out_tree", "flat", "program_name",
+                 "guards", "filenames", "__weakref__")
+
+    def __init__(self, program: Program):
+        self.program_name = program.name
+        self.guards = [guard for index in sorted(program.guards)
+                       for guard in program.guards[index]]
+        self.out_tree = program.out_tree
+        tree = program.out_tree
+        # the generated code returns the leaf, or a tuple of leaves: unflatten only deeper trees
+        self.flat = tree.kind is None or (tree.kind is tuple and all(
+            child is LEAF for child in tree.children))
+        self.filenames: list[str] = []
+        exact = generate(program, fast=False)
+        fast = generate(program, fast=True) if uses_scalars(program) else None
+        self.exact_code: Generated | None = exact
+        self.fast_code: Generated | None = fast
+        self.exact: Callable | None = None
+        if fast is None:
+            self.fast = self.exact = self._compile(exact)
+        else:
+            self.fast = self._compile(fast)
+
+    @property
+    def source(self) -> str:
+        """The generated code that runs first (the fast variant where there is one)."""
+        return (self.fast_code or self.exact_code).source  # type: ignore[union-attr]
+
+    def _compile(self, generated: Generated) -> Callable:
+        filename = f"<cr.jit {self.program_name} #{next(_counter)}>"
+        code = compile(generated.source, filename, "exec")
+        linecache.cache[filename] = (len(generated.source), None,
+                                     generated.source.splitlines(True), filename)
+        self.filenames.append(filename)
+        namespace = dict(generated.namespace)
+        exec(code, namespace)
+        return namespace[generated.function_name]
+
+    def run(self, leaves: list) -> Any:
+        """The outputs at ``leaves``; ``GuardFailed`` when this path's guards do not hold."""
+        try:
+            out = self.fast(*leaves)
+        except GuardFailed:
+            raise
+        except Exception as error:
+            if self.exact is self.fast:
+                self._annotate(error, self.exact_code)
+                raise
+            out = self._run_exact(leaves)  # the fast variant's floats raise where NumPy's do not
+        return out if self.flat else unflatten(self.out_tree, list(out))
+
+    def _run_exact(self, leaves: list) -> Any:
+        if self.exact is None:
+            self.exact = self._compile(self.exact_code)  # type: ignore[arg-type]
+        try:
+            return self.exact(*leaves)
+        except GuardFailed:
+            raise
+        except Exception as error:
+            self._annotate(error, self.exact_code)
+            raise
+
+    def _annotate(self, error: BaseException, generated: Generated | None) -> None:
+        """Add a note naming the generated line that failed and the user's line that
+        recorded it."""
+        traceback = error.__traceback__
+        line = None
+        while traceback is not None:
+            if traceback.tb_frame.f_code.co_filename in self.filenames:
+                line = traceback.tb_lineno
+            traceback = traceback.tb_next
+        if line is None or generated is None or line not in generated.origins:
+            return
+        label, origin = generated.origins[line]
+        text = generated.source.splitlines()[line - 1].strip()
+        error.add_note(f"in the code cr.jit generated for {self.program_name} (line {line}: "
+                       f"{text}); {label} was recorded at {origin}")
+
+    def close(self) -> None:
+        for filename in self.filenames:
+            linecache.cache.pop(filename, None)
+
+
+def compile_recorded(recorded: Recorded) -> Entry:
+    return Entry(simplify(recorded))
+
+
+class JitFunction:
+    """``cr.jit(f)``: call it as ``f``; see :func:`chainrule.jit`."""
+
+    def __init__(self, function: Callable, static_argnums: Any = (), static_argnames: Any = (),
+                 cache_size: int = 64, max_retraces: int = 8):
+        if not callable(function):
+            raise TypeError(f"cr.jit needs a function, not a {type(function).__name__}: "
+                            "cr.jit(f) or @cr.jit above a def.")
+        if cache_size < 1:
+            raise ValueError(f"cache_size must be at least 1, not {cache_size}")
+        self.function = function
+        self.signature = Signature(function, static_argnums, static_argnames)
+        self.cache_size = cache_size
+        self.max_retraces = max_retraces
+        self._cache: OrderedDict = OrderedDict()
+        self._retraces: dict = {}
+        self._warned = False
+        self.traces = 0  # how many times the function was traced (for tests and curiosity)
+        self.__name__ = getattr(function, "__name__", "f")
+        self.__qualname__ = getattr(function, "__qualname__", self.__name__)
+        self.__doc__ = getattr(function, "__doc__", None)
+        self.__wrapped__ = function
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if active_levels():
+            # called by a transformation (grad(jit(f))) or with its tracers in a closure:
+            # the transformation traces f itself, so f runs as written
+            return self.function(*args, **kwargs)
+        if self.signature.simple and not kwargs:
+            key = self.signature.quick_key(args)
+            if key is not None:
+                entries = self._cache.get(key)
+                if type(entries) is list:
+                    for entry in entries:
+                        try:
+                            return entry.run(args)
+                        except GuardFailed:
+                            continue
+                return self._slow_call(args, kwargs, key, list(args), None)
+        key, leaves, tree = self.signature.key(args, kwargs)
+        return self._slow_call(args, kwargs, key, leaves, tree)
+
+    def _slow_call(self, args: tuple, kwargs: dict, key: Any, leaves: list, tree: Any) -> Any:
+        entries = self._cache.get(key)
+        if entries is _EAGER:
+            self._cache.move_to_end(key)
+            return self.function(*args, **kwargs)
+        leaves = [float(leaf) if type(leaf) is int else leaf for leaf in leaves]
+        failed = None
+        if entries is not None:
+            self._cache.move_to_end(key)
+            for entry in entries:
+                try:
+                    return entry.run(leaves)
+                except GuardFailed as failure:
+                    failed = entry.guards[failure.index]
+            retraces = self._retraces.get(key, 0) + 1
+            if retraces > self.max_retraces:
+                self._fall_back(key, failed)
+                return self.function(*args, **kwargs)
+            self._retraces[key] = retraces
+        if tree is None:
+            key_full, leaves, tree = self.signature.key(args, kwargs)
+        entry = self._trace(args, kwargs, leaves, tree)
+        self._insert(key, entry)
+        return entry.run(leaves)
+
+    def _trace(self, args: tuple, kwargs: dict, leaves: list, tree: Any) -> Entry:
+        self.traces += 1
+        recorded = record(self.function, leaves, self.signature.rebuild(args, kwargs, tree),
+                          self.signature.names(args, kwargs))
+        return compile_recorded(recorded)
+
+    def _insert(self, key: Any, entry: Entry) -> None:
+        entries = self._cache.get(key)
+        if entries is None:
+            self._cache[key] = [entry]
+            while len(self._cache) > self.cache_size:
+                _, evicted = self._cache.popitem(last=False)
+                self._close(evicted)
+                self._retraces.pop(_, None)
+        else:
+            entries.insert(0, entry)  # the newest path first: it is the one just seen
+            self._cache.move_to_end(key)
+
+    def _fall_back(self, key: Any, guard: Any) -> None:
+        self._close(self._cache.get(key))
+        self._cache[key] = _EAGER
+        if not self._warned:
+            self._warned = True
+            where = guard.where if guard is not None else "<unknown>"
+            what = guard.describe().split(" at ")[0] if guard is not None else "a guard"
+            warnings.warn(
+                f"cr.jit({self.__name__}) re-traced {self.max_retraces} times for the same "
+                f"argument types because a guard ({what}) failed at {where}: the path depends "
+                "on the data at every call, so these calls now run eagerly (not compiled). "
+                "Make the decision static (static_argnums) or write it with np.where.",
+                JitFallbackWarning, stacklevel=4)
+
+    @staticmethod
+    def _close(entries: Any) -> None:
+        if type(entries) is list:
+            for entry in entries:
+                entry.close()
+
+    # -- looking inside -----------------------------------------------------------
+    def _entry_for(self, args: tuple, kwargs: dict) -> Entry:
+        key, leaves, tree = self.signature.key(args, kwargs)
+        leaves = [float(leaf) if type(leaf) is int else leaf for leaf in leaves]
+        entries = self._cache.get(key)
+        if type(entries) is list:
+            for entry in entries:
+                try:
+                    entry.run(leaves)
+                    return entry
+                except GuardFailed:
+                    continue
+        entry = self._trace(args, kwargs, leaves, tree)
+        if entries is not _EAGER:
+            self._insert(key, entry)
+        return entry
+
+    def source(self, *args: Any, **kwargs: Any) -> str:
+        """The Python source ``jit`` generated (or generates) for these arguments.
+
+        >>> print(cr.jit(lambda x: 2.0 * x).source(1.0).splitlines()[-2])
+            w2 = 2.0 * w1
+        """
+        return self._entry_for(args, kwargs).source
+
+    def graph(self, *args: Any, **kwargs: Any) -> Any:
+        """The recorded :class:`~chainrule.Graph` of a call with these arguments.
+
+        >>> len(cr.jit(lambda x: np.sin(x) * x).graph(1.0).nodes)
+        3
+        """
+        key, leaves, tree = self.signature.key(args, kwargs)
+        leaves = [float(leaf) if type(leaf) is int else leaf for leaf in leaves]
+        return record(self.function, leaves, self.signature.rebuild(args, kwargs, tree),
+                      self.signature.names(args, kwargs)).graph
+
+    def clear_cache(self) -> None:
+        """Forget every compiled entry (the next call traces again)."""
+        for entries in self._cache.values():
+            self._close(entries)
+        self._cache.clear()
+        self._retraces.clear()
+
+    def cache_info(self) -> dict:
+        """``signatures`` cached, ``entries`` (paths) over all of them, ``eager`` signatures,
+        ``traces`` so far and the ``cache_size``."""
+        lists = [entries for entries in self._cache.values() if type(entries) is list]
+        return {"signatures": len(self._cache), "entries": sum(map(len, lists)),
+                "eager": len(self._cache) - len(lists), "traces": self.traces,
+                "cache_size": self.cache_size}
+
+    def __repr__(self) -> str:
+        return f"<jit of {self.__qualname__}: {self.cache_info()['entries']} compiled entries>"
+
+
+if sys.version_info < (3, 11):  # pragma: no cover - add_note is 3.11's
+    raise ImportError("chainrule.jit needs Python 3.11 or later (exception notes)")
