@@ -23,8 +23,8 @@ import warnings
 from collections import OrderedDict
 from typing import Any, Callable
 
-from ..core import active_levels, unflatten
-from ..core.tree import LEAF
+from ..core import active_levels
+from ..core.reverse import collector_paused
 from .codegen import Generated, GuardFailed, generate, uses_scalars
 from .signature import Signature
 from .simplify import Program, simplify
@@ -41,33 +41,38 @@ class JitFallbackWarning(RuntimeWarning):
 class Entry:
     """One compiled path: the fast variant, the exact one (compiled when first needed)."""
 
-    __slots__ = ("fast", "exact", "fast_code", "exact_code", "out_tree", "flat", "program_name",
+    __slots__ = ("fast", "exact", "fast_code", "_exact_code", "program", "program_name",
                  "guards", "filenames", "__weakref__")
 
     def __init__(self, program: Program):
         self.program_name = program.name
         self.guards = [guard for index in sorted(program.guards)
                        for guard in program.guards[index]]
-        self.out_tree = program.out_tree
-        tree = program.out_tree
-        # the generated code returns the leaf, or a tuple of leaves: unflatten only deeper trees
-        self.flat = tree.kind is None or (tree.kind is tuple and all(
-            child is LEAF for child in tree.children))
         self.filenames: list[str] = []
-        exact = generate(program, fast=False)
-        fast = generate(program, fast=True) if uses_scalars(program) else None
-        self.exact_code: Generated | None = exact
-        self.fast_code: Generated | None = fast
+        self._exact_code: Generated | None = None
         self.exact: Callable | None = None
-        if fast is None:
-            self.fast = self.exact = self._compile(exact)
+        if uses_scalars(program):
+            self.program: Program | None = program  # the exact variant is written when needed
+            self.fast_code: Generated | None = generate(program, fast=True)
+            self.fast = self._compile(self.fast_code)
         else:
-            self.fast = self._compile(fast)
+            self.program = None
+            self.fast_code = None
+            self._exact_code = generate(program, fast=False)
+            self.fast = self.exact = self._compile(self._exact_code)
+
+    @property
+    def exact_code(self) -> Generated:
+        """The exact variant (every primitive's own implementation), written when needed."""
+        if self._exact_code is None:
+            self._exact_code = generate(self.program, fast=False)  # type: ignore[arg-type]
+            self.program = None
+        return self._exact_code
 
     @property
     def source(self) -> str:
         """The generated code that runs first (the fast variant where there is one)."""
-        return (self.fast_code or self.exact_code).source  # type: ignore[union-attr]
+        return (self.fast_code or self.exact_code).source
 
     def _compile(self, generated: Generated) -> Callable:
         filename = f"<cr.jit {self.program_name} #{next(_counter)}>"
@@ -90,7 +95,7 @@ class Entry:
                 self._annotate(error, self.exact_code)
                 raise
             out = self._run_exact(leaves)  # the fast variant's floats raise where NumPy's do not
-        return out if self.flat else unflatten(self.out_tree, list(out))
+        return out
 
     def _run_exact(self, leaves: list) -> Any:
         if self.exact is None:
@@ -114,7 +119,8 @@ class Entry:
             traceback = traceback.tb_next
         if line is None or generated is None or line not in generated.origins:
             return
-        label, origin = generated.origins[line]
+        label, (filename, origin_line) = generated.origins[line]
+        origin = f"{filename}:{origin_line}"
         text = generated.source.splitlines()[line - 1].strip()
         error.add_note(f"in the code cr.jit generated for {self.program_name} (line {line}: "
                        f"{text}); {label} was recorded at {origin}")
@@ -156,26 +162,21 @@ class JitFunction:
             # called by a transformation (grad(jit(f))) or with its tracers in a closure:
             # the transformation traces f itself, so f runs as written
             return self.function(*args, **kwargs)
-        if self.signature.simple and not kwargs:
-            key = self.signature.quick_key(args)
-            if key is not None:
-                entries = self._cache.get(key)
-                if type(entries) is list:
-                    for entry in entries:
-                        try:
-                            return entry.run(args)
-                        except GuardFailed:
-                            continue
-                return self._slow_call(args, kwargs, key, list(args), None)
-        key, leaves, tree = self.signature.key(args, kwargs)
-        return self._slow_call(args, kwargs, key, leaves, tree)
+        key, leaves = self.signature.key(args, kwargs)
+        entries = self._cache.get(key)
+        if type(entries) is list:
+            for entry in entries:
+                try:
+                    return entry.run(leaves)
+                except GuardFailed:
+                    continue
+        return self._slow_call(args, kwargs, key, leaves)
 
-    def _slow_call(self, args: tuple, kwargs: dict, key: Any, leaves: list, tree: Any) -> Any:
+    def _slow_call(self, args: tuple, kwargs: dict, key: Any, leaves: list) -> Any:
         entries = self._cache.get(key)
         if entries is _EAGER:
             self._cache.move_to_end(key)
             return self.function(*args, **kwargs)
-        leaves = [float(leaf) if type(leaf) is int else leaf for leaf in leaves]
         failed = None
         if entries is not None:
             self._cache.move_to_end(key)
@@ -189,26 +190,29 @@ class JitFunction:
                 self._fall_back(key, failed)
                 return self.function(*args, **kwargs)
             self._retraces[key] = retraces
-        if tree is None:
-            key_full, leaves, tree = self.signature.key(args, kwargs)
-        entry = self._trace(args, kwargs, leaves, tree)
+        entry = self._trace(args, kwargs, leaves)
         self._insert(key, entry)
         return entry.run(leaves)
 
-    def _trace(self, args: tuple, kwargs: dict, leaves: list, tree: Any) -> Entry:
+    def _trace(self, args: tuple, kwargs: dict, leaves: list) -> Entry:
         self.traces += 1
-        recorded = record(self.function, leaves, self.signature.rebuild(args, kwargs, tree),
-                          self.signature.names(args, kwargs))
-        return compile_recorded(recorded)
+        with collector_paused():  # many objects, no cycles: see core.reverse.collector_paused
+            recorded = self._record(args, kwargs, leaves)
+            return compile_recorded(recorded)
+
+    def _record(self, args: tuple, kwargs: dict, leaves: list) -> Recorded:
+        tree = self.signature.tree(args, kwargs)
+        return record(self.function, leaves, self.signature.rebuild(args, kwargs, tree),
+                      self.signature.names(args, kwargs))
 
     def _insert(self, key: Any, entry: Entry) -> None:
         entries = self._cache.get(key)
         if entries is None:
             self._cache[key] = [entry]
             while len(self._cache) > self.cache_size:
-                _, evicted = self._cache.popitem(last=False)
+                oldest, evicted = self._cache.popitem(last=False)
                 self._close(evicted)
-                self._retraces.pop(_, None)
+                self._retraces.pop(oldest, None)
         else:
             entries.insert(0, entry)  # the newest path first: it is the one just seen
             self._cache.move_to_end(key)
@@ -235,8 +239,7 @@ class JitFunction:
 
     # -- looking inside -----------------------------------------------------------
     def _entry_for(self, args: tuple, kwargs: dict) -> Entry:
-        key, leaves, tree = self.signature.key(args, kwargs)
-        leaves = [float(leaf) if type(leaf) is int else leaf for leaf in leaves]
+        key, leaves = self.signature.key(args, kwargs)
         entries = self._cache.get(key)
         if type(entries) is list:
             for entry in entries:
@@ -245,7 +248,7 @@ class JitFunction:
                     return entry
                 except GuardFailed:
                     continue
-        entry = self._trace(args, kwargs, leaves, tree)
+        entry = self._trace(args, kwargs, leaves)
         if entries is not _EAGER:
             self._insert(key, entry)
         return entry
@@ -264,10 +267,7 @@ class JitFunction:
         >>> len(cr.jit(lambda x: np.sin(x) * x).graph(1.0).nodes)
         3
         """
-        key, leaves, tree = self.signature.key(args, kwargs)
-        leaves = [float(leaf) if type(leaf) is int else leaf for leaf in leaves]
-        return record(self.function, leaves, self.signature.rebuild(args, kwargs, tree),
-                      self.signature.names(args, kwargs)).graph
+        return self._record(args, kwargs, self.signature.key(args, kwargs)[1]).graph
 
     def clear_cache(self) -> None:
         """Forget every compiled entry (the next call traces again)."""

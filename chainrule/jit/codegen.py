@@ -122,7 +122,7 @@ class Generated:
     def __init__(self, source, namespace, origins, function_name):
         self.source = source
         self.namespace = namespace
-        self.origins = origins  # line number (1-based) -> (node label, file:line)
+        self.origins = origins  # line number (1-based) -> (node label, (file, line))
         self.function_name = function_name
 
 
@@ -169,12 +169,12 @@ class _Writer:
 
     # -- values as the generated code holds them ------------------------------
     def is_python_float(self, index: int) -> bool:
-        return self.scalar.get(index) == "float" or type(self.program.values[index]) is float
+        return self.scalar.get(index) == "float" or self.program.kinds[index].type is float
 
     def argument(self, index: int) -> str:
         """A node's value where a NumPy function reads it: in its recorded type."""
         name = self.name(index)
-        recorded = type(self.program.values[index])
+        recorded = self.program.kinds[index].type
         if self.scalar.get(index) and recorded not in (float, bool):
             return f"np.{recorded.__name__}({name})"
         return name
@@ -191,7 +191,7 @@ class _Writer:
         if not self.fast or not (impl in INFIX or impl in PREFIX or impl in MATH or
                                  impl in COMPARISONS or impl is np.power):
             return None
-        recorded = type(step.value)
+        recorded = step.kind.type
         kind = "bool" if impl in COMPARISONS else "float"
         if recorded not in (BOOL_TYPES if kind == "bool" else FLOAT_TYPES):
             return None
@@ -224,6 +224,9 @@ class _Writer:
         if impl in INFIX or (scalar and impl in COMPARISONS):
             symbol = INFIX.get(impl) or COMPARISONS[impl]
             return f"{_operand(args[0])} {symbol} {_operand(args[1])}"
+        lowered = self.lowered(step, args)
+        if lowered is not None:
+            return lowered
         if impl in PREFIX and not step.params:
             return f"{PREFIX[impl]}{_operand(args[0])}"
         if isinstance(impl, np.ufunc) and getattr(np, impl.__name__, None) is impl:
@@ -232,6 +235,43 @@ class _Writer:
             function = self.hoist(impl, identifier(step.primitive.name.removeprefix("numpy.")))
         params = [f"{key}={self.constant(value)}" for key, value in step.params.items()]
         return f"{function}({', '.join(args + params)})"
+
+    def lowered(self, step: Step, args: list) -> str | None:
+        """A primitive whose implementation is a thin layer over a NumPy call, written as
+        that call (it is the same computation; the shapes it depends on are fixed)."""
+        name = step.primitive.name
+        params = step.params
+        if name == "numpy.getitem":
+            return f"{args[0]}[{self.constant(params['index'])}]"
+        if not step.sources or self.program.kinds[step.sources[0][1]].type is not np.ndarray:
+            return None
+        x = args[0]
+        if name == "numpy.sum":
+            return (f"np.add.reduce({x}, axis={self.constant(params['axis'])}, "
+                    f"keepdims={self.constant(params['keepdims'])})")
+        if name == "numpy.swapaxes":
+            ndim = self.program.kinds[step.sources[0][1]].ndim
+            if ndim == 2 and {params["axis1"] % 2, params["axis2"] % 2} == {0, 1}:
+                return f"{x}.T"
+            return f"{x}.swapaxes({params['axis1']}, {params['axis2']})"
+        if name == "numpy.transpose":
+            axes = params["axes"]
+            return f"{x}.transpose()" if axes is None else (
+                f"{x}.transpose({self.constant(axes)})")
+        if name == "numpy.reshape":
+            return f"{x}.reshape({self.constant(params['shape'])}, order={params['order']!r})"
+        if name == "numpy.sum_to":
+            shape = params["shape"]
+            g_shape = self.program.kinds[step.sources[0][1]].shape
+            extra = len(g_shape) - len(shape)
+            axes = tuple(range(extra)) + tuple(extra + axis for axis, size in enumerate(shape)
+                                               if size == 1 and g_shape[extra + axis] != 1)
+            if not axes:
+                return x if g_shape == shape else f"{x}.reshape({self.constant(shape)})"
+            summed_shape = tuple(size for axis, size in enumerate(g_shape) if axis not in axes)
+            text = f"np.add.reduce({x}, axis={self.constant(axes)})"
+            return text if summed_shape == shape else f"{text}.reshape({self.constant(shape)})"
+        return None
 
     def emit(self, text: str, origin: tuple | None = None) -> None:
         self.lines.append("    " + text)
@@ -251,6 +291,27 @@ class _Writer:
                 test = f"not holds({self.hoist(guard, f'guard{number}')}, {value})"
             self.emit(f"if {test}:  # {guard.describe()}")
             self.emit(f"    raise GuardFailed({number})")
+
+
+def _tree_text(writer: "_Writer", tree: Any, leaves: Any) -> str:
+    """The expression building the pytree ``tree`` from the leaf expressions ``leaves``."""
+    kind = tree.kind
+    if kind is None:
+        return next(leaves)
+    if kind == "none":
+        return "None"
+    children = [_tree_text(writer, child, leaves) for child in tree.children]
+    if kind is tuple:
+        return "(" + ", ".join(children) + ("," if len(children) == 1 else "") + ")"
+    if kind is list:
+        return "[" + ", ".join(children) + "]"
+    if kind is dict:
+        return "{" + ", ".join(f"{writer.constant(key)}: {child}"
+                               for key, child in zip(tree.meta, children)) + "}"
+    return f"{writer.hoist(kind, identifier(kind.__name__))}({', '.join(children)})"
+
+
+_Writer.tree = _tree_text  # type: ignore[attr-defined]
 
 
 def _describe(value: Any) -> str:
@@ -285,17 +346,17 @@ def buffer_donors(program: Program) -> dict[int, int]:
         for _, source in step.sources:
             readers.setdefault(source, []).append(step)
     outputs = {index for index, _ in program.outputs}
-    fresh = {step.index for step in program.steps if _elementwise(step) and
-             type(step.value) is np.ndarray and step.value.ndim > 0}
+    fresh = {step.index for step in program.steps if (_elementwise(step) or (
+        step.primitive.impl is np.matmul and not step.params)) and
+        step.kind.type is np.ndarray and step.kind.ndim > 0}
     donors: dict[int, int] = {}
     for step in program.steps:
-        if step.index not in fresh:
+        if step.index not in fresh or not _elementwise(step):
             continue
         for _, source in step.sources:
             if source in fresh and source not in outputs and readers[source][-1] is step and (
                     all(_elementwise(reader) for reader in readers[source])) and (
-                    program.values[source].shape == step.value.shape and
-                    program.values[source].dtype == step.value.dtype) and (
+                    program.kinds[source] == step.kind) and (
                     source not in donors.values()):
                 donors[step.index] = source
                 break
@@ -313,8 +374,7 @@ def generate(program: Program, fast: bool) -> Generated:
                 parameter[:1] == "w" and parameter[1:].isdigit()):
             parameter += "_"
         parameters.append(parameter)
-        value = program.values[index]
-        if fast and type(value) is np.float64:
+        if fast and program.kinds[index].type is np.float64:
             writer.scalar[index] = "float"
             writer.emit(f"{writer.name(index)} = float({parameter})")
         else:
@@ -334,11 +394,7 @@ def generate(program: Program, fast: bool) -> Generated:
         writer.guards(step.index)
     results = [writer.constant(constant) if index is None else writer.argument(index)
                for index, constant in program.outputs]
-    tree = program.out_tree
-    if tree.kind is None:
-        writer.emit(f"return {results[0]}")
-    else:
-        writer.emit(f"return ({', '.join(results)}{',' if len(results) == 1 else ''})")
+    writer.emit(f"return {writer.tree(program.out_tree, iter(results))}")
     for name, value in program.constants.items():
         writer.constant_notes.append(f"{name} = {value}")
     header = [f"# generated by cr.jit from {program.name}: {len(program.steps)} steps, "
@@ -353,12 +409,12 @@ def uses_scalars(program: Program) -> bool:
     """Whether the fast variant differs from the exact one (some step on Python floats)."""
     writer = _Writer(program, True)
     for index, _ in program.inputs:
-        if type(program.values[index]) is np.float64:
+        if program.kinds[index].type is np.float64:
             return True
     for step in program.steps:
         kind = writer.scalar_kind(step)
         if kind is not None:
             writer.scalar[step.index] = kind
-            if not (step.primitive.impl in INFIX and type(step.value) is float):
+            if not (step.primitive.impl in INFIX and step.kind.type is float):
                 return True
     return False

@@ -7,7 +7,7 @@ and the values of the static arguments. Python ints are traced as floats, as
 decides the program (a loop count, a size) should be static.
 
 >>> split = Signature(lambda x, n: x * n, static_argnums=(1,), static_argnames=())
->>> key, leaves, _ = split.key((2.0, 3), {})
+>>> key, leaves = split.key((2.0, 3), {})
 >>> leaves, key[2]
 ([2.0], ((1, 3),))
 """
@@ -34,6 +34,32 @@ def leaf_kind(leaf: Any) -> Any:
     if kind is int:
         return float  # traced as a float
     return kind
+
+
+def walk(value: Any, leaves: list) -> Any:
+    """The key of one argument, its leaves appended to ``leaves`` in ``flatten``'s order
+    (Python ints as floats): structure and leaf kinds in one hashable value.
+
+    >>> leaves = []
+    >>> walk({"b": [1.0, 2], "a": None}, leaves), leaves
+    ((<class 'dict'>, ('a', 'b'), (None, (<class 'list'>, (<class 'float'>, <class 'float'>)))), [1.0, 2.0])
+    """
+    kind = type(value)
+    if kind is float:
+        leaves.append(value)
+        return float
+    if kind is np.ndarray:
+        leaves.append(value)
+        return (value.shape, value.dtype)
+    if kind is tuple or kind is list or (isinstance(value, tuple) and hasattr(kind, "_fields")):
+        return (kind, tuple([walk(item, leaves) for item in value]))
+    if kind is dict:
+        keys = sorted(value)
+        return (dict, tuple(keys), tuple([walk(value[key], leaves) for key in keys]))
+    if value is None:
+        return None
+    leaves.append(float(value) if kind is int else value)
+    return leaf_kind(value)
 
 
 def _hashable(value: Any, what: str) -> Any:
@@ -67,34 +93,27 @@ class Signature:
             i for i, name in enumerate(self.positional) if name in self.static_argnames}))
         self.simple = not self.static_argnums and not self.static_argnames
 
-    def quick_key(self, args: tuple) -> Any:
-        """The key of a call with only Python floats and arrays as positional arguments,
-        computed without flattening; None for any other call."""
-        key = []
-        for arg in args:
-            kind = type(arg)
-            if kind is float:
-                key.append(float)
-            elif kind is np.ndarray:
-                key.append((arg.shape, arg.dtype))
-            else:
-                return None
-        return tuple(key)
-
-    def key(self, args: tuple, kwargs: dict) -> tuple[tuple, list, Any]:
-        """``(key, traced leaves, tree)`` of a call."""
-        count = len(args)
+    def key(self, args: tuple, kwargs: dict) -> tuple[Any, list]:
+        """``(key, traced leaves)`` of a call."""
+        leaves: list = []
+        if self.simple and not kwargs:
+            return tuple([walk(arg, leaves) for arg in args]), leaves
         statics = tuple((i, _hashable(args[i], f"argument {i}"))
-                        for i in self.static_argnums if i < count)
-        dynamic = tuple(arg for i, arg in enumerate(args) if i not in self.static_argnums) \
-            if statics else tuple(args)
-        static_kwargs = tuple(sorted((name, _hashable(value, f"argument {name!r}"))
-                                     for name, value in kwargs.items()
-                                     if name in self.static_argnames))
-        dynamic_kwargs = {name: value for name, value in kwargs.items()
-                          if name not in self.static_argnames}
-        leaves, tree = flatten((dynamic, dynamic_kwargs))
-        return (tree, tuple(map(leaf_kind, leaves)), statics + static_kwargs), leaves, tree
+                        for i in self.static_argnums if i < len(args))
+        dynamic = tuple([walk(arg, leaves) for i, arg in enumerate(args)
+                         if i not in self.static_argnums])
+        names = sorted(kwargs)
+        static_kwargs = tuple((name, _hashable(kwargs[name], f"argument {name!r}"))
+                              for name in names if name in self.static_argnames)
+        dynamic_kwargs = tuple((name, walk(kwargs[name], leaves)) for name in names
+                               if name not in self.static_argnames)
+        return (dynamic, dynamic_kwargs, statics, static_kwargs), leaves
+
+    def tree(self, args: tuple, kwargs: dict) -> Any:
+        """The pytree structure of the traced arguments (positional ones, then keywords)."""
+        dynamic = tuple(arg for i, arg in enumerate(args) if i not in self.static_argnums)
+        return flatten((dynamic, {name: value for name, value in kwargs.items()
+                                  if name not in self.static_argnames}))[1]
 
     def names(self, args: tuple, kwargs: dict) -> list:
         """A name per traced leaf: the parameter's name, ``x1`` where it has none, with

@@ -35,40 +35,58 @@ import numpy as np
 from .tracing import Recorded
 
 
-def meta(value: Any) -> tuple:
-    """``(type, shape, dtype)`` of a value: what decides whether two values are alike."""
-    return (type(value), np.shape(value), getattr(value, "dtype", None))
+class Kind:
+    """What the generated code needs to know of a recorded value: type, shape, dtype."""
+
+    __slots__ = ("type", "shape", "dtype", "ndim")
+
+    def __init__(self, value: Any):
+        self.type = type(value)
+        if self.type is float:
+            self.shape, self.dtype, self.ndim = (), None, 0
+        elif self.type is np.ndarray or isinstance(value, np.generic):
+            self.shape, self.dtype, self.ndim = value.shape, value.dtype, value.ndim
+        else:
+            self.shape = np.shape(value) if not isinstance(value, tuple) else None
+            self.dtype = getattr(value, "dtype", None)
+            self.ndim = len(self.shape) if self.shape is not None else None
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Kind) and (self.type, self.shape, self.dtype) == (
+            other.type, other.shape, other.dtype)
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 class Step:
     """One line of the generated program: a recorded node after simplification."""
 
-    __slots__ = ("index", "primitive", "args", "sources", "params", "value", "origin")
+    __slots__ = ("index", "primitive", "args", "sources", "params", "kind", "origin")
 
-    def __init__(self, index, primitive, args, sources, params, value, origin):
+    def __init__(self, index, primitive, args, sources, params, kind, origin):
         self.index = index  # the graph node's index: the step is named w{index + 1}
         self.primitive = primitive
         self.args = args  # constants, None where a source goes
         self.sources = sources  # (position, index of the node the argument comes from)
         self.params = params
-        self.value = value  # the recorded value (its type, shape and dtype guide the code)
-        self.origin = origin  # file:line of the user's code that recorded it
+        self.kind = kind  # the recorded value's Kind: its type, shape and dtype guide the code
+        self.origin = origin  # (file, line) of the user's code that recorded it
 
 
 class Program:
     """What the code generator reads: inputs, steps, outputs and guards."""
 
-    __slots__ = ("name", "inputs", "steps", "outputs", "out_tree", "guards", "values",
+    __slots__ = ("name", "inputs", "steps", "outputs", "out_tree", "guards", "kinds",
                  "names", "constants")
 
-    def __init__(self, name, inputs, steps, outputs, out_tree, guards, values):
+    def __init__(self, name, inputs, steps, outputs, out_tree, guards, kinds):
         self.name = name
         self.inputs = inputs  # (index, name) per traced leaf
         self.steps = steps
         self.outputs = outputs  # per output leaf: (index, None) or (None, constant)
         self.out_tree = out_tree
         self.guards = guards  # node index -> the guards checked on its value
-        self.values = values  # node index -> recorded value (for types and shapes)
+        self.kinds = kinds  # node index -> the Kind of its recorded value
         self.names: dict[int, str] = {}  # node index -> a name other than w{index + 1}
         self.constants: dict[str, Any] = {}  # comment lines: a named constant and its value
 
@@ -79,8 +97,11 @@ class _Unfrozen(Exception):
 
 def _freeze(value: Any) -> Any:
     kind = type(value)
-    if value is None or kind in (bool, int, float, complex, str):
-        return (kind, repr(value))
+    if value is None:
+        return None
+    if kind in (bool, int, float, complex, str):
+        # 0.0 and -0.0 are equal but not the same constant, nor is NaN equal to itself
+        return (kind, value) if value == value and value != 0 else (kind, repr(value))
     if kind in (tuple, list):
         return (kind, tuple(_freeze(item) for item in value))
     if kind is dict:
@@ -110,8 +131,8 @@ def _is_neutral(constant: Any, neutral: int) -> bool:
     return False
 
 
-def _identity_source(primitive: Any, args: list, sources: tuple, value: Any,
-                     values: dict) -> int | None:
+def _identity_source(primitive: Any, args: list, sources: tuple, kind: Kind,
+                     kinds: dict) -> int | None:
     """The node this one equals when it multiplies by 1, adds 0, ... (None if it does not)."""
     rules = _IDENTITIES.get(primitive.impl)
     if rules is None or len(args) != 2 or len(sources) != 1:
@@ -119,15 +140,15 @@ def _identity_source(primitive: Any, args: list, sources: tuple, value: Any,
     position, source = sources[0]
     for constant_position, neutral in rules:
         if constant_position != position and _is_neutral(args[constant_position], neutral):
-            if meta(values[source]) == meta(value):
+            if kinds[source] == kind:
                 return source
     return None
 
 
 def simplify(recorded: Recorded) -> Program:
     """The program of a recorded call, simplified (see the module docstring)."""
-    graph = recorded.graph
-    values = {node.index: node.value for node in graph.nodes}
+    graph = recorded
+    kinds = {node.index: Kind(node.value) for node in graph.nodes}
     inputs = [(node.index, node.name) for node in graph.nodes[:graph.input_count]]
     guards: dict[int, list] = {node.index: list(node.guards) for node in graph.nodes
                                if node.guards}
@@ -149,11 +170,12 @@ def simplify(recorded: Recorded) -> Program:
             folded[node.index] = node.value
             guards.pop(node.index, None)  # its value is the same on every call
             continue
-        target = _identity_source(node.primitive, args, sources_t, node.value, values)
+        kind = kinds[node.index]
+        target = _identity_source(node.primitive, args, sources_t, kind, kinds)
         if target is None:
             try:
-                key = (node.primitive, tuple(_freeze(a) for a in args), sources_t,
-                       _freeze(node.params))
+                key = (node.primitive, tuple([_freeze(a) for a in args]), sources_t,
+                       _freeze(node.params) if node.params else None)
             except _Unfrozen:
                 key = None
             if key is not None:
@@ -167,7 +189,7 @@ def simplify(recorded: Recorded) -> Program:
                 guards.setdefault(target, []).extend(moved)
             continue
         steps.append(Step(node.index, node.primitive, tuple(args), sources_t, node.params,
-                          node.value, recorded.origins.get(node.index, "<unknown>")))
+                          kind, recorded.origins.get(node.index)))
     outputs = []
     for index, constant in graph.outputs:
         if index is not None:
@@ -182,4 +204,4 @@ def simplify(recorded: Recorded) -> Program:
             kept.append(step)
             live.update(source for _, source in step.sources)
     kept.reverse()
-    return Program(graph.name, inputs, kept, outputs, graph.out_tree, guards, values)
+    return Program(graph.name, inputs, kept, outputs, graph.out_tree, guards, kinds)

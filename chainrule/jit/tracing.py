@@ -7,12 +7,14 @@ user's code that recorded it, so that an error raised by the generated code
 can point there; :class:`JitLevel` keeps it.
 
 >>> recorded = record(lambda x: x * 2.0, [3.0], lambda inputs: (inputs, {}), ["x"])
->>> len(recorded.graph.nodes), recorded.origins[1].startswith("<doctest")
+>>> len(recorded.graph.nodes), recorded.origin(1).startswith("<doctest")
 (2, True)
 """
 
 from __future__ import annotations
 
+import os
+import sys
 from typing import Any, Callable
 
 import numpy as np
@@ -21,20 +23,41 @@ from ..core import Tracer, flatten, new_level
 from ..core.errors import EscapedTracerError
 from ..core.reverse import collector_paused
 from ..graph import Graph, GraphLevel, Node
-from ..guards import user_location
+
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+_NUMPY_DIR = os.path.dirname(os.path.abspath(np.__file__)) + os.sep
+_internal_code: dict = {}  # code object -> whether it is chainrule's or NumPy's
+
+
+def caller_line() -> tuple:
+    """``(file, line)`` of the innermost frame outside chainrule and NumPy: the user's
+    code (``guards.user_location``, with what it learns about each code object kept)."""
+    frame: Any = sys._getframe(1)
+    while frame is not None:
+        code = frame.f_code
+        internal = _internal_code.get(code)
+        if internal is None:
+            internal = _internal_code[code] = code.co_filename.startswith(
+                (_PACKAGE_DIR, _NUMPY_DIR, "<frozen"))
+        if not internal:
+            return code.co_filename, frame.f_lineno
+        frame = frame.f_back
+    return "<unknown>", 0
+
 
 class JitLevel(GraphLevel):
-    """A recording level that remembers where (file:line) each node was recorded."""
+    """A recording level that remembers where (file, line) each node was recorded."""
 
     __slots__ = ("origins",)
 
     def __init__(self) -> None:
         super().__init__()
-        self.origins: dict[int, str] = {}
+        self.origins: dict[int, tuple] = {}
 
     def _append(self, primitive, args, sources, params, value) -> Node:
-        node = super()._append(primitive, args, sources, params, value)
-        self.origins[node.index] = user_location()
+        node = Node(len(self.nodes), primitive, args, sources, params, value)
+        self.nodes.append(node)
+        self.origins[node.index] = caller_line()
         return node
 
 
@@ -44,13 +67,30 @@ def node_of(tracer: Tracer) -> Any:
 
 
 class Recorded:
-    """A recorded call: the graph, each node's source line, and the output constants."""
+    """A recorded call: the nodes, guards and outputs of its graph, and each node's origin."""
 
-    __slots__ = ("graph", "origins")
+    __slots__ = ("name", "nodes", "guards", "input_count", "outputs", "out_tree", "origins")
 
-    def __init__(self, graph: Graph, origins: dict):
-        self.graph = graph
-        self.origins = origins
+    def __init__(self, name, nodes, guards, input_count, outputs, out_tree, origins):
+        self.name = name
+        self.nodes = nodes
+        self.guards = guards
+        self.input_count = input_count
+        self.outputs = outputs
+        self.out_tree = out_tree
+        self.origins = origins  # node index -> (file, line)
+
+    def origin(self, index: int) -> str:
+        """``file:line`` of the user's code that recorded node ``index``."""
+        filename, line = self.origins.get(index, ("<unknown>", 0))
+        return f"{filename}:{line}"
+
+    @property
+    def graph(self) -> Graph:
+        """The recording as a :class:`~chainrule.Graph` (built when asked for)."""
+        in_tree = flatten(tuple(node.value for node in self.nodes[:self.input_count]))[1]
+        return Graph(self.name, self.nodes, self.guards, in_tree, self.input_count,
+                     self.outputs, self.out_tree)
 
 
 def as_input(value: Any, name: str) -> Any:
@@ -88,7 +128,6 @@ def record(function: Callable, leaves: Any, rebuild: Any, names: list) -> Record
                 f"{leaf.level!r}, a transformation it does not own")
         else:
             outputs.append((None, leaf))  # a constant output: the same on every call
-    graph = Graph(getattr(function, "__name__", "f"), level.nodes, level.guards,
-                  flatten(tuple(leaves))[1], len(level.nodes[:len(inputs)]), outputs, out_tree)
-    return Recorded(graph, level.origins)
+    return Recorded(getattr(function, "__name__", "f"), level.nodes, level.guards, len(inputs),
+                    outputs, out_tree, level.origins)
 
