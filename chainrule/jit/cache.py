@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import itertools
 import linecache
-import sys
 import warnings
 from collections import OrderedDict
 from typing import Any, Callable
@@ -122,7 +121,10 @@ class Entry:
         label, (filename, origin_line) = generated.origins[line]
         origin = f"{filename}:{origin_line}"
         text = generated.source.splitlines()[line - 1].strip()
-        error.add_note(f"in the code cr.jit generated for {self.program_name} (line {line}: "
+        add_note = getattr(error, "add_note", None)  # Python 3.11 and later
+        if add_note is None:
+            return
+        add_note(f"in the code cr.jit generated for {self.program_name} (line {line}: "
                        f"{text}); {label} was recorded at {origin}")
 
     def close(self) -> None:
@@ -287,6 +289,3 @@ class JitFunction:
     def __repr__(self) -> str:
         return f"<jit of {self.__qualname__}: {self.cache_info()['entries']} compiled entries>"
 
-
-if sys.version_info < (3, 11):  # pragma: no cover - add_note is 3.11's
-    raise ImportError("chainrule.jit needs Python 3.11 or later (exception notes)")
