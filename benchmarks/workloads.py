@@ -373,3 +373,32 @@ def w7_jax_jacobian(x, B, mode):
 def w7_torch_jacobian(x, B, mode):
     jac = torch.func.jacfwd if mode == "fwd" else torch.func.jacrev
     return jac(w7_torch)(x, B)
+
+
+# == chainrule-jit: each workload's chainrule call compiled with cr.jit ================
+# One function per workload, returning the compiled function; its first call traces
+# and compiles (run.py reports that time apart from the per-call time).
+
+
+def w1_chainrule_jit():
+    return cr.jit(cr.grad(taylor_sin))
+
+
+def w2_chainrule_jit():
+    return cr.jit(cr.grad(cr.grad(cr.grad(cr.grad(tanh_numpy)))))
+
+
+def mlp_chainrule_jit():
+    return cr.jit(cr.grad(mlp_loss_numpy))
+
+
+def chain_chainrule_jit():
+    return cr.jit(cr.grad(chain_numpy), static_argnums=1)  # called as (y, steps)
+
+
+def w6_chainrule_jit():
+    return cr.jit(cr.hessian(w6_numpy))
+
+
+def w7_chainrule_jit(mode):
+    return cr.jit(cr.jacobian(w7_numpy, mode=mode))
