@@ -21,6 +21,7 @@ from typing import Any, Callable
 from .cache import JitFallbackWarning as JitFallbackWarning
 from .cache import JitFunction as JitFunction
 from .codegen import GuardFailed as GuardFailed
+from .textbook import textbook_gradient as textbook_gradient
 
 
 def jit(function: Callable | None = None, static_argnums: Any = (), static_argnames: Any = (),
@@ -46,11 +47,21 @@ def jit(function: Callable | None = None, static_argnums: Any = (), static_argna
     return JitFunction(function, static_argnums, static_argnames, cache_size, max_retraces)
 
 
-def make_source(function: Callable, *args: Any, **kwargs: Any) -> str:
+def make_source(function: Callable, *args: Any, gradient: bool = False, **kwargs: Any) -> str:
     """The Python source ``cr.jit`` generates for ``function`` at these arguments.
+
+    With ``gradient=True``: the program of ``f``'s value and gradient (with
+    respect to every argument) as the textbooks write reverse mode, the
+    forward pass and then one adjoint ``wk_bar`` per node (``textbook.py``).
 
     >>> print(cr.make_source(lambda x: np.sin(x) * x, 1.0).splitlines()[-3])
         w2 = math.sin(w1)
+    >>> print(cr.make_source(lambda x: np.sin(x) * x, 1.0, gradient=True).splitlines()[-2])
+        w1_bar = w2 + w7
     """
+    if gradient:
+        if isinstance(function, JitFunction):
+            function = function.function
+        return JitFunction(textbook_gradient(function)).source(*args, **kwargs)
     compiled = function if isinstance(function, JitFunction) else JitFunction(function)
     return compiled.source(*args, **kwargs)

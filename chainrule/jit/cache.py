@@ -40,7 +40,7 @@ class JitFallbackWarning(RuntimeWarning):
 class Entry:
     """One compiled path: the fast variant, the exact one (compiled when first needed)."""
 
-    __slots__ = ("fast", "exact", "fast_code", "_exact_code", "program", "program_name",
+    __slots__ = ("fast", "exact", "fast_code", "exact_code", "program_name",
                  "guards", "filenames", "__weakref__")
 
     def __init__(self, program: Program):
@@ -48,25 +48,15 @@ class Entry:
         self.guards = [guard for index in sorted(program.guards)
                        for guard in program.guards[index]]
         self.filenames: list[str] = []
-        self._exact_code: Generated | None = None
         self.exact: Callable | None = None
+        # the program is not kept: its many small objects would weigh on the cycle collector
+        self.exact_code = generate(program, fast=False)
         if uses_scalars(program):
-            self.program: Program | None = program  # the exact variant is written when needed
             self.fast_code: Generated | None = generate(program, fast=True)
-            self.fast = self._compile(self.fast_code)
+            self.fast = self._compile(self.fast_code)  # the exact one is compiled when needed
         else:
-            self.program = None
             self.fast_code = None
-            self._exact_code = generate(program, fast=False)
-            self.fast = self.exact = self._compile(self._exact_code)
-
-    @property
-    def exact_code(self) -> Generated:
-        """The exact variant (every primitive's own implementation), written when needed."""
-        if self._exact_code is None:
-            self._exact_code = generate(self.program, fast=False)  # type: ignore[arg-type]
-            self.program = None
-        return self._exact_code
+            self.fast = self.exact = self._compile(self.exact_code)
 
     @property
     def source(self) -> str:
@@ -98,7 +88,7 @@ class Entry:
 
     def _run_exact(self, leaves: list) -> Any:
         if self.exact is None:
-            self.exact = self._compile(self.exact_code)  # type: ignore[arg-type]
+            self.exact = self._compile(self.exact_code)
         try:
             return self.exact(*leaves)
         except GuardFailed:
@@ -118,14 +108,14 @@ class Entry:
             traceback = traceback.tb_next
         if line is None or generated is None or line not in generated.origins:
             return
-        label, (filename, origin_line) = generated.origins[line]
-        origin = f"{filename}:{origin_line}"
+        origin = generated.origins[line]
         text = generated.source.splitlines()[line - 1].strip()
+        label = text.split(" = ")[0]
         add_note = getattr(error, "add_note", None)  # Python 3.11 and later
         if add_note is None:
             return
         add_note(f"in the code cr.jit generated for {self.program_name} (line {line}: "
-                       f"{text}); {label} was recorded at {origin}")
+                 f"{text}); {label} was recorded at {origin}")
 
     def close(self) -> None:
         for filename in self.filenames:

@@ -77,7 +77,7 @@ class Program:
     """What the code generator reads: inputs, steps, outputs and guards."""
 
     __slots__ = ("name", "inputs", "steps", "outputs", "out_tree", "guards", "kinds",
-                 "names", "constants")
+                 "names", "notes")
 
     def __init__(self, name, inputs, steps, outputs, out_tree, guards, kinds):
         self.name = name
@@ -88,7 +88,9 @@ class Program:
         self.guards = guards  # node index -> the guards checked on its value
         self.kinds = kinds  # node index -> the Kind of its recorded value
         self.names: dict[int, str] = {}  # node index -> a name other than w{index + 1}
-        self.constants: dict[str, Any] = {}  # comment lines: a named constant and its value
+        # extra lines naming values: (position, name, node index or ("constant", value)),
+        # written before the first step whose index is at least the position
+        self.notes: list[tuple] = []
 
 
 class _Unfrozen(Exception):
@@ -204,4 +206,28 @@ def simplify(recorded: Recorded) -> Program:
             kept.append(step)
             live.update(source for _, source in step.sources)
     kept.reverse()
-    return Program(graph.name, inputs, kept, outputs, graph.out_tree, guards, kinds)
+    program = Program(graph.name, inputs, kept, outputs, graph.out_tree, guards, kinds)
+    if recorded.names or recorded.notes:
+        _keep_names(program, recorded, alias, folded, live)
+    return program
+
+
+def _keep_names(program: Program, recorded: Recorded, alias: dict, folded: dict,
+                live: set) -> None:
+    """Carry the names a traced function gave its nodes over simplification: a merged
+    node's name becomes a line ``name = other``, a folded one's ``name = constant``."""
+    for position, name, value in recorded.notes:  # first: they precede a node made then
+        if isinstance(value, int) and not isinstance(value, bool):
+            program.notes.append((position, name, alias.get(value, value)))
+        else:
+            program.notes.append((position, name, ("constant", value)))
+    for index, name in recorded.names.items():
+        if index in alias or index in folded:
+            program.notes.append((index, name, alias.get(index, index)))
+        elif index in live:
+            program.names[index] = name
+    for position, name, value in list(program.notes):
+        if isinstance(value, int) and value in folded:
+            program.notes.remove((position, name, value))
+            program.notes.append((position, name, ("constant", folded[value])))
+    program.notes.sort(key=lambda note: note[0])

@@ -48,11 +48,14 @@ def caller_line() -> tuple:
 class JitLevel(GraphLevel):
     """A recording level that remembers where (file, line) each node was recorded."""
 
-    __slots__ = ("origins",)
+    __slots__ = ("origins", "names", "notes")
 
     def __init__(self) -> None:
         super().__init__()
         self.origins: dict[int, tuple] = {}
+        # what a traced function may say about its nodes (the textbook gradient does):
+        self.names: dict[int, str] = {}  # node index -> a name other than w{index + 1}
+        self.notes: list[tuple] = []  # (node count then, name, node index or constant)
 
     def _append(self, primitive, args, sources, params, value) -> Node:
         node = Node(len(self.nodes), primitive, args, sources, params, value)
@@ -69,9 +72,11 @@ def node_of(tracer: Tracer) -> Any:
 class Recorded:
     """A recorded call: the nodes, guards and outputs of its graph, and each node's origin."""
 
-    __slots__ = ("name", "nodes", "guards", "input_count", "outputs", "out_tree", "origins")
+    __slots__ = ("name", "nodes", "guards", "input_count", "outputs", "out_tree", "origins",
+                 "names", "notes")
 
-    def __init__(self, name, nodes, guards, input_count, outputs, out_tree, origins):
+    def __init__(self, name, nodes, guards, input_count, outputs, out_tree, origins,
+                 names=None, notes=()):
         self.name = name
         self.nodes = nodes
         self.guards = guards
@@ -79,6 +84,8 @@ class Recorded:
         self.outputs = outputs
         self.out_tree = out_tree
         self.origins = origins  # node index -> (file, line)
+        self.names = names or {}
+        self.notes = list(notes)
 
     def origin(self, index: int) -> str:
         """``file:line`` of the user's code that recorded node ``index``."""
@@ -129,5 +136,5 @@ def record(function: Callable, leaves: Any, rebuild: Any, names: list) -> Record
         else:
             outputs.append((None, leaf))  # a constant output: the same on every call
     return Recorded(getattr(function, "__name__", "f"), level.nodes, level.guards, len(inputs),
-                    outputs, out_tree, level.origins)
+                    outputs, out_tree, level.origins, level.names, level.notes)
 
