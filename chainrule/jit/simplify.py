@@ -147,13 +147,28 @@ def _identity_source(primitive: Any, args: list, sources: tuple, kind: Kind,
     return None
 
 
+def _shape_follows(primitive: Any) -> bool:
+    """Whether the output's shape follows from the input shapes alone (elementwise), so a
+    recorded shape guard on it is already implied by the checks on its inputs."""
+    if primitive is None:
+        return False
+    impl = primitive.impl
+    return impl in _IDENTITIES or impl in (operator.neg, operator.pos, operator.truediv) or (
+        isinstance(impl, np.ufunc) and impl.signature is None)
+
+
 def simplify(recorded: Recorded) -> Program:
     """The program of a recorded call, simplified (see the module docstring)."""
     graph = recorded
     kinds = {node.index: Kind(node.value) for node in graph.nodes}
     inputs = [(node.index, node.name) for node in graph.nodes[:graph.input_count]]
-    guards: dict[int, list] = {node.index: list(node.guards) for node in graph.nodes
-                               if node.guards}
+    guards: dict[int, list] = {}
+    for node in graph.nodes:
+        if node.guards:
+            kept_guards = [guard for guard in node.guards
+                           if not (guard.kind == "shape" and _shape_follows(node.primitive))]
+            if kept_guards:
+                guards[node.index] = kept_guards
     alias: dict[int, int] = {}
     folded: dict[int, Any] = {}  # node index -> its (input-independent) value
     seen: dict[Any, int] = {}
