@@ -248,6 +248,10 @@ class _Writer:
         if not step.sources or self.program.kinds[step.sources[0][1]].type is not np.ndarray:
             return None
         x = args[0]
+        if step.primitive.impl is np.matmul and not params and len(step.sources) == 2:
+            a, b = (self.program.kinds[source] for _, source in step.sources)
+            if a.type is b.type is np.ndarray and a.ndim == b.ndim == 2 and a.shape[1] == 1:
+                return f"np.multiply({args[0]}, {args[1]})"  # an outer product: one product each
         if name == "numpy.sum":
             return (f"np.add.reduce({x}, axis={self.constant(params['axis'])}, "
                     f"keepdims={self.constant(params['keepdims'])})")
