@@ -123,11 +123,17 @@ class Entry:
 
 
 def compile_recorded(recorded: Recorded) -> Entry:
+    """The compiled entry of a recording: simplified, generated, compiled."""
     return Entry(simplify(recorded))
 
 
 class JitFunction:
-    """``cr.jit(f)``: call it as ``f``; see :func:`chainrule.jit`."""
+    """``cr.jit(f)``: call it as ``f``; see :func:`chainrule.jit`.
+
+    >>> f = cr.jit(np.tanh)
+    >>> float(f(0.5)) == float(np.tanh(0.5)), f.cache_info()["traces"]
+    (True, 1)
+    """
 
     def __init__(self, function: Callable, static_argnums: Any = (), static_argnames: Any = (),
                  cache_size: int = 64, max_retraces: int = 8):
@@ -156,32 +162,30 @@ class JitFunction:
             return self.function(*args, **kwargs)
         key, leaves = self.signature.key(args, kwargs)
         entries = self._cache.get(key)
-        if type(entries) is list:
-            for entry in entries:
-                try:
-                    return entry.run(leaves)
-                except GuardFailed:
-                    continue
-        return self._slow_call(args, kwargs, key, leaves)
-
-    def _slow_call(self, args: tuple, kwargs: dict, key: Any, leaves: list) -> Any:
-        entries = self._cache.get(key)
-        if entries is _EAGER:
-            self._cache.move_to_end(key)
-            return self.function(*args, **kwargs)
-        failed = None
-        if entries is not None:
-            self._cache.move_to_end(key)
-            for entry in entries:
-                try:
-                    return entry.run(leaves)
-                except GuardFailed as failure:
-                    failed = entry.guards[failure.index]
-            retraces = self._retraces.get(key, 0) + 1
-            if retraces > self.max_retraces:
-                self._fall_back(key, failed)
+        if type(entries) is not list:
+            if entries is _EAGER:
+                self._cache.move_to_end(key)
                 return self.function(*args, **kwargs)
-            self._retraces[key] = retraces
+            return self._traced(args, kwargs, key, leaves)
+        failed = None
+        for entry in entries:
+            try:
+                out = entry.run(leaves)
+            except GuardFailed as failure:
+                failed = entry.guards[failure.index]
+                continue
+            if len(self._cache) > 1:
+                self._cache.move_to_end(key)  # least recently used last to go
+            return out
+        retraces = self._retraces.get(key, 0) + 1
+        if retraces > self.max_retraces:
+            self._fall_back(key, failed)
+            return self.function(*args, **kwargs)
+        self._retraces[key] = retraces
+        return self._traced(args, kwargs, key, leaves)
+
+    def _traced(self, args: tuple, kwargs: dict, key: Any, leaves: list) -> Any:
+        """Trace at these arguments, keep the new entry, and run it."""
         entry = self._trace(args, kwargs, leaves)
         self._insert(key, entry)
         return entry.run(leaves)
@@ -262,7 +266,12 @@ class JitFunction:
         return self._record(args, kwargs, self.signature.key(args, kwargs)[1]).graph
 
     def clear_cache(self) -> None:
-        """Forget every compiled entry (the next call traces again)."""
+        """Forget every compiled entry (the next call traces again).
+
+        >>> f = cr.jit(np.sin)
+        >>> _ = f(1.0); f.clear_cache(); f.cache_info()["entries"]
+        0
+        """
         for entries in self._cache.values():
             self._close(entries)
         self._cache.clear()
@@ -270,7 +279,13 @@ class JitFunction:
 
     def cache_info(self) -> dict:
         """``signatures`` cached, ``entries`` (paths) over all of them, ``eager`` signatures,
-        ``traces`` so far and the ``cache_size``."""
+        ``traces`` so far and the ``cache_size``.
+
+        >>> f = cr.jit(lambda x: x * x)
+        >>> _ = f(1.0), f(2.0), f(np.ones(2))
+        >>> f.cache_info()
+        {'signatures': 2, 'entries': 2, 'eager': 0, 'traces': 2, 'cache_size': 64}
+        """
         lists = [entries for entries in self._cache.values() if type(entries) is list]
         return {"signatures": len(self._cache), "entries": sum(map(len, lists)),
                 "eager": len(self._cache) - len(lists), "traces": self.traces,

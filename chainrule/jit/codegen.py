@@ -84,15 +84,17 @@ def literal(value: Any) -> str | None:
     if kind in (float, complex):
         return repr(value) if value == value and abs(value) != math.inf else None
     if kind in (tuple, list):
-        parts = [literal(item) for item in value]
-        if None in parts:
+        texts = [literal(item) for item in value]
+        parts = [text for text in texts if text is not None]
+        if len(parts) != len(texts):
             return None
         if kind is tuple:
             return "(" + ", ".join(parts) + ("," if len(parts) == 1 else "") + ")"
         return "[" + ", ".join(parts) + "]"
     if kind is slice:
-        parts = [literal(value.start), literal(value.stop), literal(value.step)]
-        return None if None in parts else f"slice({', '.join(parts)})"  # type: ignore[arg-type]
+        bounds = [literal(value.start), literal(value.stop), literal(value.step)]
+        parts = [text for text in bounds if text is not None]
+        return f"slice({', '.join(parts)})" if len(parts) == 3 else None
     return None
 
 
@@ -231,8 +233,9 @@ class _Writer:
             return lowered
         if impl in PREFIX and not step.params:
             return f"{PREFIX[impl]}{_operand(args[0])}"
-        if isinstance(impl, np.ufunc) and getattr(np, impl.__name__, None) is impl:
-            function = f"np.{impl.__name__}"
+        ufunc_name = getattr(impl, "__name__", "") if isinstance(impl, np.ufunc) else ""
+        if ufunc_name and getattr(np, ufunc_name, None) is impl:
+            function = f"np.{ufunc_name}"
         else:
             function = self.hoist(impl, identifier(step.primitive.name.removeprefix("numpy.")))
         params = [f"{key}={self.constant(value)}" for key, value in step.params.items()]
@@ -287,6 +290,23 @@ class _Writer:
                 where = self.origin_text[origin] = f"{origin[0]}:{origin[1]}"
             self.origins[len(self.lines) + 3] = where  # header: two comments and the def
 
+    def tree(self, tree: Any, leaves: Any) -> str:
+        """The expression building the pytree ``tree`` from the leaf expressions ``leaves``."""
+        kind = tree.kind
+        if kind is None:
+            return next(leaves)
+        if kind == "none":
+            return "None"
+        children = [self.tree(child, leaves) for child in tree.children]
+        if kind is tuple:
+            return "(" + ", ".join(children) + ("," if len(children) == 1 else "") + ")"
+        if kind is list:
+            return "[" + ", ".join(children) + "]"
+        if kind is dict:
+            return "{" + ", ".join(f"{self.constant(key)}: {child}"
+                                   for key, child in zip(tree.meta, children)) + "}"
+        return f"{self.hoist(kind, identifier(kind.__name__))}({', '.join(children)})"
+
     def note(self, note: tuple) -> None:
         """A line naming a value: another node's (``w7_bar = w9_bar``) or a constant."""
         _, name, value = note
@@ -310,27 +330,6 @@ class _Writer:
                 test = f"not holds({self.hoist(guard, f'guard{number}')}, {value})"
             self.emit(f"if {test}:  # {guard.describe()}")
             self.emit(f"    raise GuardFailed({number})")
-
-
-def _tree_text(writer: "_Writer", tree: Any, leaves: Any) -> str:
-    """The expression building the pytree ``tree`` from the leaf expressions ``leaves``."""
-    kind = tree.kind
-    if kind is None:
-        return next(leaves)
-    if kind == "none":
-        return "None"
-    children = [_tree_text(writer, child, leaves) for child in tree.children]
-    if kind is tuple:
-        return "(" + ", ".join(children) + ("," if len(children) == 1 else "") + ")"
-    if kind is list:
-        return "[" + ", ".join(children) + "]"
-    if kind is dict:
-        return "{" + ", ".join(f"{writer.constant(key)}: {child}"
-                               for key, child in zip(tree.meta, children)) + "}"
-    return f"{writer.hoist(kind, identifier(kind.__name__))}({', '.join(children)})"
-
-
-_Writer.tree = _tree_text  # type: ignore[attr-defined]
 
 
 def _describe(value: Any) -> str:

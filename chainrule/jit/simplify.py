@@ -41,7 +41,10 @@ class Kind:
     __slots__ = ("type", "shape", "dtype", "ndim")
 
     def __init__(self, value: Any):
-        self.type = type(value)
+        self.type: type = type(value)
+        self.shape: Any
+        self.dtype: Any
+        self.ndim: Any
         if self.type is float:
             self.shape, self.dtype, self.ndim = (), None, 0
         elif self.type is np.ndarray or isinstance(value, np.generic):
@@ -207,12 +210,13 @@ def simplify(recorded: Recorded) -> Program:
             continue
         steps.append(Step(node.index, node.primitive, tuple(args), sources_t, node.params,
                           kind, recorded.origins.get(node.index)))
-    outputs = []
+    outputs: list[tuple] = []
     for index, constant in graph.outputs:
         if index is not None:
             index = alias.get(index, index)
             if index in folded:
-                index, constant = None, folded[index]
+                outputs.append((None, folded[index]))
+                continue
         outputs.append((index, constant))
     live = {index for index, _ in outputs if index is not None} | set(guards)
     kept = []

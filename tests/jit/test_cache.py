@@ -242,3 +242,15 @@ def test_jit_as_a_decorator_with_options():
         cr.jit(3.0)
     with pytest.raises(ValueError, match="cache_size"):
         cr.jit(f, cache_size=0)
+
+
+def test_the_least_recently_used_signature_is_evicted():
+    compiled = cr.jit(lambda x: x * 2.0, cache_size=2)
+    a, b, c = 1.0, np.ones(2), np.ones(3)
+    for value in (a, b, a, c):  # a was used after b, so b goes
+        compiled(value)
+    assert compiled.traces == 3
+    compiled(a)
+    assert compiled.traces == 3
+    compiled(b)
+    assert compiled.traces == 4
