@@ -142,10 +142,16 @@ class _Writer:
         self.origin_text: dict[tuple, str] = {}
         self.scalar: dict[int, str] = {}  # node index -> "float"/"bool": a Python scalar here
         self.guard_count = 0
+        self.constant_count = 0
+        self.labels: dict[int, str] = {}
+        self.literals: dict[tuple, str] = {}
 
     # -- names --------------------------------------------------------------
     def name(self, index: int) -> str:
-        return self.program.names.get(index) or f"w{index + 1}"
+        name = self.labels.get(index)
+        if name is None:
+            name = self.labels[index] = self.program.names.get(index) or f"w{index + 1}"
+        return name
 
     def hoist(self, value: Any, base: str | None = None) -> str:
         """A name in the namespace for ``value`` (one per object)."""
@@ -153,7 +159,8 @@ class _Writer:
         if known is not None:
             return known
         if base is None:
-            base = f"c{sum(1 for n in self.namespace if n.startswith('c')) + 1}"
+            self.constant_count += 1
+            base = f"c{self.constant_count}"
             while base in self.namespace:
                 base += "_"
             self.constant_notes.append(f"{base} = {_describe(value)}")
@@ -168,6 +175,13 @@ class _Writer:
     def constant(self, value: Any, as_float: bool = False) -> str:
         if as_float and isinstance(value, np.float64):
             value = float(value)
+        kind = type(value)
+        if kind is float or kind is int:
+            key = (kind, value) if value == value and value != 0 else (kind, repr(value))
+            text = self.literals.get(key)
+            if text is None:
+                text = self.literals[key] = literal(value) or self.hoist(value)
+            return text
         text = literal(value)
         return text if text is not None else self.hoist(value)
 
@@ -184,7 +198,8 @@ class _Writer:
         return name
 
     def arguments(self, step: Step, scalar: bool) -> list:
-        texts = [self.constant(arg, as_float=scalar) for arg in step.args]
+        texts = ["None" if arg is None else self.constant(arg, as_float=scalar)
+                 for arg in step.args]  # a None not replaced below is a constant None
         for position, source in step.sources:
             texts[position] = self.name(source) if scalar else self.argument(source)
         return texts
