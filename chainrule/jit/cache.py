@@ -37,31 +37,33 @@ class JitFallbackWarning(RuntimeWarning):
     """A jit function re-traced too often for one signature and now runs eagerly there."""
 
 
+class FastFailed(Exception):
+    """The fast variant raised where NumPy's scalars might not (``math.log(0.0)``): the
+    call is run by an exact entry instead."""
+
+
 class Entry:
-    """One compiled path: the fast variant, the exact one (compiled when first needed)."""
+    """One compiled path: its fast variant (floats on ``math``) where it has one, else
+    its exact variant (every primitive's own implementation)."""
 
-    __slots__ = ("fast", "exact", "fast_code", "exact_code", "program_name",
-                 "guards", "filenames", "__weakref__")
+    __slots__ = ("function", "code", "exact", "program_name", "guards", "filenames",
+                 "__weakref__")
 
-    def __init__(self, program: Program):
+    def __init__(self, program: Program, exact: bool = False):
         self.program_name = program.name
         self.guards = [guard for index in sorted(program.guards)
                        for guard in program.guards[index]]
         self.filenames: list[str] = []
-        self.exact: Callable | None = None
-        # the program is not kept: its many small objects would weigh on the cycle collector
-        self.exact_code = generate(program, fast=False)
-        if uses_scalars(program):
-            self.fast_code: Generated | None = generate(program, fast=True)
-            self.fast = self._compile(self.fast_code)  # the exact one is compiled when needed
-        else:
-            self.fast_code = None
-            self.fast = self.exact = self._compile(self.exact_code)
+        # the exact variant is written only where it is needed (a call the fast one cannot
+        # take traces again for an exact entry): the program itself is not kept
+        self.exact = exact or not uses_scalars(program)
+        self.code: Generated = generate(program, fast=not self.exact)
+        self.function = self._compile(self.code)
 
     @property
     def source(self) -> str:
-        """The generated code that runs first (the fast variant where there is one)."""
-        return (self.fast_code or self.exact_code).source
+        """The generated code of this entry."""
+        return self.code.source
 
     def _compile(self, generated: Generated) -> Callable:
         filename = f"<cr.jit {self.program_name} #{next(_counter)}>"
@@ -74,27 +76,16 @@ class Entry:
         return namespace[generated.function_name]
 
     def run(self, leaves: list) -> Any:
-        """The outputs at ``leaves``; ``GuardFailed`` when this path's guards do not hold."""
+        """The outputs at ``leaves``; ``GuardFailed`` when this path's guards do not hold,
+        ``FastFailed`` when the fast variant's floats raised."""
         try:
-            out = self.fast(*leaves)
+            return self.function(*leaves)
         except GuardFailed:
             raise
         except Exception as error:
-            if self.exact is self.fast:
-                self._annotate(error, self.exact_code)
-                raise
-            out = self._run_exact(leaves)  # the fast variant's floats raise where NumPy's do not
-        return out
-
-    def _run_exact(self, leaves: list) -> Any:
-        if self.exact is None:
-            self.exact = self._compile(self.exact_code)
-        try:
-            return self.exact(*leaves)
-        except GuardFailed:
-            raise
-        except Exception as error:
-            self._annotate(error, self.exact_code)
+            if not self.exact:
+                raise FastFailed from error
+            self._annotate(error, self.code)
             raise
 
     def _annotate(self, error: BaseException, generated: Generated | None) -> None:
@@ -122,9 +113,9 @@ class Entry:
             linecache.cache.pop(filename, None)
 
 
-def compile_recorded(recorded: Recorded) -> Entry:
+def compile_recorded(recorded: Recorded, exact: bool = False) -> Entry:
     """The compiled entry of a recording: simplified, generated, compiled."""
-    return Entry(simplify(recorded))
+    return Entry(simplify(recorded), exact)
 
 
 class JitFunction:
@@ -166,13 +157,18 @@ class JitFunction:
             if entries is _EAGER:
                 self._cache.move_to_end(key)
                 return self.function(*args, **kwargs)
-            return self._traced(args, kwargs, key, leaves)
+            return self._traced(args, kwargs, key, leaves, 0, False)
         failed = None
-        for entry in entries:
+        fast_failed = -1  # where an entry's fast variant raised: the exact entry goes after it
+        for position, entry in enumerate(entries):
             try:
                 out = entry.run(leaves)
             except GuardFailed as failure:
                 failed = entry.guards[failure.index]
+                continue
+            except FastFailed:
+                if fast_failed < 0:
+                    fast_failed = position
                 continue
             if len(self._cache) > 1:
                 self._cache.move_to_end(key)  # least recently used last to go
@@ -182,26 +178,30 @@ class JitFunction:
             self._fall_back(key, failed)
             return self.function(*args, **kwargs)
         self._retraces[key] = retraces
-        return self._traced(args, kwargs, key, leaves)
+        if fast_failed >= 0:
+            return self._traced(args, kwargs, key, leaves, fast_failed + 1, True)
+        return self._traced(args, kwargs, key, leaves, 0, False)
 
-    def _traced(self, args: tuple, kwargs: dict, key: Any, leaves: list) -> Any:
-        """Trace at these arguments, keep the new entry, and run it."""
-        entry = self._trace(args, kwargs, leaves)
-        self._insert(key, entry)
+    def _traced(self, args: tuple, kwargs: dict, key: Any, leaves: list, position: int,
+                exact: bool) -> Any:
+        """Trace at these arguments, keep the new entry at ``position`` of the signature's
+        list (the newest path first; an exact entry after the fast one that failed), run it."""
+        entry = self._trace(args, kwargs, leaves, exact)
+        self._insert(key, entry, position)
         return entry.run(leaves)
 
-    def _trace(self, args: tuple, kwargs: dict, leaves: list) -> Entry:
+    def _trace(self, args: tuple, kwargs: dict, leaves: list, exact: bool = False) -> Entry:
         self.traces += 1
         with collector_paused():  # many objects, no cycles: see core.reverse.collector_paused
             recorded = self._record(args, kwargs, leaves)
-            return compile_recorded(recorded)
+            return compile_recorded(recorded, exact)
 
     def _record(self, args: tuple, kwargs: dict, leaves: list) -> Recorded:
         tree = self.signature.tree(args, kwargs)
         return record(self.function, leaves, self.signature.rebuild(args, kwargs, tree),
                       self.signature.names(args, kwargs))
 
-    def _insert(self, key: Any, entry: Entry) -> None:
+    def _insert(self, key: Any, entry: Entry, position: int = 0) -> None:
         entries = self._cache.get(key)
         if entries is None:
             self._cache[key] = [entry]
@@ -210,7 +210,7 @@ class JitFunction:
                 self._close(evicted)
                 self._retraces.pop(oldest, None)
         else:
-            entries.insert(0, entry)  # the newest path first: it is the one just seen
+            entries.insert(position, entry)
             self._cache.move_to_end(key)
 
     def _fall_back(self, key: Any, guard: Any) -> None:
@@ -235,19 +235,21 @@ class JitFunction:
 
     # -- looking inside -----------------------------------------------------------
     def _entry_for(self, args: tuple, kwargs: dict) -> Entry:
+        """The entry a call with these arguments runs (tracing one if there is none)."""
         key, leaves = self.signature.key(args, kwargs)
-        entries = self._cache.get(key)
-        if type(entries) is list:
-            for entry in entries:
+        for attempt in range(2):
+            entries = self._cache.get(key)
+            if entries is _EAGER:
+                return self._trace(args, kwargs, leaves)  # shown, not kept
+            for entry in entries if type(entries) is list else ():
                 try:
                     entry.run(leaves)
-                    return entry
-                except GuardFailed:
+                except (GuardFailed, FastFailed):
                     continue
-        entry = self._trace(args, kwargs, leaves)
-        if entries is not _EAGER:
-            self._insert(key, entry)
-        return entry
+                return entry
+            if attempt == 0:
+                self(*args, **kwargs)  # traces the entry this call needs
+        raise RuntimeError(f"cr.jit({self.__name__}) found no entry for these arguments")
 
     def source(self, *args: Any, **kwargs: Any) -> str:
         """The Python source ``jit`` generated (or generates) for these arguments.

@@ -10,8 +10,9 @@ variants are written from one program:
 - the **exact** variant calls each primitive's implementation as recorded.
 
 They compute the same numbers; where a float operation raises what NumPy's
-would not (``math.log(0.0)``, ``1.0 / 0.0``) the exact variant runs instead,
-so a compiled function returns what the plain one does. Both reuse a dead
+would not (``math.log(0.0)``, ``1.0 / 0.0``) an exact entry is compiled for
+that call (``cache.py``), so a compiled function returns what the plain one
+does. Both reuse a dead
 array's buffer with ``out=`` where the graph shows nothing else holds it, and
 read constants and parameters from names hoisted out of the function.
 
