@@ -256,3 +256,17 @@ def test_the_least_recently_used_signature_is_evicted():
     assert compiled.traces == 3
     compiled(b)
     assert compiled.traces == 4
+
+
+def test_a_jit_function_called_inside_another_is_traced_into_it():
+    inner = cr.jit(lambda x: np.sin(x) * 2.0)
+    outer = cr.jit(lambda x: inner(x) + inner(x * x))
+    assert outer(0.5) == pytest.approx(2 * np.sin(0.5) + 2 * np.sin(0.25))
+    assert inner.traces == 0 and outer.traces == 1
+    assert "math.sin(w1)" in outer.source(0.5)
+
+
+def test_a_static_argname_passed_positionally_is_static():
+    compiled = cr.jit(lambda x, n: x ** n, static_argnames="n")
+    assert compiled(2.0, 3) == 8.0 and compiled(2.0, 2) == 4.0
+    assert compiled.traces == 2
