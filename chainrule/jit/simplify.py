@@ -80,7 +80,7 @@ class Program:
     """What the code generator reads: inputs, steps, outputs and guards."""
 
     __slots__ = ("name", "inputs", "steps", "outputs", "out_tree", "guards", "kinds",
-                 "names", "notes")
+                 "names", "notes", "copies")
 
     def __init__(self, name, inputs, steps, outputs, out_tree, guards, kinds):
         self.name = name
@@ -94,6 +94,7 @@ class Program:
         # extra lines naming values: (position, name, node index or ("constant", value)),
         # written before the first step whose index is at least the position
         self.notes: list[tuple] = []
+        self.copies: set[int] = set()  # output positions returned as copies
 
 
 class _Unfrozen(Exception):
@@ -211,12 +212,19 @@ def simplify(recorded: Recorded) -> Program:
         steps.append(Step(node.index, node.primitive, tuple(args), sources_t, node.params,
                           kind, recorded.origins.get(node.index)))
     outputs: list[tuple] = []
-    for index, constant in graph.outputs:
+    copies: set[int] = set()  # outputs that must be copies: the plain function makes new arrays
+    for position, (index, constant) in enumerate(graph.outputs):
         if index is not None:
-            index = alias.get(index, index)
-            if index in folded:
-                outputs.append((None, folded[index]))
-                continue
+            resolved = alias.get(index, index)
+            if resolved in folded:
+                index, constant = None, folded[resolved]
+            else:
+                if resolved != index and resolved < graph.input_count:
+                    copies.add(position)  # x * 1.0 is a new array, not x
+                index = resolved
+        if index is None and isinstance(constant, np.ndarray) and constant is not (
+                graph.outputs[position][1]):
+            copies.add(position)  # a folded array: each call's result is its own
         outputs.append((index, constant))
     live = {index for index, _ in outputs if index is not None} | set(guards)
     kept = []
@@ -226,6 +234,9 @@ def simplify(recorded: Recorded) -> Program:
             live.update(source for _, source in step.sources)
     kept.reverse()
     program = Program(graph.name, inputs, kept, outputs, graph.out_tree, guards, kinds)
+    program.copies = {position for position in copies
+                      if outputs[position][0] is None or kinds[outputs[position][0]].type is
+                      np.ndarray}
     if recorded.names or recorded.notes:
         _keep_names(program, recorded, alias, folded, live)
     return program

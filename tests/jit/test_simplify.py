@@ -73,3 +73,14 @@ def test_the_backward_pass_of_the_running_example_simplifies():
     assert len(program.steps) < len(graph.nodes) - graph.input_count
     assert all(not (step.primitive.name == "numpy.multiply" and 1.0 in step.args)
                for step in program.steps)
+
+
+def test_results_simplified_to_an_input_or_a_constant_are_new_arrays():
+    x = np.ones(3)
+    same = cr.jit(lambda x: x * 1.0)(x)
+    made = cr.jit(lambda x: (np.zeros(3, like=x) + 1.0, x))
+    first, passed = made(x)
+    second, _ = made(x)
+    assert same is not x and first is not second and passed is x  # as the plain function
+    first[0] = 5.0
+    assert x[0] == 1.0 and made(x)[0][0] == 1.0
