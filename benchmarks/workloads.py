@@ -428,3 +428,36 @@ def w8_jax(params, inputs, targets):
 def w8_torch(params, inputs, targets):
     return torch.func.vmap(torch.func.grad(example_loss_torch), in_dims=(None, 0, 0))(
         params, inputs, targets)
+
+
+# == chainrule-jit: each workload's chainrule call compiled with cr.jit ================
+# One function per workload, returning the compiled function; its first call traces
+# and compiles (run.py reports that time apart from the per-call time).
+
+
+def w1_chainrule_jit():
+    return cr.jit(cr.grad(taylor_sin))
+
+
+def w2_chainrule_jit():
+    return cr.jit(cr.grad(cr.grad(cr.grad(cr.grad(tanh_numpy)))))
+
+
+def mlp_chainrule_jit():
+    return cr.jit(cr.grad(mlp_loss_numpy))
+
+
+def chain_chainrule_jit():
+    return cr.jit(cr.grad(chain_numpy), static_argnums=1)  # called as (y, steps)
+
+
+def w6_chainrule_jit():
+    return cr.jit(cr.hessian(w6_numpy))
+
+
+def w7_chainrule_jit(mode):
+    return cr.jit(cr.jacobian(w7_numpy, mode=mode))
+
+
+def w8_chainrule_jit():
+    return cr.jit(cr.vmap(cr.grad(example_loss_numpy), in_axes=(None, 0, 0)))

@@ -29,6 +29,8 @@ from .drawing import draw as draw
 from .graph import Graph as Graph
 from .graph import trace as trace
 from .guards import GuardError as GuardError
+from .jit import jit as jit
+from .jit import make_source as make_source
 from .scalar import Scalar as Scalar
 from .transforms import deriv as deriv
 from .transforms import elementwise_grad as elementwise_grad
