@@ -56,11 +56,15 @@ def measure_alternating(call: Callable[[], Any], forward: Sampler, repeats: int,
     machine the speed drifts. Samples continue until there are ``repeats``
     of them and they span at least a third of ``budget`` (so that the best
     of them does not all come from one slow stretch), but stop once the row
-    has taken ``budget`` seconds (at least one sample after the warm-up)."""
+    has taken ``budget`` seconds (at least one sample after the warm-up), and
+    in any case after three budgets of wall-clock time: a calibration call that
+    ran slow leaves each sample tiny, and ``spent`` would then grow slowly."""
     timed = Sampler(call, min_time)
+    started = time.perf_counter()
     forward.sample()
     while ((len(timed.samples) < repeats or timed.spent < budget / 3)
-           and (timed.spent < budget or not timed.samples)):
+           and (timed.spent < budget or not timed.samples)
+           and (time.perf_counter() - started < 3 * budget or not timed.samples)):
         timed.sample()
         forward.sample()
     return timed
