@@ -117,7 +117,7 @@ def _close(got, expected, rtol, atol):
 def check_batched_grads(function, args, size=3, seed=0, rtol=1e-10, atol=1e-12):
     """Derivatives and vmap commute for ``function`` (``size`` members, each argument as
     ``_member`` has it, ``seed`` choosing them): with every argument batched, then
-    the first one only (the others shared),
+    the first one only (the others shared):
     - ``vmap(grad(loss))`` and ``grad`` of the sum of ``vmap(loss)`` against ``grad(loss)``
       member by member (a shared argument's gradient summed over the batch for the latter),
       ``loss`` the weighted reduction of ``function`` to a scalar (``_weighted_loss``);
@@ -131,7 +131,8 @@ def check_batched_grads(function, args, size=3, seed=0, rtol=1e-10, atol=1e-12):
     batch = [np.stack([_member(a, phase) for phase in phases]) for a in args]
     batch_tangents = [np.stack([_tangent_like(a, salt=k + n) for k in range(size)])
                       for n, a in enumerate(args)]
-    for in_axes in ((0,) * len(args), (0,) + (None,) * (len(args) - 1)):
+    # (one argument: the two are the same, checked once)
+    for in_axes in dict.fromkeys([(0,) * len(args), (0,) + (None,) * (len(args) - 1)]):
         given = tuple(b if axis == 0 else a for a, b, axis in zip(args, batch, in_axes))
         tangents = tuple((t if axis == 0 else t[0]).astype(g.dtype)
                          for t, g, axis in zip(batch_tangents, given, in_axes))
