@@ -10,7 +10,6 @@ random sign, to keep finite differences away from a kink at 0.
 import numpy as np
 
 import chainrule as cr
-import chainrule.core.batching
 
 SHAPES = [(), (3,), (2, 3)]
 SHAPE_PAIRS = [((), ()), ((3,), (3,)), ((2, 3), (2, 3)), ((3,), (2, 3)), ((2, 1), (1, 3)),
@@ -105,90 +104,3 @@ def check_complex(fn, np_fn, arity, rng):
                  for _ in range(arity))
     np.testing.assert_array_equal(fn(*args), np_fn(*args))
     cr.check_grads(fn, args, modes=MODES, order=2)
-
-
-# -- batching --------------------------------------------------------------------------
-
-# primitives of other areas that the batched-gradient checks reach (their loss sums)
-OTHER_AREAS = ("numpy.sum",)
-
-
-def forbid_batch_loops(monkeypatch, allowed=()):
-    """Make the engine's fallback for a primitive without a batching rule (a loop over the
-    batch) fail, so a test shows that every primitive it reaches has a real rule; the
-    primitives named in ``allowed`` may still loop."""
-    looping = chainrule.core.batching.loop_over_batch.__wrapped__ if hasattr(
-        chainrule.core.batching.loop_over_batch, "__wrapped__") else (
-        chainrule.core.batching.loop_over_batch)
-
-    def loop(primitive, *args):
-        if primitive.name in allowed:
-            return looping(primitive, *args)
-        raise AssertionError(f"{primitive.name} has no batching rule: vmap looped over the batch")
-
-    loop.__wrapped__ = looping
-    monkeypatch.setattr(chainrule.core.batching, "loop_over_batch", loop)
-
-
-def _squared_norm(function):
-    def loss(*args):
-        out = function(*args)
-        parts = out if isinstance(out, (tuple, list)) else (out,)
-        return sum(np.sum(np.real(part * np.conj(part))) for part in parts)
-
-    return loss
-
-
-def _leaves(value):
-    return list(value) if isinstance(value, (tuple, list)) else [value]
-
-
-def check_batched_grads(function, args, size=3, seed=0):
-    """``vmap(grad(f))`` and ``grad`` of a sum over ``vmap(f)`` against ``grad(f)`` member by
-    member (``f`` reduced to a scalar, its squared norm), and ``vmap(jvp(f))`` against
-    ``jvp(f)``, with every argument batched, then the first one only (the others shared, so
-    their cotangents are summed over the batch)."""
-    rng = np.random.default_rng(seed)
-    loss = _squared_norm(function)
-    argnums = tuple(range(len(args)))
-    batch = [np.stack([a * (1 + 0.05 * rng.uniform(-1, 1, np.shape(a))) for _ in range(size)])
-             for a in args]
-    for in_axes in ((0,) * len(args), (0,) + (None,) * (len(args) - 1)):
-        members = [tuple(b[k] if axis == 0 else a for a, b, axis in zip(args, batch, in_axes))
-                   for k in range(size)]
-        given = tuple(b if axis == 0 else a for a, b, axis in zip(args, batch, in_axes))
-        per_member = [cr.grad(loss, argnums)(*member) for member in members]
-        batched = cr.vmap(cr.grad(loss, argnums), in_axes=in_axes)(*given)
-        summed = cr.grad(lambda *a: np.sum(cr.vmap(loss, in_axes=in_axes)(*a)), argnums)(*given)
-        # forward mode too: the tangent of f along ones, batched and member by member
-        tangent = cr.vmap(lambda *a: cr.jvp(function, a, tuple(np.ones_like(v) for v in a))[1],
-                          in_axes=in_axes)(*given)
-        for got, member in zip(_leaves(tangent), zip(*[_leaves(cr.jvp(
-                function, m, tuple(np.ones_like(v) for v in m))[1]) for m in members])):
-            np.testing.assert_allclose(got, np.stack(member), rtol=1e-10, atol=1e-12)
-        for n, axis in enumerate(in_axes):
-            grads = [np.asarray(g[n]) for g in per_member]
-            if axis == 0:
-                np.testing.assert_allclose(batched[n], np.stack(grads), rtol=1e-10, atol=1e-12)
-                np.testing.assert_allclose(summed[n], np.stack(grads), rtol=1e-10, atol=1e-12)
-            else:  # shared: vmap(grad) has one per member, grad of the sum their total
-                np.testing.assert_allclose(batched[n], np.stack(grads), rtol=1e-10, atol=1e-12)
-                np.testing.assert_allclose(summed[n], np.sum(grads, axis=0), rtol=1e-10,
-                                           atol=1e-12)
-
-
-def check_unary_batching(fn, domain, rng, monkeypatch):
-    forbid_batch_loops(monkeypatch)
-    x = sample(rng, domain, (2, 3))
-    cr.check_vmap(fn, (x,))
-    forbid_batch_loops(monkeypatch, allowed=OTHER_AREAS)
-    check_batched_grads(fn, (x,))
-
-
-def check_binary_batching(fn, domain_x, domain_y, rng, monkeypatch):
-    for shape_x, shape_y in (((3,), (2, 3)), ((2, 1), ())):
-        args = (sample(rng, domain_x, shape_x), sample(rng, domain_y, shape_y))
-        forbid_batch_loops(monkeypatch)
-        cr.check_vmap(fn, args)
-        forbid_batch_loops(monkeypatch, allowed=OTHER_AREAS)
-        check_batched_grads(fn, args)

@@ -11,7 +11,7 @@ import chainrule as cr
 import chainrule.numpy as cnp
 from chainrule.core import Tracer
 from cases import require_numpy_function, traced_value
-from elementwise_checks import check_batched_grads
+from batching_checks import check_batched_grads
 
 A = np.array([0.3, -1.2, 2.0, 0.7])
 M = np.array([[0.5, -1.0, 2.0], [1.5, 0.2, -0.4]])

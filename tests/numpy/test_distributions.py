@@ -9,7 +9,7 @@ import pytest
 import chainrule as cr
 import chainrule.numpy as cnp
 
-from elementwise_checks import check_batched_grads
+from batching_checks import check_batched_grads
 
 FWEIGHTS = np.array([1, 2, 1, 3, 1, 2])
 AWEIGHTS = np.array([0.5, 1.5, 1.0, 2.0, 0.7, 1.2])

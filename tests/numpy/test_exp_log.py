@@ -7,9 +7,10 @@ import pytest
 import chainrule as cr
 from chainrule.numpy import exp_log
 
-from elementwise_checks import (SHAPE_PAIRS, SHAPES, check_binary_batching, check_binary_grads,
+from batching_checks import check_binary_batching, check_unary_batching
+from elementwise_checks import (SHAPE_PAIRS, SHAPES, check_binary_grads,
                                 check_binary_values_float32_and_numpy_spelling, check_complex,
-                                check_unary_batching, check_unary_float32, check_unary_grads,
+                                check_unary_float32, check_unary_grads,
                                 check_unary_values_and_numpy_spelling)
 
 UNARY = [

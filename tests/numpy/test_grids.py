@@ -8,7 +8,7 @@ import pytest
 import chainrule as cr
 import chainrule.numpy as cnp
 
-from elementwise_checks import check_batched_grads
+from batching_checks import check_batched_grads
 
 MESHGRID_OPTIONS = [
     {}, {"indexing": "ij"}, {"sparse": True}, {"sparse": True, "indexing": "ij"},

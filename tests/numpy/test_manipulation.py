@@ -7,8 +7,7 @@ import pytest
 import chainrule as cr
 import chainrule.numpy as cnp
 from chainrule.numpy import manipulation as cshape
-from batch_checks import (check_derivatives_commute_with_vmap, check_vmap_by_rules,
-                          no_loop_over_batch)
+from batching_checks import check_batched_grads, check_vmap_without_loops, refusing_loops
 from cases import applied, case_id
 
 CASES = [
@@ -214,7 +213,7 @@ def test_errors_match_numpy(call, error):
 def test_batching(case, rng):
     function, args, kwargs, shapes = case
     for shape in shapes:
-        check_vmap_by_rules(applied(function, args, kwargs, case_id(case)), (rng.standard_normal(shape),))
+        check_vmap_without_loops(applied(function, args, kwargs, case_id(case)), (rng.standard_normal(shape),))
 
 
 NO_LOOP = [
@@ -246,7 +245,7 @@ NO_LOOP = [
 def test_batching_rules_need_no_loop(case, rng):
     function, args, kwargs, shape = case
     x = rng.standard_normal((3,) + shape)
-    with no_loop_over_batch():
+    with refusing_loops():
         got = cr.vmap(lambda x: function(x, *args, **kwargs))(x)
     np.testing.assert_array_equal(got, np.stack([function(member, *args, **kwargs) for member in x]))
 
@@ -258,7 +257,7 @@ COMMUTE = [case for case in CASES if case[0] in (np.transpose, np.roll, np.diag,
 def test_derivatives_commute_with_vmap(case, rng):
     function, args, kwargs, shapes = case
     fn = applied(function, args, kwargs, case_id(case))
-    check_derivatives_commute_with_vmap(fn, rng.standard_normal(shapes[-1]))
+    check_batched_grads(fn, (rng.standard_normal(shapes[-1]),))
 
 
 @pytest.mark.parametrize("function", [

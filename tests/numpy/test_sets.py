@@ -12,7 +12,7 @@ import chainrule as cr
 import chainrule.numpy as cnp
 from chainrule.core import Tracer
 from cases import require_numpy_function, traced_value
-from elementwise_checks import forbid_batch_loops
+from batching_checks import refuse_loops
 
 X = np.array([0.7, -1.3, 2.1, 0.4, 1.6])
 Y = np.array([[0.9, -0.2], [1.1, 0.3]])
@@ -147,5 +147,5 @@ def test_batching_is_refused_with_what_to_write(case):
 ], ids=["isin", "isin invert", "isin batched test elements", "only test elements batched",
         "NaN"])
 def test_isin_batching(call, monkeypatch):
-    forbid_batch_loops(monkeypatch)
+    refuse_loops(monkeypatch)
     cr.check_vmap(call, (X, np.array([0.7, 0.9, 2.1])))

@@ -15,11 +15,10 @@ from chainrule.numpy.elementwise import Elementwise
 from chainrule.numpy.ufunc_methods import UFUNC_METHODS
 from chainrule.numpy.wrap import NUMPY_2, PRIMITIVES, UFUNCS
 
-from elementwise_checks import (MODES, SHAPE_PAIRS, SHAPES, check_batched_grads,
-                                check_binary_batching, check_binary_grads,
-                                check_binary_values_float32_and_numpy_spelling,
-                                check_unary_batching, check_unary_float32, check_unary_grads,
-                                check_unary_values_and_numpy_spelling, sample)
+from batching_checks import check_batched_grads, check_binary_batching, check_unary_batching
+from elementwise_checks import (MODES, SHAPE_PAIRS, SHAPES, check_binary_grads,
+                                check_binary_values_float32_and_numpy_spelling, check_unary_float32,
+                                check_unary_grads, check_unary_values_and_numpy_spelling, sample)
 
 
 def test_every_numpy_ufunc_is_routed():
