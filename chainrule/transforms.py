@@ -327,6 +327,11 @@ def _basis_rows(leaves: list, start: int, stop: int) -> list:
     return blocks
 
 
+def _reshape(value: Any, shape: tuple) -> Any:
+    """``value`` reshaped; a plain array (the common case: no outer level) directly."""
+    return value.reshape(shape) if type(value) is np.ndarray else cnp.reshape(value, shape)
+
+
 def _chunks(total: int, chunk_size: int | None) -> list:
     if chunk_size is not None and (not isinstance(chunk_size, int) or chunk_size < 1):
         raise ValueError(f"chunk_size must be a positive int or None, not {chunk_size!r}")
@@ -367,8 +372,8 @@ def _reverse_blocks(recording: Recording, chunk_size: int | None) -> list:
     offset = 0
     for out_leaf in out_leaves:
         size = _size(out_leaf)
-        blocks.append([cnp.reshape(stacked[offset:offset + size],
-                                   shape_of(out_leaf) + shape_of(in_leaf))
+        blocks.append([_reshape(stacked[offset:offset + size],
+                                shape_of(out_leaf) + shape_of(in_leaf))
                        for stacked, in_leaf in zip(rows, in_leaves)])
         offset += size
     return blocks
@@ -396,11 +401,12 @@ def _forward_blocks(recording: Recording, of_chosen: Callable, chosen: tuple,
         size, in_shape = _size(in_leaf), shape_of(in_leaf)
         for o, (stacked, out_leaf) in enumerate(zip(columns, out_leaves)):
             out_shape = shape_of(out_leaf)
-            block = cnp.reshape(stacked[offset:offset + size], in_shape + out_shape)
+            block = _reshape(stacked[offset:offset + size], in_shape + out_shape)
             # the input axes come first in the batch: move them to the end
             axes = tuple(range(len(in_shape), len(in_shape) + len(out_shape))) + tuple(
                 range(len(in_shape)))
-            blocks[o].append(cnp.transpose(block, axes))
+            blocks[o].append(block.transpose(axes) if type(block) is np.ndarray
+                             else cnp.transpose(block, axes))
         offset += size
     return blocks
 

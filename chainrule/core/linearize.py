@@ -26,8 +26,23 @@ def _replayable(tape: list) -> bool:
     )
 
 
-def sweep(tape: list, seeds: list) -> list:
-    """Push the (node, tangent) ``seeds`` forward along ``tape``; the tangent of every node."""
+def needed_for(tape: list, outputs: list) -> list:
+    """Per node of ``tape``, whether an output depends on it (the others need no tangent)."""
+    needed = [False] * len(tape)
+    for node in outputs:
+        if node is not None:
+            needed[node.index] = True
+    for index in range(len(tape) - 1, -1, -1):
+        if needed[index]:
+            for parent in tape[index].parents:
+                if parent is not None:
+                    needed[parent.index] = True
+    return needed
+
+
+def sweep(tape: list, seeds: list, needed: list | None = None) -> list:
+    """Push the (node, tangent) ``seeds`` forward along ``tape``; the tangent of every node
+    (of every node ``needed`` marks, when given)."""
     tangents: list = [None] * len(tape)
     first = len(tape)
     for node, tangent in seeds:
@@ -36,8 +51,8 @@ def sweep(tape: list, seeds: list) -> list:
     for index in range(first, len(tape)):
         node = tape[index]
         primitive = node.primitive
-        if primitive is None:
-            continue  # an input: seeded or zero
+        if primitive is None or (needed is not None and not needed[index]):
+            continue  # an input (seeded or zero), or a value no output depends on
         incoming: list = []
         moving = False  # does any argument carry a tangent?
         for parent in node.parents:
@@ -79,7 +94,10 @@ def replayable(recording: Recording) -> bool:
 def push(recording: Recording, tangent_leaves: list) -> list:
     """One tangent per input leaf in, one per output leaf out, by replaying the tape."""
     seeds = list(zip(recording.input_nodes, tangent_leaves))
-    tangents_by_node = sweep(recording.tape, seeds)
+    # a function's value often ends in a reduction the outputs do not use (a gradient's
+    # recording holds the loss): its tangent is not computed
+    tangents_by_node = sweep(recording.tape, seeds,
+                             needed_for(recording.tape, recording.output_nodes))
     results = []
     for node, value in zip(recording.output_nodes, recording.output_leaves):
         tangent = None if node is None else tangents_by_node[node.index]
