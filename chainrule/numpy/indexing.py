@@ -157,7 +157,7 @@ def getitem(x, index):
 
 
 def _setitem_impl(x, value, index):
-    out = np.array(x, copy=True)
+    out = x.copy() if hasattr(x, "__array_function__") else np.array(x, copy=True)  # Dask, CuPy stay
     out[index] = value
     return out
 
