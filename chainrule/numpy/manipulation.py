@@ -27,7 +27,7 @@ from .wrap import array_of, handles, primitive, shape_of
 def _array(x):
     """A tracer as it is; anything else (a list, which may hold tracers, a scalar) as an array."""
     x = array_of(x)
-    return x if isinstance(x, Tracer) else np.asarray(x)
+    return x if isinstance(x, Tracer) or hasattr(x, "__array_function__") else np.asarray(x)
 
 
 def _axis(axis, ndim: int) -> int:
@@ -40,7 +40,8 @@ def _axis(axis, ndim: int) -> int:
 
 # -- reshaping ------------------------------------------------------------------
 
-reshape_p = primitive("reshape", lambda x, shape, order: np.reshape(x, shape, order=order))
+reshape_p = primitive("reshape", lambda x, shape, order: np.reshape(x, shape, order=order)
+                      if order != "C" else np.reshape(x, shape))  # Dask's reshape has no order=
 reshape_p.def_linear(lambda g, ans, x, shape, order: reshape_p(g, shape=shape_of(x), order=order))
 
 
