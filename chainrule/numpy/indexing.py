@@ -127,8 +127,11 @@ set_traced_p.def_vjp_joint(_set_traced_vjp)
 def _scatter_add_impl(g, index, shape, dtype):
     if np.iscomplexobj(g) and not np.issubdtype(dtype, np.complexfloating):
         g = np.real(g)  # see _real_cotangent
-    out = np.zeros(shape, dtype)
+    out = np.zeros_like(g, shape=shape, dtype=dtype)  # the cotangent's array type (Dask, CuPy)
     if is_basic_index(index):
+        if type(out) is not np.ndarray and isinstance(index, tuple) and None in index:
+            index = tuple(i for i in index if i is not None)  # Dask cannot assign through None
+            g = np.reshape(g, out[index].shape)
         out[index] = g
     else:
         np.add.at(out, index, g)
