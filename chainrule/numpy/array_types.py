@@ -118,11 +118,19 @@ def dask_implements(numpy_function: Any) -> bool:
     return found is not None and found is not numpy_function
 
 
+# primitives of this layer whose implementation writes into an array in place (which
+# Dask arrays do not support in the way these need), by name -> what they serve
+DASK_CANNOT: dict[str, str] = {
+    "numpy.diagonal_embed": "the derivative of np.diagonal / np.diag (a diagonal written into zeros)",
+}
+
+
 def _refuse_where_dask_cannot() -> None:
     """Make each primitive whose NumPy function Dask lacks refuse Dask arrays clearly."""
     for prim in PRIMITIVES.values():
         numpy_function = getattr(prim, "numpy_function", None) or numpy_function_named(prim.name)
-        if callable(numpy_function) and not dask_implements(numpy_function):
+        if prim.name in DASK_CANNOT or (
+                callable(numpy_function) and not dask_implements(numpy_function)):
             prim.impl = _refusing_dask(prim.impl, prim.name)
 
 
@@ -130,8 +138,9 @@ def _refusing_dask(impl: Callable, name: str) -> Callable:
     def impl_on_numpy_or_cupy(*args: Any, **params: Any) -> Any:
         for value in args:
             if REGISTERED.get(type(value)) == "Dask":
+                serves = f" ({DASK_CANNOT[name]})" if name in DASK_CANNOT else ""
                 raise NotImplementedError(
-                    f"{name} is not implemented by Dask, so chainrule cannot apply it to a "
+                    f"{name}{serves} is not implemented by Dask, so chainrule cannot apply it to a "
                     "Dask array without computing the whole array.\n  Compute the (small) "
                     f"input first (x.compute()), or apply it per chunk with "
                     "dask.array.map_blocks inside a chainrule.custom_vjp.")
