@@ -104,7 +104,7 @@ def dask_implements(numpy_function: Any) -> bool:
     dask_array = __import__("dask.array").array
     handled = dask_array.core._HANDLED_FUNCTIONS
     if isinstance(numpy_function, np.ufunc):
-        return hasattr(dask_array, numpy_function.__name__)
+        return True  # Dask's __array_ufunc__ maps every ufunc over the chunks
     if numpy_function in handled:
         return True
     module = dask_array
@@ -125,12 +125,19 @@ DASK_CANNOT: dict[str, str] = {
 }
 
 
+# primitives named after a NumPy function Dask lacks whose implementation does not call
+# it (it calls a method Dask arrays have)
+DASK_CAN: set[str] = {"numpy.astype", "numpy.astype_discrete"}
+
+
 def _refuse_where_dask_cannot() -> None:
     """Make each primitive whose NumPy function Dask lacks refuse Dask arrays clearly."""
     for prim in PRIMITIVES.values():
-        numpy_function = getattr(prim, "numpy_function", None) or numpy_function_named(prim.name)
-        if prim.name in DASK_CANNOT or (
-                callable(numpy_function) and not dask_implements(numpy_function)):
+        numpy_function = getattr(prim, "numpy_function", None)
+        if not str(getattr(numpy_function, "__module__", "")).startswith("numpy"):
+            numpy_function = numpy_function_named(prim.name)  # a helper of this layer, not NumPy's
+        if prim.name in DASK_CANNOT or (prim.name not in DASK_CAN and callable(numpy_function)
+                                        and not dask_implements(numpy_function)):
             prim.impl = _refusing_dask(prim.impl, prim.name)
 
 
