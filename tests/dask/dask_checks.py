@@ -69,8 +69,19 @@ def chunkings(shapes):
     return plans or [[tuple(max(n, 1) for n in shape) for shape in shapes]]
 
 
+def stacked(function):
+    """``function`` with a list or tuple of equal-shaped results stacked into one array."""
+
+    def apply(*xs):
+        out = function(*xs)
+        return np.stack(out) if isinstance(out, (list, tuple)) else out
+
+    return apply
+
+
 def derivatives(function, arrays, tangents, weights):
     """Value, gradient, JVP, and three second derivatives, as one tuple of results."""
+    function = stacked(function)
     argnums = tuple(range(len(arrays)))
 
     def scalar(*xs):
@@ -106,7 +117,7 @@ def check_like_numpy(function, arrays, rng, plans=None, decides=False):
     ``all`` per branch is allowed, and must happen)."""
     arrays = [np.asarray(a, dtype=float) for a in arrays]
     tangents = [rng.standard_normal(a.shape) for a in arrays]
-    weights = rng.standard_normal(np.shape(function(*arrays)))
+    weights = rng.standard_normal(np.shape(stacked(function)(*arrays)))
     expected = leaves(derivatives(function, arrays, tangents, weights))
     plans = plans or chunkings([a.shape for a in arrays])
     for plan in (plans if len(plans) < 3 else [plans[0], plans[-1]]):  # first and last axes
