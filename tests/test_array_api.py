@@ -69,3 +69,18 @@ def test_namespace_has_the_standards_names():
     assert missing == []
     with pytest.raises(ValueError, match="2023.12"):
         cr.grad(lambda x: x.__array_namespace__(api_version="2099.12").sum(x))(np.ones(2))
+
+
+def test_array_api_extra_on_tracers():
+    xpx = pytest.importorskip("array_api_extra")
+    x = np.array([0.3, -1.2, 2.0, 0.5])
+    functions = [
+        lambda x: np.sum(xpx.at(x)[1:3].set(0.0) ** 2),
+        lambda x: np.sum(xpx.at(x)[0].add(x[1]) ** 2),
+        lambda x: np.sum(xpx.atleast_nd(x, ndim=3) ** 2),
+        lambda x: np.sum(xpx.cov(np.stack([x, x ** 2]))),
+        lambda x: np.sum(xpx.sinc(x)),
+        lambda x: np.sum(xpx.kron(x, x)),
+    ]
+    for function in functions:
+        cr.check_grads(function, (x,), modes=("fwd", "rev"), order=2)
