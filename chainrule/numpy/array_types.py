@@ -23,6 +23,7 @@ import numpy as np
 from ..core import register_tracer_type, register_zeros
 from ..core.reverse import register_snapshot
 from ..core.trace import TYPE_LOADERS, Tracer
+from .indexing import is_basic_index
 from .tracer import ArrayTracer
 from .wrap import PRIMITIVES
 
@@ -125,6 +126,14 @@ DASK_CANNOT: dict[str, str] = {
 }
 
 
+# primitives Dask runs for some parameters only: name -> (when it cannot, what that serves)
+DASK_CANNOT_WHEN: dict[str, tuple[Callable[[dict], bool], str]] = {
+    "numpy.scatter_add": (lambda params: not is_basic_index(params["index"]),
+                          "np.add.at: the derivative of reading with integer-array indices, "
+                          "as np.repeat, np.insert, np.delete, np.resize and np.pad's edge, "
+                          "reflect, symmetric and wrap modes do"),
+}
+
 # primitives named after a NumPy function Dask lacks whose implementation does not call
 # it (it calls a method Dask arrays have)
 DASK_CAN: set[str] = {"numpy.astype", "numpy.astype_discrete"}
@@ -139,15 +148,20 @@ def _refuse_where_dask_cannot() -> None:
         if prim.name in DASK_CANNOT or (prim.name not in DASK_CAN and callable(numpy_function)
                                         and not dask_implements(numpy_function)):
             prim.impl = _refusing_dask(prim.impl, prim.name)
+        elif prim.name in DASK_CANNOT_WHEN:
+            prim.impl = _refusing_dask(prim.impl, prim.name, *DASK_CANNOT_WHEN[prim.name])
 
 
-def _refusing_dask(impl: Callable, name: str) -> Callable:
+def _refusing_dask(impl: Callable, name: str, cannot: Callable[[dict], bool] | None = None,
+                   serves: str = "") -> Callable:
+    serves = DASK_CANNOT.get(name, serves)
+
     def impl_on_numpy_or_cupy(*args: Any, **params: Any) -> Any:
         for value in args:
-            if REGISTERED.get(type(value)) == "Dask":
-                serves = f" ({DASK_CANNOT[name]})" if name in DASK_CANNOT else ""
+            if REGISTERED.get(type(value)) == "Dask" and (cannot is None or cannot(params)):
+                what = f" ({serves})" if serves else ""
                 raise NotImplementedError(
-                    f"{name}{serves} is not implemented by Dask, so chainrule cannot apply it to a "
+                    f"{name}{what} is not implemented by Dask, so chainrule cannot apply it to a "
                     "Dask array without computing the whole array.\n  Compute the (small) "
                     f"input first (x.compute()), or apply it per chunk with "
                     "dask.array.map_blocks inside a chainrule.custom_vjp.")
