@@ -187,3 +187,19 @@ def test_gradient_and_hessian_on_a_local_cluster(client, data):
     assert_close(gradient[0], want[0])
     assert_close(gradient[1], want[1])
     assert_close(hessian, cr.hessian(logistic_loss)(w, X, y))
+
+
+def test_arrays_created_like_a_dask_array_are_dask_arrays(rng):
+    x = rng.standard_normal(6)
+
+    def f(x):
+        z = np.zeros(6, like=x)  # then filled with traced values
+        z[1:4] = x[:3] * 2.0
+        w = np.ones_like(x)
+        w[x > 0] = 0.5
+        return np.sum(np.sin(z) * w) + np.sum(np.empty_like(x) + x)
+
+    with no_compute():
+        gradient = cr.grad(f)(lazy(x, 4))
+    assert isinstance(gradient, da.Array)
+    assert_close(gradient.compute(), cr.grad(f)(x))
