@@ -307,12 +307,17 @@ def roll(x, shift, axis=None):
 
 def _diagonal_embed_impl(d, offset, axis1, axis2, shape):
     """Zeros of ``shape`` with ``d`` written on the diagonal ``np.diagonal`` reads."""
-    d = np.asarray(d)
-    out = np.zeros(shape, d.dtype)
-    moved = np.moveaxis(out, (axis1, axis2), (-2, -1))  # a writable view of out
+    d = d if hasattr(d, "__array_function__") else np.asarray(d)
     count = d.shape[-1]
     rows = np.arange(count) + max(-offset, 0)
     cols = np.arange(count) + max(offset, 0)
+    if type(d) is not np.ndarray:  # Dask, CuPy: no writes through views; a one-hot product
+        one_hot = (np.arange(shape[axis1])[:, None] == rows[:, None, None]) & (
+            np.arange(shape[axis2]) == cols[:, None, None])
+        moved = np.einsum("...i,irc->...rc", d, np.asarray(one_hot.astype(d.dtype), like=d))
+        return np.moveaxis(moved, (-2, -1), (axis1, axis2))
+    out = np.zeros(shape, d.dtype)
+    moved = np.moveaxis(out, (axis1, axis2), (-2, -1))  # a writable view of out
     moved[..., rows, cols] = d
     return out
 
