@@ -119,11 +119,10 @@ def dask_implements(numpy_function: Any) -> bool:
     return found is not None and found is not numpy_function
 
 
-# primitives of this layer whose implementation writes into an array in place (which
-# Dask arrays do not support in the way these need), by name -> what they serve
-DASK_CANNOT: dict[str, str] = {
-    "numpy.diagonal_embed": "the derivative of np.diagonal / np.diag (a diagonal written into zeros)",
-}
+# primitives of this layer whose implementation Dask cannot run although the NumPy
+# function they are named after exists in Dask, by name -> what they serve (none now:
+# diagonal_embed, which wrote through a view, has a one-hot product for Dask)
+DASK_CANNOT: dict[str, str] = {}
 
 
 # primitives Dask runs for some parameters only: name -> (when it cannot, what that serves)

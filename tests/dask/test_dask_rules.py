@@ -54,11 +54,10 @@ MANIPULATION = [case for case in test_manipulation.CASES if case[2].get("order")
 
 def refused(case, shape=None):
     """Whether Dask cannot run this row's derivative, so chainrule must say so (naming Dask):
-    writing a diagonal into zeros (np.diag, np.diagflat, np.diagonal, np.trace), or
     np.add.at (reading with integer arrays: np.repeat with counts, np.insert, np.delete,
     np.resize, np.pad's modes that copy edges)."""
     function, args, kwargs = case[0], case[1], case[2]
-    if function in (np.diag, np.diagflat, np.diagonal, np.trace, np.insert, np.delete, np.resize):
+    if function in (np.insert, np.delete, np.resize):
         return True
     if function is np.repeat:
         return not isinstance(args[0], int)
