@@ -133,6 +133,12 @@ def _scatter_add_impl(g, index, shape, dtype):
             index = tuple(i for i in index if i is not None)  # Dask cannot assign through None
             g = np.reshape(g, out[index].shape)
         out[index] = g
+    elif hasattr(out, "rechunk"):  # Dask has no np.add.at: a weighted count of the positions
+        flat = np.reshape(g, (-1,))
+        positions = np.arange(int(np.prod(shape))).reshape(shape)[index].reshape(-1)
+        positions = np.asarray(positions, like=flat).rechunk(flat.chunks)
+        out = np.bincount(positions, weights=flat, minlength=int(np.prod(shape)))
+        return np.reshape(out, shape).astype(dtype)
     else:
         np.add.at(out, index, g)
     return out
