@@ -127,10 +127,11 @@ DASK_CANNOT: dict[str, str] = {}
 
 # primitives Dask runs for some parameters only: name -> (when it cannot, what that serves)
 DASK_CANNOT_WHEN: dict[str, tuple[Callable[[dict], bool], str]] = {
-    "numpy.scatter_add": (lambda params: not is_basic_index(params["index"]),
-                          "np.add.at: the derivative of reading with integer-array indices, "
-                          "as np.repeat, np.insert, np.delete, np.resize and np.pad's edge, "
-                          "reflect, symmetric and wrap modes do"),
+    "numpy.scatter_add": (lambda params: not is_basic_index(params["index"])
+                          and np.dtype(params["dtype"]).kind == "c",
+                          "np.add.at of complex values: the derivative of reading a complex "
+                          "array with integer-array indices (a weighted np.bincount serves "
+                          "real ones)"),
 }
 
 # primitives named after a NumPy function Dask lacks whose implementation does not call

@@ -203,3 +203,17 @@ def test_arrays_created_like_a_dask_array_are_dask_arrays(rng):
         gradient = cr.grad(f)(lazy(x, 4))
     assert isinstance(gradient, da.Array)
     assert_close(gradient.compute(), cr.grad(f)(x))
+
+
+def test_reads_with_integer_arrays_in_reverse_mode(rng):
+    x = rng.standard_normal((5, 3))
+
+    def f(x):
+        return np.sum(np.sin(x[[0, 2, 2, 4]]) ** 2) + np.sum(np.repeat(x, [1, 0, 3], axis=-1) ** 3)
+
+    with no_compute():
+        gradient = cr.grad(f)(lazy(x, 2))
+    assert_close(gradient.compute(), cr.grad(f)(x))
+    complex_x = lazy(x + 1j * x, 2)
+    with pytest.raises(NotImplementedError, match="scatter_add .*complex.* not implemented by Dask"):
+        cr.vjp(lambda z: z[[0, 0]], complex_x)[1](da.ones((2, 3), dtype=complex, chunks=2))
