@@ -12,6 +12,7 @@ import importlib
 import sys
 from typing import Any
 
+from . import array_api as array_api
 from . import nn as nn
 from . import numpy as numpy
 from . import optimize as optimize

@@ -27,6 +27,7 @@ import numpy as np
 from . import core
 from . import numpy as cnp
 from .core.tree import LEAF, TreeDef
+from .numpy.array_types import REGISTERED as FOREIGN_ARRAY_TYPES
 from .numpy.wrap import dtype_of, shape_of
 
 # -- naming things in messages ----------------------------------------------------------
@@ -306,6 +307,11 @@ def match_dtype(cotangent: Any, primal: Any) -> Any:
         return cotangent  # the common case, decided cheaply
     plain = core.base_value(primal)
     kind = type(plain)
+    if kind in FOREIGN_ARRAY_TYPES and type(cotangent) is not kind and not isinstance(
+            cotangent, core.Tracer):
+        # a cotangent that does not depend on a Dask (CuPy) input is a NumPy constant:
+        # the gradient comes back as the input's array type all the same
+        cotangent = np.asarray(cotangent, like=plain)
     dtype: Any
     if kind is float or kind is complex:
         if not isinstance(cotangent, core.Tracer):  # Python numbers in, Python numbers out

@@ -26,12 +26,16 @@ from .core.linearize import linearize as core_linearize
 from .core.linearize import push as core_push
 from .core.linearize import replayable as core_replayable
 from .core.reverse import Recording, snapshot
+from .numpy.array_types import REGISTERED as FOREIGN_ARRAY_TYPES
 from .numpy.wrap import dtype_of, shape_of
 
 
 def _ones_like(value: Any) -> Any:
-    if isinstance(core.base_value(value), float):
+    plain = core.base_value(value)
+    if isinstance(plain, float):
         return 1.0
+    if type(plain) in FOREIGN_ARRAY_TYPES:  # a Dask (CuPy) seed: no NumPy array in its graph
+        return np.ones(shape_of(value), dtype_of(value), like=plain)
     return np.ones(shape_of(value), dtype_of(value))  # a batch member's shape
 
 

@@ -15,7 +15,7 @@ thread (and each asyncio task) has its own.
 from __future__ import annotations
 
 import contextvars
-from typing import Any
+from typing import Any, Callable
 
 from .errors import EscapedTracerError
 
@@ -106,6 +106,22 @@ class Tracer:
 
 _tracer_types: dict[type, type] = {}
 
+# Functions called with a value type met for the first time that has no tracer type
+# registered; each may register one (and its zeros) for it. The NumPy layer adds one
+# for array types it knows by name (Dask's, CuPy's), so nothing imports those
+# libraries until a user passes such an array. A type no loader takes gets Tracer.
+TYPE_LOADERS: list[Callable[[type], None]] = []
+
+
+def _loaded_tracer_type(value_type: type) -> type:
+    """The tracer type for a value type not seen before, after asking TYPE_LOADERS."""
+    for load in TYPE_LOADERS:
+        load(value_type)
+    tracer_type = _tracer_types.get(value_type)
+    if tracer_type is None:
+        tracer_type = _tracer_types[value_type] = Tracer
+    return tracer_type
+
 
 def register_tracer_type(value_type: type, tracer_type: type) -> None:
     """Use ``tracer_type`` for values of ``value_type`` (e.g. ndarray -> ArrayTracer)."""
@@ -117,7 +133,9 @@ def new_tracer(primal: Any, level: Level, level_data: Any = None) -> Tracer:
     value = primal
     while isinstance(value, Tracer):
         value = value.primal
-    tracer_type = _tracer_types.get(type(value), Tracer)
+    tracer_type = _tracer_types.get(type(value))
+    if tracer_type is None:
+        tracer_type = _loaded_tracer_type(type(value))
     return tracer_type(primal, level, level_data)
 
 
@@ -128,7 +146,8 @@ def tracer_type_of(value: Any) -> type:
         return tracer_type
     while isinstance(value, Tracer):
         value = value.primal
-    return _tracer_types.get(type(value), Tracer)
+    tracer_type = _tracer_types.get(type(value))
+    return tracer_type if tracer_type is not None else _loaded_tracer_type(type(value))
 
 
 def base_value(value: Any) -> Any:

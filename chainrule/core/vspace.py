@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from .trace import Tracer
+from .trace import TYPE_LOADERS, Tracer
 
 _zeros: dict[type, Callable[[Any], Any]] = {
     float: lambda value: 0.0,
@@ -33,11 +33,14 @@ def zeros_like(value: Any) -> Any:
         plain = plain.primal
     if leading:
         plain = plain[(0,) * leading]
-    try:
-        zeros = _zeros[type(plain)]
-    except KeyError:
+    zeros = _zeros.get(type(plain))
+    if zeros is None:
+        for load in TYPE_LOADERS:  # a type met for the first time (a Dask array, say)
+            load(type(plain))
+        zeros = _zeros.get(type(plain))
+    if zeros is None:
         raise TypeError(
             f"chainrule does not know how to make a zero like a {type(plain).__name__}; "
             "register one with chainrule.core.vspace.register_zeros"
-        ) from None
+        )
     return zeros(plain)

@@ -48,10 +48,12 @@ _LAYER_ORDER = (
     "ufunc_methods",    # reduce, accumulate, outer, at: the table __array_ufunc__ reads
     "array_methods",    # sort, ptp, compress, put: the functions behind ndarray methods
     "tracer",           # the array tracer: NumPy's protocols, operators, methods
+    "array_types",      # Dask and CuPy arrays as primals, registered when first met
 )
 
 from . import batching as _batching  # noqa: F401  registers how batching stacks and repeats
 from . import tracer as _tracer  # noqa: F401  registers the array tracer, importing every area
+from . import array_types as _array_types  # noqa: F401  Dask and CuPy arrays, when first met
 from . import fft as fft
 from . import linalg as linalg
 from . import series as polynomial  # noqa: F401  np.polynomial's evaluation functions

@@ -140,7 +140,7 @@ def _as_dtype(weight, dtype):
     # primitive, so float32 stays float32 there too
     if isinstance(weight, Tracer):
         return weight.astype(dtype) if dtype_of(weight) != dtype else weight
-    return np.asarray(weight).astype(dtype)
+    return (weight if hasattr(weight, "__array_function__") else np.asarray(weight)).astype(dtype)
 
 
 maximum = elementwise("maximum", np.maximum)

@@ -297,6 +297,9 @@ def geomspace(start: Any, stop: Any, num: int = 50, endpoint: bool = True, dtype
 
 def _creation_like(numpy_function):
     def create(*args, like, **kwargs):
+        plain = base_value(like)
+        if type(plain) is not np.ndarray and hasattr(plain, "__array_function__"):
+            kwargs["like"] = plain  # like a traced Dask (CuPy) array: that library creates it
         return constant_like(numpy_function(*args, **kwargs), like)
 
     create.__name__ = numpy_function.__name__

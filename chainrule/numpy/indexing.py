@@ -173,9 +173,18 @@ set_traced_p.def_vjp_joint(_set_traced_vjp)
 def _scatter_add_impl(g, index, shape, dtype):
     if np.iscomplexobj(g) and not np.issubdtype(dtype, np.complexfloating):
         g = np.real(g)  # see _real_cotangent
-    out = np.zeros(shape, dtype)
+    out = np.zeros_like(g, shape=shape, dtype=dtype)  # the cotangent's array type (Dask, CuPy)
     if is_basic_index(index):
+        if type(out) is not np.ndarray and isinstance(index, tuple) and None in index:
+            index = tuple(i for i in index if i is not None)  # Dask cannot assign through None
+            g = np.reshape(g, out[index].shape)
         out[index] = g
+    elif hasattr(out, "rechunk"):  # Dask has no np.add.at: a weighted count of the positions
+        flat = np.reshape(g, (-1,))
+        positions = np.arange(int(np.prod(shape))).reshape(shape)[index].reshape(-1)
+        positions = np.asarray(positions, like=flat).rechunk(flat.chunks)
+        out = np.bincount(positions, weights=flat, minlength=int(np.prod(shape)))
+        return np.reshape(out, shape).astype(dtype)
     else:
         np.add.at(out, index, g)
     return out
@@ -203,7 +212,7 @@ def getitem(x, index):
 
 
 def _setitem_impl(x, value, index):
-    out = np.array(x, copy=True)
+    out = x.copy() if hasattr(x, "__array_function__") else np.array(x, copy=True)  # Dask, CuPy stay
     out[index] = value
     return out
 

@@ -29,7 +29,7 @@ from .wrap import array_of, handles, primitive, shape_of
 def _array(x):
     """A tracer as it is; anything else (a list, which may hold tracers, a scalar) as an array."""
     x = array_of(x)
-    return x if isinstance(x, Tracer) else np.asarray(x)
+    return x if isinstance(x, Tracer) or hasattr(x, "__array_function__") else np.asarray(x)
 
 
 def _axis(axis, ndim: int) -> int:
@@ -42,7 +42,8 @@ def _axis(axis, ndim: int) -> int:
 
 # -- reshaping ------------------------------------------------------------------
 
-reshape_p = primitive("reshape", lambda x, shape, order: np.reshape(x, shape, order=order))
+reshape_p = primitive("reshape", lambda x, shape, order: np.reshape(x, shape, order=order)
+                      if order != "C" else np.reshape(x, shape))  # Dask's reshape has no order=
 reshape_p.def_linear(lambda g, ans, x, shape, order: reshape_p(g, shape=shape_of(x), order=order))
 
 
@@ -352,12 +353,17 @@ def roll(x, shift, axis=None):
 
 def _diagonal_embed_impl(d, offset, axis1, axis2, shape):
     """Zeros of ``shape`` with ``d`` written on the diagonal ``np.diagonal`` reads."""
-    d = np.asarray(d)
-    out = np.zeros(shape, d.dtype)
-    moved = np.moveaxis(out, (axis1, axis2), (-2, -1))  # a writable view of out
+    d = d if hasattr(d, "__array_function__") else np.asarray(d)
     count = d.shape[-1]
     rows = np.arange(count) + max(-offset, 0)
     cols = np.arange(count) + max(offset, 0)
+    if type(d) is not np.ndarray:  # Dask, CuPy: no writes through views; a one-hot product
+        one_hot = (np.arange(shape[axis1])[:, None] == rows[:, None, None]) & (
+            np.arange(shape[axis2]) == cols[:, None, None])
+        moved = np.einsum("...i,irc->...rc", d, np.asarray(one_hot.astype(d.dtype), like=d))
+        return np.moveaxis(moved, (-2, -1), (axis1, axis2))
+    out = np.zeros(shape, d.dtype)
+    moved = np.moveaxis(out, (axis1, axis2), (-2, -1))  # a writable view of out
     moved[..., rows, cols] = d
     return out
 

@@ -501,7 +501,7 @@ def average(a, axis=None, weights=None, returned=False, *, keepdims=False):
     a_shape = shape_of(a)
     if weights is None:
         result = mean(a, axis, keepdims=keepdims)
-        scale = dtype_of(result).type(math.prod(shape_of(a)) / math.prod(shape_of(result)))
+        scale = dtype_of(result).type(math.prod(a_shape) / math.prod(shape_of(result)))
     else:
         weights = _array(weights)
         if shape_of(weights) != a_shape:

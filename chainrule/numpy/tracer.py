@@ -272,6 +272,16 @@ class NumericTracer(Tracer):
             "  Use np.lib.stride_tricks.sliding_window_view(x, window) for sliding "
             "windows, or reshape / transpose / slicing.")
 
+    # -- the array API standard: chainrule/array_api.py (above this layer) sets the function
+    array_namespace: Any = None
+
+    def __array_namespace__(self, api_version=None):
+        """The array API standard's namespace for traced values (``chainrule.array_api``)."""
+        return type(self).array_namespace(api_version)
+
+    # the standard's device: the plain value's (a CuPy array's GPU), "cpu" for NumPy's
+    device = property(lambda self: getattr(self.value, "device", "cpu"))
+
     # -- NumPy's protocols ----------------------------------------------------
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
         if method == "__call__" and not kwargs:  # np.sin(x): the common case, first

@@ -7,6 +7,7 @@ the start: a real scalar, finite with a finite gradient."""
 from __future__ import annotations
 
 import inspect
+import sys
 from typing import Any, Callable
 
 import numpy as np
@@ -48,7 +49,23 @@ def evaluate_with_gradient(fun: Callable, tree: Any, args: tuple, solver: str,
             raise
         scalar_value(fun(tree, *args), fun, solver)  # raises the clearer message
         raise
+    value, gradient = computed_together(value, gradient)
     return scalar_value(value, fun, solver), gradient
+
+
+def computed_together(value: Any, gradient: Any) -> tuple:
+    """Lazy (Dask) value and gradient computed in one Dask compute, so each evaluation
+    reads the data once; anything else as it is.
+
+    >>> computed_together(1.0, np.ones(2))
+    (1.0, array([1., 1.]))
+    """
+    leaves = [value] + flatten(gradient)[0]
+    if not any(hasattr(base_value(leaf), "__dask_graph__") for leaf in leaves):
+        return value, gradient
+    dask = sys.modules["dask"]  # loaded: a Dask array is here
+    value, gradient = dask.compute(value, gradient)
+    return value, gradient
 
 
 def check_start(value: float, gradient: Any, fun: Callable, flat: Flat | None, solver: str) -> None:
