@@ -20,6 +20,7 @@ import numpy as np
 
 from . import numpy as cnp
 from .numpy.tracer import NumericTracer
+from .numpy.wrap import NUMPY_2
 
 API_VERSION = "2023.12"
 
@@ -169,7 +170,8 @@ def _build_namespace() -> types.ModuleType:
     return space
 
 
-NAMESPACE = _build_namespace()
+# The standard's names (isdtype, bool, unique_all, ...) came into NumPy with 2.0.
+NAMESPACE = _build_namespace() if NUMPY_2 else None
 
 
 def namespace(api_version: str | None = None) -> types.ModuleType:
@@ -179,6 +181,10 @@ def namespace(api_version: str | None = None) -> types.ModuleType:
     >>> cr.grad(lambda x: xp.sum(xp.acos(x)))(np.array([0.0]))
     array([-1.])
     """
+    if NAMESPACE is None:
+        raise RuntimeError(f"chainrule's array API namespace needs NumPy 2 (the standard's "
+                           f"names came with NumPy 2.0); this is NumPy {np.__version__}. "
+                           "Call NumPy's functions on traced values directly instead.")
     if api_version is not None and api_version > API_VERSION:
         raise ValueError(f"chainrule implements the array API standard {API_VERSION}, not "
                          f"{api_version}; call __array_namespace__() or pass "

@@ -46,7 +46,8 @@ def test_binary_elementwise_broadcasting(name, domain_x, domain_y, rng):
 
 
 def _rows(cases):
-    return [case.values[0] if hasattr(case, "values") else case for case in cases]
+    rows = [case.values[0] if hasattr(case, "values") else case for case in cases]
+    return [row for row in rows if row[0] is not None]  # absent: NumPy-2-only on NumPy 1.x
 
 
 MANIPULATION = [case for case in test_manipulation.CASES if case[2].get("order") != "F"]
