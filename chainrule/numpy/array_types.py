@@ -66,6 +66,7 @@ def load_array_type(value_type: type) -> None:
     REGISTERED[value_type] = library
     if library == "Dask":
         _refuse_where_dask_cannot()
+        _adapt_to_dask()
 
 
 def _copy(array: Any) -> Any:
@@ -137,6 +138,33 @@ DASK_CANNOT_WHEN: dict[str, tuple[Callable[[dict], bool], str]] = {
 # primitives named after a NumPy function Dask lacks whose implementation does not call
 # it (it calls a method Dask arrays have)
 DASK_CAN: set[str] = {"numpy.astype", "numpy.astype_discrete"}
+
+
+# primitives whose NumPy function Dask has under other defaults: name -> the call that
+# gives NumPy's answer on a Dask array (Dask's cholesky returns the upper factor)
+DASK_SPELLINGS: dict[str, Callable[..., Any]] = {
+    "numpy.linalg.cholesky": lambda a: __import__("dask.array").array.linalg.cholesky(
+        a, lower=True),
+}
+
+
+def _adapt_to_dask() -> None:
+    """Make each primitive of DASK_SPELLINGS call its Dask spelling on Dask arrays."""
+    for name, spelling in DASK_SPELLINGS.items():
+        prim = PRIMITIVES[name]
+        if getattr(prim.impl, "dask_spelling", None) is not spelling:
+            prim.impl = _on_dask(prim.impl, spelling)
+
+
+def _on_dask(impl: Callable, spelling: Callable) -> Callable:
+    def impl_with_dask_spelling(*args: Any, **params: Any) -> Any:
+        if any(REGISTERED.get(type(value)) == "Dask" for value in args):
+            return spelling(*args, **params)
+        return impl(*args, **params)
+
+    impl_with_dask_spelling.dask_spelling = spelling  # type: ignore[attr-defined]
+    impl_with_dask_spelling.__wrapped__ = impl  # type: ignore[attr-defined]
+    return impl_with_dask_spelling
 
 
 def _refuse_where_dask_cannot() -> None:

@@ -187,13 +187,9 @@ def test_linalg_unary(case, rng):
     check_like_numpy(function, [_square(rng, 4)], rng, plans=[[SQUARE]])  # Dask's linalg is 2-D
 
 
-CHOLESKY_IS_UPPER = ("np.linalg.cholesky on a Dask array reaches da.linalg.cholesky, which "
-                     "returns the UPPER factor (lower=False): chainrule gives U where NumPy gives L "
-                     "(see the report's bug 2)")
-
-
-@pytest.mark.xfail(reason=CHOLESKY_IS_UPPER, strict=True)
 def test_cholesky(rng):
+    # Dask's cholesky returns the upper factor by default; chainrule asks for the lower one
+    # (array_types.DASK_SPELLINGS), NumPy's
     x = test_decompositions.positive_definite(rng, (4, 4))
     check_like_numpy(lambda x: np.linalg.cholesky(test_decompositions.symmetric(x)), [x], rng,
                      plans=[[SQUARE]])
