@@ -121,9 +121,11 @@ def dask_implements(numpy_function: Any) -> bool:
 
 
 # primitives of this layer whose implementation Dask cannot run although the NumPy
-# function they are named after exists in Dask, by name -> what they serve (none now:
-# diagonal_embed, which wrote through a view, has a one-hot product for Dask)
-DASK_CANNOT: dict[str, str] = {}
+# function they are named after exists in Dask (or in no NumPy before 2: svdvals), by
+# name -> what they serve
+DASK_CANNOT: dict[str, str] = {
+    "numpy.linalg.svdvals": "singular values alone: Dask's svd has no compute_uv=False",
+}
 
 
 # primitives Dask runs for some parameters only: name -> (when it cannot, what that serves)
