@@ -59,24 +59,29 @@ BINARY = {
     "where_smooth": lambda a, b: np.where(a > 0.0, a * b, a * b + a**3),
 }
 
-instruction = st.one_of(
-    st.tuples(st.just("unary"), st.sampled_from(sorted(UNARY)), st.integers(0, 7)),
-    st.tuples(st.just("binary"), st.sampled_from(sorted(BINARY)), st.integers(0, 7),
-              st.integers(0, 7)),
-)
+def instructions(unary=UNARY, binary=BINARY):
+    """The strategy of one program step drawn from the ``unary`` and ``binary`` tables."""
+    return st.one_of(
+        st.tuples(st.just("unary"), st.sampled_from(sorted(unary)), st.integers(0, 7)),
+        st.tuples(st.just("binary"), st.sampled_from(sorted(binary)), st.integers(0, 7),
+                  st.integers(0, 7)),
+    )
 
 
-def build(program):
+instruction = instructions()
+
+
+def build(program, unary=UNARY, binary=BINARY):
     """A function of two (2, 3) arrays running ``program`` on a growing list of values."""
 
     def run(x, y):
         values = [x, y]
         for step in program:
             if step[0] == "unary":
-                values.append(UNARY[step[1]](values[step[2] % len(values)]))
+                values.append(unary[step[1]](values[step[2] % len(values)]))
             else:
                 a, b = values[step[2] % len(values)], values[step[3] % len(values)]
-                values.append(BINARY[step[1]](a, b))
+                values.append(binary[step[1]](a, b))
         return np.sum(values[-1] * values[-1]) + np.sum(values[-2])
 
     return run

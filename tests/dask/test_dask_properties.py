@@ -22,25 +22,11 @@ LEFT_OUT = {"det", "eigvalsh", "hypot_one", "fft_filter", "rfft_round_trip"}
 UNARY = {name: f for name, f in test_properties.UNARY.items() if name not in LEFT_OUT}
 BINARY = test_properties.BINARY
 
-instruction = st.one_of(
-    st.tuples(st.just("unary"), st.sampled_from(sorted(UNARY)), st.integers(0, 7)),
-    st.tuples(st.just("binary"), st.sampled_from(sorted(BINARY)), st.integers(0, 7),
-              st.integers(0, 7)),
-)
+instruction = test_properties.instructions(UNARY, BINARY)
 
 
 def build(program):
-    def run(x, y):
-        values = [x, y]
-        for step in program:
-            if step[0] == "unary":
-                values.append(UNARY[step[1]](values[step[2] % len(values)]))
-            else:
-                a, b = values[step[2] % len(values)], values[step[3] % len(values)]
-                values.append(BINARY[step[1]](a, b))
-        return np.sum(values[-1] * values[-1]) + np.sum(values[-2])
-
-    return run
+    return test_properties.build(program, UNARY, BINARY)
 
 
 @settings(max_examples=30, deadline=None, derandomize=True,
