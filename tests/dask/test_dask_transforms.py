@@ -16,23 +16,15 @@ da = pytest.importorskip("dask.array", reason="Dask is not installed: pip instal
 import dask  # noqa: E402
 
 import chainrule as cr  # noqa: E402
+from logistic_cases import logistic_data, logistic_loss  # noqa: E402
 from dask_checks import ComputeCounter, no_compute  # noqa: E402
 
 TOLERANCE = 1e-12
 
 
-def logistic_loss(w, X, y):
-    """Mean logistic loss with an L2 penalty, in plain np.* calls."""
-    margin = X @ w
-    return np.mean(np.logaddexp(0.0, margin) - y * margin) + 0.01 * np.sum(w ** 2)
-
-
 @pytest.fixture
 def data(rng):
-    X = rng.standard_normal((103, 6))
-    y = (rng.uniform(size=103) < 0.5).astype(float)
-    w = rng.standard_normal(6) * 0.3
-    return w, X, y
+    return logistic_data(rng, 103, 6)
 
 
 def lazy(array, chunks):
@@ -79,25 +71,20 @@ def test_jvp_vjp_jacobian_hessian_vmap(data):
     def scores(w, X):
         return np.tanh(X[:7] @ w)
 
-    with no_compute():
-        results = {
-            "jvp": cr.jvp(lambda w: logistic_loss(w, lazy_X, lazy_y), (lazy_w,), (tangent,)),
-            "vjp": cr.vjp(scores, lazy_w, lazy_X)[1](np.arange(7.0)),
-            "jacrev": cr.jacrev(scores)(lazy_w, lazy_X),
-            "jacfwd": cr.jacfwd(scores)(lazy_w, lazy_X),
-            "hessian": cr.hessian(logistic_loss)(lazy_w, lazy_X, lazy_y),
-            "hvp": cr.hvp(lambda w: logistic_loss(w, lazy_X, lazy_y), lazy_w, tangent),
-            "vmap": cr.vmap(lambda w: logistic_loss(w, lazy_X, lazy_y))(da.stack([lazy_w, 2 * lazy_w])),
+    def transformations(w, X, y, stack):
+        return {
+            "jvp": cr.jvp(lambda w: logistic_loss(w, X, y), (w,), (tangent,)),
+            "vjp": cr.vjp(scores, w, X)[1](np.arange(7.0)),
+            "jacrev": cr.jacrev(scores)(w, X),
+            "jacfwd": cr.jacfwd(scores)(w, X),
+            "hessian": cr.hessian(logistic_loss)(w, X, y),
+            "hvp": cr.hvp(lambda w: logistic_loss(w, X, y), w, tangent),
+            "vmap": cr.vmap(lambda w: logistic_loss(w, X, y))(stack([w, 2 * w])),
         }
-    expected = {
-        "jvp": cr.jvp(lambda w: logistic_loss(w, X, y), (w,), (tangent,)),
-        "vjp": cr.vjp(scores, w, X)[1](np.arange(7.0)),
-        "jacrev": cr.jacrev(scores)(w, X),
-        "jacfwd": cr.jacfwd(scores)(w, X),
-        "hessian": cr.hessian(logistic_loss)(w, X, y),
-        "hvp": cr.hvp(lambda w: logistic_loss(w, X, y), w, tangent),
-        "vmap": cr.vmap(lambda w: logistic_loss(w, X, y))(np.stack([w, 2 * w])),
-    }
+
+    with no_compute():
+        results = transformations(lazy_w, lazy_X, lazy_y, da.stack)
+    expected = transformations(w, X, y, np.stack)
     for name, result in results.items():
         leaves, _ = cr.core.flatten(result)
         assert all(isinstance(leaf, da.Array) for leaf in leaves), name

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import chainrule as cr
+from logistic_cases import logistic_data, logistic_loss
 
 
 def _cupy_with_a_device():
@@ -28,17 +29,9 @@ if cupy is None:
 TOLERANCE = 1e-12
 
 
-def logistic_loss(w, X, y):
-    margin = X @ w
-    return np.mean(np.logaddexp(0.0, margin) - y * margin) + 0.01 * np.sum(w ** 2)
-
-
 @pytest.fixture
 def data(rng):
-    X = rng.standard_normal((64, 5))
-    y = (rng.uniform(size=64) < 0.5).astype(float)
-    w = rng.standard_normal(5) * 0.3
-    return w, X, y
+    return logistic_data(rng, 64, 5)
 
 
 def on_gpu(*arrays):
