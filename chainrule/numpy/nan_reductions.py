@@ -13,6 +13,8 @@ array([0., 0., 1.])
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from . import arithmetic
@@ -185,30 +187,24 @@ nanargmax_p.def_batch(_nan_arg_batch(nanargmax_p))
 nanargmin_p.def_batch(_nan_arg_batch(nanargmin_p))
 
 
-@handles(np.nanargmax)
-def nanargmax(a, axis=None, out=None, *, keepdims=np._NoValue):
-    """``np.nanargmax`` (an index, no derivative).
+def _nan_arg_function(prim: Any, function: Any, example: str) -> Any:
+    """The wrapper of ``np.nanargmax`` or ``np.nanargmin``: an index, no derivative."""
+    name = function.__name__
 
-    >>> nanargmax(np.array([1.0, np.nan, 3.0]))
-    2
-    """
-    if out is not None:
-        raise NotImplementedError("numpy.nanargmax with out= is not supported on traced values; "
-                                  "write out[...] = np.nanargmax(a, axis)")
-    return nanargmax_p(a, axis=axis, keepdims=keepdims)  # nondiff: a recording sees it
+    def nan_arg(a, axis=None, out=None, *, keepdims=np._NoValue):
+        if out is not None:
+            raise NotImplementedError(f"numpy.{name} with out= is not supported on traced "
+                                      f"values; write out[...] = np.{name}(a, axis)")
+        return prim(a, axis=axis, keepdims=keepdims)  # nondiff: a recording sees it
+
+    nan_arg.__name__ = nan_arg.__qualname__ = name
+    nan_arg.__doc__ = (f"``np.{name}`` (an index, no derivative).\n\n"
+                       f"    >>> {name}(np.array([1.0, np.nan, 3.0]))\n    {example}\n    ")
+    return handles(function)(nan_arg)
 
 
-@handles(np.nanargmin)
-def nanargmin(a, axis=None, out=None, *, keepdims=np._NoValue):
-    """``np.nanargmin`` (an index, no derivative).
-
-    >>> nanargmin(np.array([1.0, np.nan, 3.0]))
-    0
-    """
-    if out is not None:
-        raise NotImplementedError("numpy.nanargmin with out= is not supported on traced values; "
-                                  "write out[...] = np.nanargmin(a, axis)")
-    return nanargmin_p(a, axis=axis, keepdims=keepdims)  # nondiff: a recording sees it
+nanargmax = _nan_arg_function(nanargmax_p, np.nanargmax, "2")
+nanargmin = _nan_arg_function(nanargmin_p, np.nanargmin, "0")
 
 
 @handles(np.ptp)
