@@ -56,10 +56,20 @@ def polyval(x: Any, c: Any, tensor: bool = True) -> Any:
     return result
 
 
-def _clenshaw_start(c, n: int):
+def _clenshaw(x, c, tensor: bool, step, last):
+    """A series by Clenshaw's recurrence, the way NumPy evaluates it: ``step(c_i, c0, c1,
+    x, degree)`` gives the next ``(c0, c1)`` (degree counts down from the top), and
+    ``last(c0, c1, x)`` the value."""
+    x, c, n = _prepared(x, c, tensor)
     if n == 1:
-        return getitem(c, 0), 0.0
-    return getitem(c, n - 2), getitem(c, n - 1)
+        c0, c1 = getitem(c, 0), 0.0
+    else:
+        c0, c1 = getitem(c, n - 2), getitem(c, n - 1)
+    degree = n
+    for i in range(3, n + 1):
+        degree -= 1
+        c0, c1 = step(getitem(c, n - i), c0, c1, x, degree)
+    return last(c0, c1, x)
 
 
 def chebval(x: Any, c: Any, tensor: bool = True) -> Any:
@@ -68,11 +78,8 @@ def chebval(x: Any, c: Any, tensor: bool = True) -> Any:
     >>> chebval(0.5, [1.0, 2.0, 3.0])
     0.5
     """
-    x, c, n = _prepared(x, c, tensor)
-    c0, c1 = _clenshaw_start(c, n)
-    for i in range(3, n + 1):
-        c0, c1 = getitem(c, n - i) - c1, c0 + c1 * (2 * x)
-    return c0 + c1 * x
+    return _clenshaw(x, c, tensor, lambda ci, c0, c1, x, degree: (ci - c1, c0 + c1 * (2 * x)),
+                     lambda c0, c1, x: c0 + c1 * x)
 
 
 def legval(x: Any, c: Any, tensor: bool = True) -> Any:
@@ -81,14 +88,10 @@ def legval(x: Any, c: Any, tensor: bool = True) -> Any:
     >>> legval(0.5, [1.0, 2.0, 3.0])
     1.625
     """
-    x, c, n = _prepared(x, c, tensor)
-    c0, c1 = _clenshaw_start(c, n)
-    degree = n
-    for i in range(3, n + 1):
-        degree -= 1
-        c0, c1 = (getitem(c, n - i) - (c1 * (degree - 1)) / degree,
-                  c0 + (c1 * x * (2 * degree - 1)) / degree)
-    return c0 + c1 * x
+    return _clenshaw(x, c, tensor,
+                     lambda ci, c0, c1, x, degree: (ci - (c1 * (degree - 1)) / degree,
+                                                    c0 + (c1 * x * (2 * degree - 1)) / degree),
+                     lambda c0, c1, x: c0 + c1 * x)
 
 
 def hermval(x: Any, c: Any, tensor: bool = True) -> Any:
@@ -97,13 +100,10 @@ def hermval(x: Any, c: Any, tensor: bool = True) -> Any:
     >>> hermval(0.5, [1.0, 2.0, 3.0])
     0.0
     """
-    x, c, n = _prepared(x, c, tensor)
-    c0, c1 = _clenshaw_start(c, n)
-    degree = n
-    for i in range(3, n + 1):
-        degree -= 1
-        c0, c1 = getitem(c, n - i) - c1 * (2 * (degree - 1)), c0 + c1 * (2 * x)
-    return c0 + c1 * (2 * x)
+    return _clenshaw(x, c, tensor,
+                     lambda ci, c0, c1, x, degree: (ci - c1 * (2 * (degree - 1)),
+                                                    c0 + c1 * (2 * x)),
+                     lambda c0, c1, x: c0 + c1 * (2 * x))
 
 
 def hermeval(x: Any, c: Any, tensor: bool = True) -> Any:
@@ -112,13 +112,9 @@ def hermeval(x: Any, c: Any, tensor: bool = True) -> Any:
     >>> hermeval(0.5, [1.0, 2.0, 3.0])
     -0.25
     """
-    x, c, n = _prepared(x, c, tensor)
-    c0, c1 = _clenshaw_start(c, n)
-    degree = n
-    for i in range(3, n + 1):
-        degree -= 1
-        c0, c1 = getitem(c, n - i) - c1 * (degree - 1), c0 + c1 * x
-    return c0 + c1 * x
+    return _clenshaw(x, c, tensor,
+                     lambda ci, c0, c1, x, degree: (ci - c1 * (degree - 1), c0 + c1 * x),
+                     lambda c0, c1, x: c0 + c1 * x)
 
 
 def lagval(x: Any, c: Any, tensor: bool = True) -> Any:
@@ -127,14 +123,10 @@ def lagval(x: Any, c: Any, tensor: bool = True) -> Any:
     >>> lagval(1.0, [1.0, 2.0, 3.0])
     -0.5
     """
-    x, c, n = _prepared(x, c, tensor)
-    c0, c1 = _clenshaw_start(c, n)
-    degree = n
-    for i in range(3, n + 1):
-        degree -= 1
-        c0, c1 = (getitem(c, n - i) - (c1 * (degree - 1)) / degree,
-                  c0 + (c1 * ((2 * degree - 1) - x)) / degree)
-    return c0 + c1 * (1 - x)
+    return _clenshaw(x, c, tensor,
+                     lambda ci, c0, c1, x, degree: (ci - (c1 * (degree - 1)) / degree,
+                                                    c0 + (c1 * ((2 * degree - 1) - x)) / degree),
+                     lambda c0, c1, x: c0 + c1 * (1 - x))
 
 
 class Polynomial:
