@@ -169,10 +169,6 @@ class Primitive:
         """
         self.def_rule("batch", lambda args, batched, params: rule(args, batched, **params))
 
-    def rule(self, interpreter: str) -> Callable | None:
-        """The rule of ``interpreter`` in its internal form, or None."""
-        return self.rules.get(interpreter)
-
     def has_rule(self, interpreter: str, argnum: int) -> bool:
         """Whether argument ``argnum`` has an ``interpreter`` rule (nondiff: every derivative)."""
         if self.nondiff and interpreter != "batch":

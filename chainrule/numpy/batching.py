@@ -29,7 +29,7 @@ __all__ = ["align_for_broadcasting", "batch_axis_moved_first", "batch_axis_param
            "batch_size", "batched_shape_error", "elementwise_batch", "is_batched",
            "logical_ndim", "loop_over_batch", "member_axes", "member_axis", "member_shape",
            "plain_argument", "shape_depends_on_data", "shared_matrix_solve", "stacked_batch",
-           "with_batch_axis"]
+           "unbatched_argument", "with_batch_axis"]
 
 
 def batch_size(args: Any, batched: Any) -> int:
@@ -142,18 +142,30 @@ def member_shape(value: Any) -> tuple:
 
 
 
+def unbatched_argument(value: Any, function: str, what: str, instead: str | None = None) -> Any:
+    """``value``, refused with a clear error where it differs between the members of a
+    ``vmap`` batch: ``function`` reads its plain numbers (counts, indices, bins, a
+    condition that decides the result's shape), one set for the whole call.
+
+    >>> unbatched_argument([1, 2], "np.repeat", "repeats")
+    [1, 2]
+    """
+    if is_batched(value):
+        instead = instead or f"pass {what} as an unbatched value (in_axes=None) or close over it"
+        raise TypeError(f"{function}: {what} varies over the vmap batch (its values differ "
+                        "between batch members), but it is read as plain numbers, one set for "
+                        f"the whole call.\n  Instead: {instead}, or call the function on each "
+                        "member without vmap.")
+    return value
+
+
 def plain_argument(value: Any, function: str, what: str) -> Any:
-    """The plain value of an argument that fixes the result's shape (counts, indices),
-    with a clear error when it varies over a ``vmap`` batch.
+    """The plain value of an argument that fixes the result's shape (see unbatched_argument).
 
     >>> plain_argument([1, 2], "np.repeat", "repeats")
     [1, 2]
     """
-    if is_batched(value):
-        raise TypeError(f"{function}: {what} varies over the vmap batch, but it fixes the shape "
-                        f"of the result, which must be one for the whole batch; pass {what} as "
-                        "an unbatched value (in_axes=None) or close over it.")
-    return base_value(value)
+    return base_value(unbatched_argument(value, function, what))
 
 
 def batch_axis_moved_first(primitive: Any, name: str = "axis", shift: int = 1) -> Callable:

@@ -22,7 +22,7 @@ import numpy as np
 from ..core import Tracer, base_value
 from ..core.batching import is_batched
 from .arithmetic import clip, sqrt, where
-from .batching import batched_shape_error
+from .batching import batched_shape_error, unbatched_argument
 from .complex_numbers import conjugate, imag, real
 from .creation import asarray, batched_constant, member_stand_in
 from .indexing import getitem, scatter_add_p
@@ -51,17 +51,6 @@ def _rows(m, dtype, rowvar: bool, name: str):
     if not rowvar and shape_of(m)[0] != 1:
         m = transpose(m)
     return m
-
-
-def _unbatched(value, name: str, what: str, instead: str):
-    """``value``, refused where it differs between batch members under vmap: ``name`` reads
-    the plain numbers of ``what`` (bins, counts), one set for the whole call."""
-    if is_batched(value):
-        raise TypeError(
-            f"{name} of {what} that differ between batch members under vmap is not supported: "
-            f"it reads their plain values to count.\n  Instead: {instead}, or call it on each "
-            "member without vmap.")
-    return value
 
 
 _FIXED_BINS = ("np.histogram with fixed edges (bins=an array, or range=), or count with "
@@ -102,7 +91,7 @@ def cov(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=N
     samples = shape_of(x)[1]
     weights = None
     if fweights is not None:
-        _unbatched(fweights, "np.cov", "fweights", "give them as aweights, which may differ")
+        unbatched_argument(fweights, "np.cov", "fweights", "give them as aweights, which may differ")
         fweights = np.asarray(base_value(fweights), dtype=float)
         if not all_entries(fweights == np.around(fweights)):
             raise TypeError("fweights must be integer")
@@ -176,8 +165,8 @@ def histogram_bin_edges(a, bins=10, range=None, weights=None):  # noqa: A002 - N
     >>> cr.grad(lambda a: histogram_bin_edges(a, 2)[1])(np.array([0.0, 1.0, 4.0]))
     array([0.5, 0. , 0.5])
     """
-    a = _unbatched(_array(a), "np.histogram_bin_edges", "data", _FIXED_BINS)
-    bins = _unbatched(bins, "np.histogram_bin_edges", "bins", "give every member the same bins")
+    a = unbatched_argument(_array(a), "np.histogram_bin_edges", "data", _FIXED_BINS)
+    bins = unbatched_argument(bins, "np.histogram_bin_edges", "bins", "give every member the same bins")
     edges = np.histogram_bin_edges(base_value(a), base_value(bins), range,
                                    None if weights is None else member_stand_in(weights))
     return _traced_edges(a, edges, bins, range)
@@ -231,10 +220,10 @@ def histogram(a, bins=10, range=None, density=None, weights=None):  # noqa: A002
     array([2, 1])
     """
     a = _array(a)
-    bins = _unbatched(bins, "np.histogram", "bins", "give every member the same bins")
+    bins = unbatched_argument(bins, "np.histogram", "bins", "give every member the same bins")
     fixed_edges = np.ndim(bins) == 1 or (range is not None and not isinstance(bins, str))
     if not fixed_edges:
-        _unbatched(a, "np.histogram", "data", "give the edges (bins=an array, or range=)")
+        unbatched_argument(a, "np.histogram", "data", "give the edges (bins=an array, or range=)")
     # batched values: NumPy's edges (and checks) from a member's stand-in
     plain_weights = None if weights is None else member_stand_in(_array(weights))
     counts, edges = np.histogram(member_stand_in(a), base_value(bins), range, None,
@@ -266,7 +255,7 @@ def histogramdd(sample, bins=10, range=None, density=None, weights=None):  # noq
     array([[1., 0.],
            [0., 1.]])
     """
-    samples = _unbatched(_samples(sample), "np.histogramdd", "samples", _FIXED_BINS)
+    samples = unbatched_argument(_samples(sample), "np.histogramdd", "samples", _FIXED_BINS)
     plain = np.asarray(base_value(samples))
     plain_weights = None if weights is None else np.asarray(member_stand_in(_array(weights)))
     counts, edges = np.histogramdd(plain, bins, range, None, plain_weights)

@@ -27,6 +27,7 @@ import math
 
 from ..core import Tracer, base_value
 from ..core.batching import is_batched
+from .batching import unbatched_argument
 from .arithmetic import where
 from .complex_numbers import imag, real
 from .creation import asarray, zeros_like
@@ -50,12 +51,7 @@ def _plain(condition) -> np.ndarray:
 def _unbatched(condition, function: str, instead: str) -> np.ndarray:
     """A condition that decides the result's shape, as a plain array: under vmap it must
     be the same for every member (a batched one would give each a different shape)."""
-    if is_batched(condition):
-        raise TypeError(
-            f"np.{function} with a condition that differs between batch members under vmap: "
-            "the result's shape would depend on each member's data.\n"
-            f"  Keep the shape: {instead}, or call the function on each member without vmap.")
-    return _plain(condition)
+    return _plain(unbatched_argument(condition, f"np.{function}", "the condition", instead))
 
 
 def _condition(condition) -> Any:
